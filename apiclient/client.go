@@ -1,0 +1,267 @@
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults of a Client built by New.
+const (
+	// DefaultTimeout bounds each call, from dialling to the last body byte.
+	DefaultTimeout = 10 * time.Second
+	// DefaultMaxBodyBytes caps a response body; a larger body is an
+	// ErrBadResponse, never silently truncated.
+	DefaultMaxBodyBytes int64 = 4 << 20
+
+	apiPrefix = "/api-open/v1"
+	userAgent = "jobboard-apiclient/1"
+	tokenName = "explorer_token"
+)
+
+// Client calls the Workflow API of one Explorer. It is immutable after New
+// and safe for concurrent use.
+type Client struct {
+	base    string // scheme://host[/escaped path prefix], no trailing slash
+	hc      *http.Client
+	timeout time.Duration
+	maxBody int64
+}
+
+// Option configures a Client in New.
+type Option func(*Client)
+
+// WithHTTPClient makes the Client send its requests through hc (tests, a
+// custom transport). New copies hc and, on the copy, refuses redirects and
+// drops any cookie jar, so the token never travels to another host and is
+// the only cookie sent. hc's own Timeout is kept; WithTimeout still bounds
+// each call. A nil hc keeps the default client.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) { c.hc = hc }
+}
+
+// WithTimeout sets the deadline of each call (default DefaultTimeout),
+// applied with context.WithTimeout on top of the caller's ctx. It must be
+// positive.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) { c.timeout = d }
+}
+
+// WithMaxBodyBytes sets the response body cap (default DefaultMaxBodyBytes).
+// A body over the cap is an ErrBadResponse. It must be positive.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *Client) { c.maxBody = n }
+}
+
+// New returns a Client for the Explorer at baseURL, an http or https URL
+// with a host and optionally a path prefix (e.g. "http://explorer:7002" or
+// "https://gw.example.com/explorer"). User info, a query or a fragment in
+// baseURL is refused.
+func New(baseURL string, opts ...Option) (*Client, error) {
+	base, err := parseBaseURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{base: base, timeout: DefaultTimeout, maxBody: DefaultMaxBodyBytes}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(c)
+		}
+	}
+	if c.timeout <= 0 {
+		return nil, fmt.Errorf("apiclient: timeout must be positive, got %s", c.timeout)
+	}
+	if c.maxBody <= 0 {
+		return nil, fmt.Errorf("apiclient: body size cap must be positive, got %d", c.maxBody)
+	}
+	if c.hc == nil {
+		c.hc = newHTTPClient(c.timeout)
+	} else {
+		hc := *c.hc
+		hc.CheckRedirect = refuseRedirect
+		hc.Jar = nil
+		c.hc = &hc
+	}
+	return c, nil
+}
+
+func parseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", errors.New("apiclient: base URL is not a valid URL")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	switch {
+	case scheme != "http" && scheme != "https":
+		return "", errors.New("apiclient: base URL must start with http:// or https://")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "", errors.New("apiclient: base URL must have a host")
+	case u.User != nil:
+		return "", errors.New("apiclient: base URL must not contain user info")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return "", errors.New("apiclient: base URL must not have a query or fragment")
+	}
+	return scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"), nil
+}
+
+// newHTTPClient builds the default client: a clone of the standard
+// transport (so HTTP_PROXY/NO_PROXY from the environment still apply) with
+// bounded dialling and handshakes and a keep-alive pool sized for a busy
+// dashboard, no redirects and no cookie jar.
+func newHTTPClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 5 * time.Second
+	tr.ResponseHeaderTimeout = timeout
+	tr.MaxIdleConns = 128
+	tr.MaxIdleConnsPerHost = 64
+	tr.IdleConnTimeout = 90 * time.Second
+	tr.ExpectContinueTimeout = time.Second
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: refuseRedirect}
+}
+
+// refuseRedirect stops at the first response so that the token cookie is
+// never sent to the redirect's target; do turns a 3xx into ErrBadResponse.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// request is one call to Explorer as do sends it.
+type request struct {
+	endpoint    string // human name for errors, e.g. "list jobs"
+	method      string
+	path        string // escaped, relative to /api-open/v1
+	query       url.Values
+	body        []byte
+	contentType string
+	token       Token  // sent as the explorer_token cookie unless auth is set
+	auth        string // Authorization header value (connect only)
+	secrets     []string
+}
+
+// do sends r, reads the bounded body, decodes the envelope and, when data
+// is not nil, the envelope's data into it. A non-zero code is an *APIError
+// whatever the HTTP status. The returned response has its body closed; its
+// headers are still readable.
+func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, error) {
+	if r.auth == "" {
+		if !validToken(r.token) {
+			return nil, newError(r.endpoint+": no valid explorer token (sign in first)", ErrUnauthorized)
+		}
+		r.secrets = append(r.secrets, r.token.Reveal())
+	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	target := c.base + apiPrefix + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
+	if err != nil {
+		return nil, newError(r.endpoint+": cannot build request", ErrBadParam, err)
+	}
+	req.Header.Set("Content-Type", r.contentType)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	if r.auth != "" {
+		req.Header.Set("Authorization", r.auth)
+	} else {
+		req.Header.Set("Cookie", tokenName+"="+r.token.Reveal())
+	}
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, c.transportError(parent, ctx, r.endpoint, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		if parent.Err() != nil || ctx.Err() != nil || isTimeout(err) {
+			return nil, c.transportError(parent, ctx, r.endpoint, err)
+		}
+		return nil, badResponse(r.endpoint, resp, "body ended early (truncated)", err)
+	}
+	if int64(len(raw)) > c.maxBody {
+		return nil, badResponse(r.endpoint, resp, fmt.Sprintf("body larger than %d bytes", c.maxBody), nil)
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return nil, badResponse(r.endpoint, resp, "redirect not followed", nil)
+	}
+	payload, err := decodeEnvelope(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, r.secrets...)
+	if err != nil {
+		return nil, err
+	}
+	if data != nil {
+		if err := decodeData(payload, data); err != nil {
+			return nil, badResponse(r.endpoint, resp, "data has an unexpected shape", err)
+		}
+	}
+	return resp, nil
+}
+
+// transportError classifies a failure to get or read a response: the
+// caller's cancellation stays context.Canceled, a deadline becomes
+// ErrTimeout (with context.DeadlineExceeded in the chain), anything else
+// ErrUnreachable. The message never includes the request URL.
+func (c *Client) transportError(parent, callCtx context.Context, endpoint string, err error) error {
+	if errors.Is(parent.Err(), context.Canceled) {
+		return newError(endpoint+": request cancelled", context.Canceled, err)
+	}
+	if callCtx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return newError(fmt.Sprintf("%s: explorer did not answer in time (limit %s)", endpoint, c.timeout),
+			ErrTimeout, context.DeadlineExceeded, err)
+	}
+	cause := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		cause = ue.Err // url.Error's text repeats the URL; keep only the cause
+	}
+	return newError(fmt.Sprintf("%s: explorer unreachable: %s", endpoint, cause), ErrUnreachable, err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// validToken reports whether t can be sent as a cookie value as is
+// (RFC 6265 cookie-octets), so that nothing is rewritten or logged by
+// net/http.
+func validToken(t Token) bool {
+	s := t.Reveal()
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b < 0x21 || b > 0x7e || b == '"' || b == ',' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// clientError is an error with a fixed message that wraps several errors
+// (a sentinel and its causes) without repeating their text.
+type clientError struct {
+	msg  string
+	errs []error
+}
+
+func newError(msg string, errs ...error) error {
+	return &clientError{msg: "apiclient: " + msg, errs: errs}
+}
+
+func (e *clientError) Error() string   { return e.msg }
+func (e *clientError) Unwrap() []error { return e.errs }

@@ -1,0 +1,1 @@
+// jobboard's small progressive-enhancement script (no inline JS: CSP).

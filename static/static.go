@@ -1,0 +1,99 @@
+// Package static holds the dashboard's browser assets (vendored htmx, CSS,
+// the small scripts) embedded in the binary, and serves them under
+// content-hashed names so browsers may cache them forever.
+package static
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// files holds every asset; the .go, .md and version files are not served.
+//
+//go:embed *.js *.css
+var files embed.FS
+
+// Prefix is the URL path under which assets are served.
+const Prefix = "/static/"
+
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+// Assets maps logical asset names ("htmx.min.js") to content-hashed URLs
+// ("/static/htmx.min.3f2a9c1d0b4e.js") and serves those URLs.
+type Assets struct {
+	urls   map[string]string // logical name → hashed URL
+	byPath map[string]asset  // hashed file name → content
+}
+
+// Load reads and hashes every embedded asset.
+func Load() (*Assets, error) {
+	return load(files)
+}
+
+func load(fsys fs.FS) (*Assets, error) {
+	a := &Assets{urls: map[string]string{}, byPath: map[string]asset{}}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("static: list assets: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		name := e.Name()
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("static: read %s: %w", name, err)
+		}
+		sum := sha256.Sum256(body)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		ctype := mime.TypeByExtension(ext)
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		a.urls[name] = Prefix + hashed
+		a.byPath[hashed] = asset{body: body, contentType: ctype}
+	}
+	return a, nil
+}
+
+// URL returns the content-hashed URL of a logical asset name. It panics on
+// an unknown name: asset names are compile-time constants in the views, and
+// a typo must fail the first test that renders the page.
+func (a *Assets) URL(name string) string {
+	u, ok := a.urls[name]
+	if !ok {
+		panic("static: unknown asset " + name)
+	}
+	return u
+}
+
+// ServeHTTP serves a hashed asset path (the part after Prefix) with
+// Cache-Control: immutable, or 404 for anything else.
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, Prefix)
+	f, ok := a.byPath[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.contentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(f.body)
+}
