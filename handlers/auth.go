@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"jobboard/session"
+)
+
+// requireSession returns the reader's session, or errSignedOut, which the
+// error path turns into a trip to sign-in and back.
+func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
+	d, ok := h.sessions.Load(c.Request, h.now())
+	if !ok {
+		return session.Data{}, errSignedOut
+	}
+	return d, nil
+}
+
+// safeNext returns next when it is a path on this site, and "/" otherwise.
+// Accepted: an absolute path with an optional query, such as
+// "/workflows/1/jobs?status=failed&page=2". Refused: anything with a scheme
+// or host ("https://evil.example", "javascript:…"), protocol-relative
+// "//evil.example", backslashes anywhere ("/\evil", which browsers read as
+// "//evil"), control characters, and a path that decodes to start with "//"
+// or "/\" ("/%2F%2Fevil": harmless to browsers today, refused to be safe).
+func safeNext(next string) string {
+	const fallback = "/"
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return fallback
+	}
+	if strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
+		return fallback
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	if strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/\\") {
+		return fallback
+	}
+	return next
+}

@@ -1,0 +1,140 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/a-h/templ"
+	"github.com/gin-gonic/gin"
+
+	"jobboard/apiclient"
+	"jobboard/views"
+)
+
+// errSignedOut means the page needs a session and the request has none.
+var errSignedOut = errors.New("handlers: not signed in")
+
+// appError is a failure with the status to answer and the message key the
+// reader sees. The cause is logged, never shown.
+type appError struct {
+	status int
+	key    string
+	args   []any
+	cause  error
+	retry  bool // offer a Retry of the same URL
+	back   bool // offer a way back to the home page
+}
+
+func (e *appError) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("handlers: %s (%d): %v", e.key, e.status, e.cause)
+	}
+	return fmt.Sprintf("handlers: %s (%d)", e.key, e.status)
+}
+
+func (e *appError) Unwrap() error { return e.cause }
+
+// framedError asks the error path to render its panel inside the page the
+// handler was building (e.g. the jobs list keeps its filter form).
+type framedError struct {
+	error
+	frame func(views.Problem) templ.Component
+}
+
+func (e *framedError) Unwrap() error { return e.error }
+
+// inFrame wraps err so that its panel is rendered by frame.
+func inFrame(err error, frame func(views.Problem) templ.Component) error {
+	return &framedError{error: err, frame: frame}
+}
+
+// classify maps any error to an appError: typed upstream failures to 502 or
+// 504 with a Retry, everything unknown to 500.
+func classify(err error) *appError {
+	var ae *appError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	switch {
+	case errors.Is(err, apiclient.ErrTimeout):
+		return &appError{status: http.StatusGatewayTimeout, key: "problem.timeout", cause: err, retry: true}
+	case errors.Is(err, apiclient.ErrUnreachable), errors.Is(err, apiclient.ErrBadResponse), errors.Is(err, apiclient.ErrUpstream):
+		return &appError{status: http.StatusBadGateway, key: "problem.unavailable", cause: err, retry: true}
+	case errors.Is(err, apiclient.ErrForbidden):
+		return &appError{status: http.StatusForbidden, key: "problem.forbidden", cause: err, back: true}
+	case errors.Is(err, apiclient.ErrBadParam):
+		return &appError{status: http.StatusBadGateway, key: "problem.badRequest", cause: err, back: true}
+	case errors.Is(err, apiclient.ErrNotFound):
+		return &appError{status: http.StatusNotFound, key: "problem.notFound", cause: err, back: true}
+	}
+	return &appError{status: http.StatusInternalServerError, key: "problem.internal", cause: err}
+}
+
+// do adapts an action that returns an error to a gin handler: the single
+// error path of the package.
+func (h *handler) do(action func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := action(c); err != nil {
+			h.handleError(c, err)
+		}
+	}
+}
+
+// handleError answers a failed request: signed-out readers go to sign-in,
+// everything else gets a plain panel with the right status. 5xx are logged
+// at error level with the request ID.
+func (h *handler) handleError(c *gin.Context, err error) {
+	if errors.Is(err, errSignedOut) || errors.Is(err, apiclient.ErrUnauthorized) {
+		if errors.Is(err, apiclient.ErrUnauthorized) {
+			h.sessions.Clear(c.Writer, c.Request)
+		}
+		h.redirect(c, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return
+	}
+	e := classify(err)
+	level := slog.LevelInfo
+	if e.status >= 500 {
+		level = slog.LevelError
+	}
+	h.log.LogAttrs(c.Request.Context(), level, "request failed",
+		slog.String("request_id", reqID(c)),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", e.status),
+		slog.String("error", err.Error()),
+	)
+	prob := views.Problem{Status: e.status, Key: e.key, Args: e.args}
+	if e.status >= 500 {
+		prob.RequestID = reqID(c)
+	}
+	if e.retry && c.Request.Method == http.MethodGet {
+		prob.RetryURL = c.Request.URL.RequestURI()
+	}
+	if e.back {
+		prob.BackURL, prob.BackKey = "/", "problem.backHome"
+	}
+	var comp templ.Component
+	var fe *framedError
+	switch {
+	case errors.As(err, &fe):
+		comp = fe.frame(prob)
+	case isFragment(c.Request):
+		comp = views.ProblemPanel(h.localizer(c), prob)
+	default:
+		p := h.page(c, nil)
+		p.Title = p.L.T("problem.title")
+		comp = views.ErrorPage(p, prob)
+	}
+	if rerr := h.render(c, e.status, comp); rerr != nil {
+		h.log.LogAttrs(c.Request.Context(), slog.LevelError, "render error page",
+			slog.String("request_id", reqID(c)), slog.String("error", rerr.Error()))
+		c.String(http.StatusInternalServerError, "Internal error. Reference: %s\n", reqID(c))
+	}
+}
+
+// notFound answers routes that do not exist.
+func (h *handler) notFound(c *gin.Context) error {
+	return &appError{status: http.StatusNotFound, key: "problem.notFound", back: true}
+}

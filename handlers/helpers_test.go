@@ -1,0 +1,292 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"jobboard/apiclient"
+	"jobboard/explorersim"
+)
+
+// testEnv is a simulator and a dashboard on loopback, sharing one clock.
+type testEnv struct {
+	sim   *explorersim.Sim
+	clock *explorersim.ManualClock
+	simHS *httptest.Server
+	app   *httptest.Server
+	keys  [][]byte
+	logs  *syncBuffer
+	zone  *time.Location
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func randomKeys(t *testing.T) [][]byte {
+	t.Helper()
+	hash, block := make([]byte, 32), make([]byte, 32)
+	_, _ = rand.Read(hash)
+	_, _ = rand.Read(block)
+	return [][]byte{hash, block}
+}
+
+// newEnv starts the simulator and the dashboard. timeout bounds each
+// upstream call (0 → the client's default).
+func newEnv(t *testing.T, timeout time.Duration) *testEnv {
+	t.Helper()
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := explorersim.NewManualClock(time.Now().UTC().Truncate(time.Second))
+	sim := explorersim.New(explorersim.Options{Clock: clock, Seed: 7})
+	simHS := httptest.NewServer(sim)
+	t.Cleanup(simHS.Close)
+	var copts []apiclient.Option
+	if timeout > 0 {
+		copts = append(copts, apiclient.WithTimeout(timeout))
+	}
+	client, err := apiclient.New(simHS.URL, copts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	keys := randomKeys(t)
+	h, err := New(Options{
+		Explorer:      client,
+		Logger:        slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		NebulaAddress: "graphd.internal",
+		SessionKeys:   keys,
+		DefaultZone:   zone,
+		Now:           clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := httptest.NewServer(h)
+	t.Cleanup(app.Close)
+	return &testEnv{sim: sim, clock: clock, simHS: simHS, app: app, keys: keys, logs: logs, zone: zone}
+}
+
+// browser is an HTTP client with its own cookie jar that does not follow
+// redirects, so tests see each answer.
+func (e *testEnv) browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{
+		Jar:           jar,
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// signedIn returns a browser signed in as account (password = account for
+// the demo accounts).
+func (e *testEnv) signedIn(t *testing.T, account string) *http.Client {
+	t.Helper()
+	c := e.browser(t)
+	resp := e.postForm(t, c, "/login", url.Values{"account": {account}, "password": {account}, "next": {"/"}})
+	if resp.status != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d, body %s", account, resp.status, resp.body)
+	}
+	return c
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (e *testEnv) do(t *testing.T, c *http.Client, req *http.Request) answer {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// get fetches path; headers come in name, value pairs.
+func (e *testEnv) get(t *testing.T, c *http.Client, path string, headers ...string) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.app.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return e.do(t, c, req)
+}
+
+func (e *testEnv) postForm(t *testing.T, c *http.Client, path string, form url.Values, headers ...string) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.app.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return e.do(t, c, req)
+}
+
+// workflow returns the first workflow of account.
+func (e *testEnv) workflow(t *testing.T, account string) explorersim.WorkflowRecord {
+	t.Helper()
+	wfs := e.sim.Workflows(account)
+	if len(wfs) == 0 {
+		t.Fatalf("simulator has no workflow for %s", account)
+	}
+	return wfs[0]
+}
+
+// jobsOf returns the simulator's jobs of one workflow, newest first.
+func (e *testEnv) jobsOf(account, workflowID string) []explorersim.JobRecord {
+	var out []explorersim.JobRecord
+	for _, j := range e.sim.Jobs(account) {
+		if j.WorkflowID == workflowID {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// --- parsed HTML helpers ---
+
+func parseHTML(t *testing.T, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse HTML: %v", err)
+	}
+	return doc
+}
+
+func attr(n *html.Node, name string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func hasClass(n *html.Node, class string) bool {
+	v, _ := attr(n, "class")
+	for _, c := range strings.Fields(v) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// findAll returns the element nodes under n matching match, in document order.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func byID(n *html.Node, id string) *html.Node {
+	found := findAll(n, func(n *html.Node) bool { v, ok := attr(n, "id"); return ok && v == id })
+	if len(found) == 0 {
+		return nil
+	}
+	return found[0]
+}
+
+func byTag(n *html.Node, tag string) []*html.Node {
+	return findAll(n, func(n *html.Node) bool { return n.Data == tag })
+}
+
+func byClass(n *html.Node, class string) []*html.Node {
+	return findAll(n, func(n *html.Node) bool { return hasClass(n, class) })
+}
+
+// text returns the text content of n with runs of white space collapsed.
+func text(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// rowIDs returns the job IDs of the table rows, in order.
+func rowIDs(t *testing.T, doc *html.Node) []string {
+	t.Helper()
+	var ids []string
+	for _, tr := range findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "data-job-id"); return ok && n.Data == "tr" }) {
+		id, _ := attr(tr, "data-job-id")
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// inputValue returns the value attribute of the element with id.
+func inputValue(t *testing.T, doc *html.Node, id string) string {
+	t.Helper()
+	n := byID(doc, id)
+	if n == nil {
+		t.Fatalf("no element #%s", id)
+	}
+	v, _ := attr(n, "value")
+	return v
+}

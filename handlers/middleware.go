@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const requestIDKey = "requestID"
+
+// requestID gives every request a random ID, echoed as X-Request-ID and
+// attached to its log lines.
+func (h *handler) requestID(c *gin.Context) {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// reqID returns the request's ID.
+func reqID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+// logRequests writes one line per request: method, path (never the query,
+// cookies or headers), status and duration.
+func (h *handler) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	h.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+		slog.String("request_id", reqID(c)),
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)),
+	)
+}
+
+// recoverPanics turns a panic into a logged error and a plain 500 page;
+// headers and cookies are not dumped.
+func (h *handler) recoverPanics(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.log.LogAttrs(c.Request.Context(), slog.LevelError, "panic",
+				slog.String("request_id", reqID(c)),
+				slog.String("path", c.Request.URL.Path),
+				slog.Any("panic", v),
+			)
+			if !c.Writer.Written() {
+				h.handleError(c, &appError{status: http.StatusInternalServerError, key: "problem.internal"})
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// sameOrigin refuses state-changing requests sent from another origin
+// (Sec-Fetch-Site, else Origin against Host), using Go's
+// CrossOriginProtection.
+func (h *handler) sameOrigin(c *gin.Context) {
+	if err := http.NewCrossOriginProtection().Check(c.Request); err != nil {
+		h.handleError(c, &appError{status: http.StatusForbidden, key: "problem.crossOrigin", cause: err, back: true})
+		c.Abort()
+		return
+	}
+	c.Next()
+}

@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/gin-gonic/gin"
+
+	"jobboard/i18n"
+	"jobboard/session"
+	"jobboard/views"
+)
+
+// varyHTMX lists the request headers that choose between page and fragment.
+const varyHTMX = "HX-Request, HX-Request-Type, HX-History-Restore-Request"
+
+// isHTMX reports whether htmx sent the request.
+func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+
+// isFragment reports whether the request wants only the swapped region:
+// an htmx request that targets part of the page and is not a history
+// restore (htmx 4 restores history by swapping a full page into <body>).
+func isFragment(r *http.Request) bool {
+	return isHTMX(r) &&
+		r.Header.Get("HX-Request-Type") != "full" &&
+		r.Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// render writes comp with status, rendering it fully into a buffer first so
+// that a render error never sends half a page.
+func (h *handler) render(c *gin.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request.Context(), &buf); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	hd := c.Writer.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Add("Vary", varyHTMX)
+	c.Status(status)
+	_, _ = c.Writer.Write(buf.Bytes())
+	return nil
+}
+
+// redirect sends the browser to a local URL: htmx requests get HX-Redirect
+// (a full navigation, not a swap of the target page), others 303.
+func (h *handler) redirect(c *gin.Context, to string) {
+	c.Header("Vary", varyHTMX)
+	if isHTMX(c.Request) {
+		c.Header("HX-Redirect", to)
+		c.Status(http.StatusNoContent)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+// localizer returns the reader's Localizer (English until a language
+// choice exists).
+func (h *handler) localizer(*gin.Context) i18n.Localizer { return i18n.For(i18n.DefaultLang) }
+
+// page returns the common data of a full page; sess is nil when signed out.
+func (h *handler) page(c *gin.Context, sess *session.Data) views.Page {
+	p := views.Page{L: h.localizer(c), Asset: h.assets.URL}
+	if sess != nil {
+		p.SignedIn, p.Account = true, sess.Account
+	}
+	return p
+}

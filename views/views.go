@@ -1,0 +1,77 @@
+// Package views holds jobboard's templ components: the layout, one file per
+// page (matching the handler of the same name) and shared pieces. Views only
+// format what handlers give them; every user-facing string comes from the
+// page's i18n.Localizer.
+package views
+
+import (
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/i18n"
+	"jobboard/jobquery"
+)
+
+// Page is what every full page needs: the reader's language, the asset URLs
+// and who is signed in.
+type Page struct {
+	L        i18n.Localizer
+	Asset    func(name string) string // content-hashed URL of a static asset
+	Title    string                   // already localised
+	SignedIn bool
+	Account  string // "" when signed in with a pasted token
+}
+
+// Problem is a plain-language error shown in a panel: a message key with
+// its arguments, and optionally a Retry or a way back.
+type Problem struct {
+	Status    int
+	Key       string
+	Args      []any
+	RequestID string
+	RetryURL  string // "" = no Retry button
+	BackURL   string // "" = no way back
+	BackKey   string
+}
+
+// JobList is the data of a workflow's jobs page.
+type JobList struct {
+	Page
+	WorkflowID    string
+	WorkflowName  string // "" when no job told us
+	Path          string // the list's path, e.g. /workflows/1/jobs
+	Query         jobquery.Query
+	Errors        jobquery.FieldErrors
+	Jobs          []apiclient.Job
+	Total         int
+	RequestedPage int // the page asked for when it was past the last (else 0)
+	Now           time.Time
+	Problem       *Problem // upstream failure shown instead of the results
+}
+
+// Login is the data of the sign-in page.
+type Login struct {
+	Page
+	Next     string // validated local path to return to
+	Account  string // kept after a failed attempt; never the password
+	ErrorKey string // message key, "" for none
+	Problem  *Problem
+}
+
+// Home is the data of the home page.
+type Home struct {
+	Page
+	OpenID    string // the value typed in the open-by-ID box
+	OpenError string // message key, "" for none
+	Recent    []RecentWorkflow
+	Now       time.Time
+	Problem   *Problem
+}
+
+// RecentWorkflow is a workflow seen in the reader's recent jobs, with its
+// newest job.
+type RecentWorkflow struct {
+	ID   string
+	Name string
+	Last apiclient.Job
+}
