@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/sony/gobreaker/v2"
 )
 
 // Defaults of a Client built by New.
@@ -26,13 +28,20 @@ const (
 	tokenName = "explorer_token"
 )
 
-// Client calls the Workflow API of one Explorer. It is immutable after New
-// and safe for concurrent use.
+// Client calls the Workflow API of one Explorer. Its configuration is
+// immutable after New and it is safe for concurrent use. Idempotent GET
+// calls are retried once on a connection failure, and a circuit breaker
+// shared by all calls fails fast while Explorer is down (see BreakerConfig).
 type Client struct {
 	base    string // scheme://host[/escaped path prefix], no trailing slash
 	hc      *http.Client
 	timeout time.Duration
 	maxBody int64
+
+	breakerCfg BreakerConfig
+	noBreaker  bool
+	breaker    *gobreaker.TwoStepCircuitBreaker[struct{}] // nil when disabled
+	observer   Observer
 }
 
 // Option configures a Client in New.
@@ -80,6 +89,9 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	}
 	if c.maxBody <= 0 {
 		return nil, fmt.Errorf("apiclient: body size cap must be positive, got %d", c.maxBody)
+	}
+	if c.breaker, err = c.newBreaker(); err != nil {
+		return nil, err
 	}
 	if c.hc == nil {
 		c.hc = newHTTPClient(c.timeout)
@@ -144,10 +156,11 @@ type request struct {
 	secrets     []string
 }
 
-// do sends r, reads the bounded body, decodes the envelope and, when data
-// is not nil, the envelope's data into it. A non-zero code is an *APIError
-// whatever the HTTP status. The returned response has its body closed; its
-// headers are still readable.
+// do sends r through the circuit breaker, reads the bounded body, decodes
+// the envelope and, when data is not nil, the envelope's data into it. A
+// non-zero code is an *APIError whatever the HTTP status. A GET that fails
+// to connect is retried once. The returned response has its body closed;
+// its headers are still readable.
 func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, error) {
 	if r.auth == "" {
 		if !validToken(r.token) {
@@ -156,8 +169,32 @@ func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, e
 		r.secrets = append(r.secrets, r.token.Reveal())
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	if err := parent.Err(); err != nil {
+		// Already cancelled or past its deadline: nothing to ask Explorer
+		// and nothing for the breaker to learn.
+		return nil, c.transportError(parent, parent, r.endpoint, err)
+	}
+	done, err := c.allow(r.endpoint)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
+
+	resp, retry, err := c.attempt(parent, ctx, r, data)
+	if retry && r.method == http.MethodGet && waitBeforeRetry(ctx) {
+		resp, _, err = c.attempt(parent, ctx, r, data)
+	}
+	done(err)
+	return resp, err
+}
+
+// attempt makes one HTTP exchange for r within ctx (parent is the
+// caller's context). retry reports a connection failure before any
+// response byte, which an idempotent call may retry.
+func (c *Client) attempt(parent, ctx context.Context, r request, data any) (_ *http.Response, retry bool, err error) {
+	start := time.Now()
+	defer func() { c.observe(r.endpoint, start, err) }()
 
 	target := c.base + apiPrefix + r.path
 	if len(r.query) > 0 {
@@ -169,7 +206,7 @@ func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, e
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
 	if err != nil {
-		return nil, newError(r.endpoint+": cannot build request", ErrBadParam, err)
+		return nil, false, newError(r.endpoint+": cannot build request", ErrBadParam, err)
 	}
 	req.Header.Set("Content-Type", r.contentType)
 	req.Header.Set("Accept", "application/json")
@@ -182,32 +219,93 @@ func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, e
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, c.transportError(parent, ctx, r.endpoint, err)
+		retry = parent.Err() == nil && ctx.Err() == nil && isConnError(err)
+		return nil, retry, c.transportError(parent, ctx, r.endpoint, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	// resp.Body is already decompressed when the transport asked for gzip
+	// itself, so the cap bounds the decompressed size (no gzip bomb).
+	raw, over, err := readCapped(resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
 		if parent.Err() != nil || ctx.Err() != nil || isTimeout(err) {
-			return nil, c.transportError(parent, ctx, r.endpoint, err)
+			return nil, false, c.transportError(parent, ctx, r.endpoint, err)
 		}
-		return nil, badResponse(r.endpoint, resp, "body ended early (truncated)", err)
+		return nil, false, badResponse(r.endpoint, resp, "body ended early (truncated)", err)
 	}
-	if int64(len(raw)) > c.maxBody {
-		return nil, badResponse(r.endpoint, resp, fmt.Sprintf("body larger than %d bytes", c.maxBody), nil)
+	if over {
+		return nil, false, badResponse(r.endpoint, resp, fmt.Sprintf("body larger than %d bytes", c.maxBody), nil)
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return nil, badResponse(r.endpoint, resp, "redirect not followed", nil)
+		return nil, false, badResponse(r.endpoint, resp, "redirect not followed", nil)
 	}
 	payload, err := decodeEnvelope(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, r.secrets...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if data != nil {
 		if err := decodeData(payload, data); err != nil {
-			return nil, badResponse(r.endpoint, resp, "data has an unexpected shape", err)
+			return nil, false, badResponse(r.endpoint, resp, "data has an unexpected shape", err)
 		}
 	}
-	return resp, nil
+	return resp, false, nil
+}
+
+// readCapped reads r to its end and returns its bytes, or over=true as
+// soon as it has seen (or Content-Length announces) more than limit bytes (then stopping, so an endless or
+// decompressing body costs at most limit bytes). contentLength (-1 when
+// unknown) sizes the first buffer, so the usual body is read into one
+// allocation of its size; otherwise buffers grow from 4 KiB to 256 KiB
+// and are joined at the end.
+func readCapped(r io.Reader, contentLength, limit int64) (body []byte, over bool, err error) {
+	const firstChunk, maxChunk = 4 << 10, 256 << 10
+	if contentLength > limit {
+		return nil, true, nil
+	}
+	next := int64(firstChunk)
+	if contentLength >= 0 {
+		next = contentLength + 1 // +1 to see the end without another buffer
+	}
+	var chunks [][]byte
+	var total int64
+	for {
+		size := min(next, limit+1-total)
+		if size <= 0 {
+			return nil, true, nil
+		}
+		buf := make([]byte, size)
+		n, err := fill(r, buf)
+		total += int64(n)
+		if n > 0 {
+			chunks = append(chunks, buf[:n])
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		next = min(max(next*2, firstChunk), maxChunk)
+	}
+	if total > limit {
+		return nil, true, nil
+	}
+	if len(chunks) == 1 {
+		return chunks[0], false, nil
+	}
+	return bytes.Join(chunks, nil), false, nil
+}
+
+// fill reads from r until buf is full or r fails (io.EOF included).
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // transportError classifies a failure to get or read a response: the

@@ -551,10 +551,7 @@ func TestConcurrentCallsReuseConnections(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c, err := apiclient.New(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, srv.URL)
 	ctx := ctxT(t)
 	for i := 0; i < 20; i++ {
 		if _, err := c.ListJobs(ctx, testToken, apiclient.ListQuery{}); err != nil {

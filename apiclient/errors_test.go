@@ -52,6 +52,10 @@ func TestNew(t *testing.T) {
 		{"http://explorer:7002", []apiclient.Option{apiclient.WithTimeout(0)}, true},
 		{"http://explorer:7002", []apiclient.Option{apiclient.WithMaxBodyBytes(-1)}, true},
 		{"http://explorer:7002", []apiclient.Option{apiclient.WithHTTPClient(nil), apiclient.WithTimeout(time.Second)}, false},
+		{"http://explorer:7002", []apiclient.Option{apiclient.WithBreaker(apiclient.BreakerConfig{Failures: -1})}, true},
+		{"http://explorer:7002", []apiclient.Option{apiclient.WithBreaker(apiclient.BreakerConfig{OpenFor: -time.Second})}, true},
+		{"http://explorer:7002", []apiclient.Option{apiclient.WithBreaker(apiclient.BreakerConfig{}), apiclient.WithObserver(nil)}, false},
+		{"http://explorer:7002", []apiclient.Option{apiclient.WithoutBreaker()}, false},
 	}
 	for _, tt := range tests {
 		c, err := apiclient.New(tt.url, tt.opts...)
@@ -77,10 +81,7 @@ func TestBasePathPrefixIsKept(t *testing.T) {
 		io.WriteString(w, `{"code":0,"data":{"success":true}}`)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := apiclient.New(srv.URL + "/explorer/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, srv.URL+"/explorer/")
 	if err := c.CancelJob(ctxT(t), testToken, 3); err != nil {
 		t.Fatalf("CancelJob: %v", err)
 	}
@@ -252,17 +253,11 @@ func TestBodyExactlyAtCapIsAccepted(t *testing.T) {
 		io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	exact, err := apiclient.New(srv.URL, apiclient.WithMaxBodyBytes(int64(len(body))))
-	if err != nil {
-		t.Fatal(err)
-	}
+	exact := newClient(t, srv.URL, apiclient.WithMaxBodyBytes(int64(len(body))))
 	if _, err := exact.ListJobs(ctxT(t), testToken, apiclient.ListQuery{}); err != nil {
 		t.Errorf("body of exactly the cap: %v, want success", err)
 	}
-	oneLess, err := apiclient.New(srv.URL, apiclient.WithMaxBodyBytes(int64(len(body)-1)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	oneLess := newClient(t, srv.URL, apiclient.WithMaxBodyBytes(int64(len(body)-1)))
 	if _, err := oneLess.ListJobs(ctxT(t), testToken, apiclient.ListQuery{}); !errors.Is(err, apiclient.ErrBadResponse) {
 		t.Errorf("body one byte over the cap: %v, want ErrBadResponse", err)
 	}
@@ -381,11 +376,8 @@ func refusedURL(t *testing.T) string {
 }
 
 func TestConnectionRefused(t *testing.T) {
-	c, err := apiclient.New(refusedURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{Name: "x"})
+	c := newClient(t, refusedURL(t))
+	_, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{Name: "x"})
 	checkOnly(t, err, apiclient.ErrUnreachable)
 	if strings.Contains(err.Error(), "filter") {
 		t.Errorf("error %q repeats the request URL", err)
@@ -487,10 +479,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		})
 	}
 	t.Run("refused", func(t *testing.T) {
-		c, err := apiclient.New(refusedURL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := newClient(t, refusedURL(t))
 		for name, call := range methodCalls(c, tok, password) {
 			check(t, name, call(ctxT(t)))
 		}

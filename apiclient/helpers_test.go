@@ -75,11 +75,19 @@ func serveFunc(t *testing.T, h http.HandlerFunc, opts ...apiclient.Option) (*api
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := apiclient.New(srv.URL, opts...)
+	return newClient(t, srv.URL, opts...), rec, srv
+}
+
+// newClient builds a Client for url and closes its idle connections when
+// the test ends (goleak checks that nothing is left running).
+func newClient(t *testing.T, url string, opts ...apiclient.Option) *apiclient.Client {
+	t.Helper()
+	c, err := apiclient.New(url, opts...)
 	if err != nil {
-		t.Fatalf("New(%q): %v", srv.URL, err)
+		t.Fatalf("New(%q): %v", url, err)
 	}
-	return c, rec, srv
+	t.Cleanup(c.Close)
+	return c
 }
 
 // serve starts a server that answers every request with status, body and

@@ -1,0 +1,213 @@
+package apiclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"syscall"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// Defaults of the circuit breaker of a Client built by New.
+const (
+	// DefaultBreakerFailures is how many consecutive failed calls open the
+	// circuit.
+	DefaultBreakerFailures = 5
+	// DefaultBreakerOpenFor is how long an open circuit refuses calls
+	// before letting one probe call through (half-open).
+	DefaultBreakerOpenFor = 10 * time.Second
+
+	// Retry jitter bounds and the time a retry must still have after its
+	// jitter, within the call's deadline.
+	retryJitterMin  = 20 * time.Millisecond
+	retryJitterSpan = 80 * time.Millisecond
+	retryMinBudget  = 50 * time.Millisecond
+)
+
+// Breaker states as BreakerState reports them.
+const (
+	BreakerClosed   = "closed"
+	BreakerOpen     = "open"
+	BreakerHalfOpen = "half-open"
+	BreakerDisabled = "disabled"
+)
+
+// ErrCircuitOpen: the circuit breaker is open (or half-open with its probe
+// call in flight) after repeated failures, so the call was refused without
+// contacting Explorer. An error matching ErrCircuitOpen also matches
+// ErrUnreachable, so handlers that show "Explorer is unavailable" for
+// ErrUnreachable need no change.
+var ErrCircuitOpen = errors.New("apiclient: explorer unavailable (circuit open)")
+
+// BreakerConfig tunes the Client's circuit breaker (see WithBreaker). Zero
+// fields take their defaults.
+//
+// A call counts as a failure when it ends in ErrUnreachable, ErrTimeout,
+// ErrBadResponse or ErrUpstream. Any other answer from Explorer
+// (ErrUnauthorized, ErrNotFound, ErrBadParam, ErrForbidden) proves it is up
+// and counts as a success; a call cancelled by its caller is not counted;
+// arguments refused locally never reach the breaker.
+type BreakerConfig struct {
+	// Failures is how many consecutive failed calls open the circuit
+	// (default DefaultBreakerFailures).
+	Failures int
+	// OpenFor is how long the circuit stays open before one probe call
+	// is let through; the probe's success closes the circuit, its failure
+	// opens it again (default DefaultBreakerOpenFor).
+	OpenFor time.Duration
+	// OnStateChange, if not nil, is called with the old and new state
+	// (BreakerClosed, BreakerOpen, BreakerHalfOpen) at every transition,
+	// e.g. to log it. It runs under the breaker's lock: keep it quick and
+	// do not call the Client from it.
+	OnStateChange func(from, to string)
+}
+
+// WithBreaker sets the circuit breaker's thresholds (tests use tiny ones).
+// Negative values are refused by New.
+func WithBreaker(cfg BreakerConfig) Option {
+	return func(c *Client) {
+		c.breakerCfg = cfg
+		c.noBreaker = false
+	}
+}
+
+// WithoutBreaker disables the circuit breaker: every call contacts
+// Explorer whatever happened before. BreakerState then reports
+// BreakerDisabled.
+func WithoutBreaker() Option {
+	return func(c *Client) { c.noBreaker = true }
+}
+
+// Observer is told about every HTTP attempt a Client makes to Explorer:
+// the endpoint name (e.g. "list jobs"), how long the attempt took, and its
+// outcome (nil, or an error matching the package's sentinels). A retried
+// call gives two attempts; calls refused locally or by an open circuit
+// give none. It is called synchronously and concurrently: keep it cheap
+// and safe for concurrent use.
+type Observer func(endpoint string, d time.Duration, err error)
+
+// WithObserver sets the Observer of every upstream attempt (metrics,
+// "upstream calls per request"). A nil fn observes nothing.
+func WithObserver(fn func(endpoint string, d time.Duration, err error)) Option {
+	return func(c *Client) { c.observer = fn }
+}
+
+// BreakerState reports the circuit breaker's state for metrics and health
+// checks: BreakerClosed, BreakerOpen, BreakerHalfOpen, or BreakerDisabled
+// when the Client was built WithoutBreaker.
+func (c *Client) BreakerState() string {
+	if c.breaker == nil {
+		return BreakerDisabled
+	}
+	return c.breaker.State().String()
+}
+
+// Close releases the Client's idle keep-alive connections. The Client
+// stays usable (a later call dials again). With WithHTTPClient, this
+// closes the idle connections of that client's transport.
+func (c *Client) Close() {
+	c.hc.CloseIdleConnections()
+}
+
+// newBreaker builds the breaker for the Explorer at c.base from
+// c.breakerCfg, or returns nil when disabled.
+func (c *Client) newBreaker() (*gobreaker.TwoStepCircuitBreaker[struct{}], error) {
+	if c.noBreaker {
+		return nil, nil
+	}
+	cfg := c.breakerCfg
+	if cfg.Failures < 0 {
+		return nil, fmt.Errorf("apiclient: breaker failure threshold must not be negative, got %d", cfg.Failures)
+	}
+	if cfg.OpenFor < 0 {
+		return nil, fmt.Errorf("apiclient: breaker open period must not be negative, got %s", cfg.OpenFor)
+	}
+	if cfg.Failures == 0 {
+		cfg.Failures = DefaultBreakerFailures
+	}
+	if cfg.OpenFor == 0 {
+		cfg.OpenFor = DefaultBreakerOpenFor
+	}
+	threshold := uint32(math.MaxUint32)
+	if cfg.Failures < math.MaxUint32 {
+		threshold = uint32(cfg.Failures)
+	}
+	st := gobreaker.Settings{
+		Name:        "explorer " + c.base,
+		MaxRequests: 1, // one probe while half-open
+		Timeout:     cfg.OpenFor,
+		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= threshold },
+		IsSuccessful: func(err error) bool {
+			return !breakerFailure(err)
+		},
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+	}
+	if fn := cfg.OnStateChange; fn != nil {
+		st.OnStateChange = func(_ string, from, to gobreaker.State) { fn(from.String(), to.String()) }
+	}
+	return gobreaker.NewTwoStepCircuitBreaker[struct{}](st), nil
+}
+
+// breakerFailure reports whether err says Explorer is down or broken, as
+// opposed to an answer about the request itself.
+func breakerFailure(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrTimeout) ||
+		errors.Is(err, ErrBadResponse) || errors.Is(err, ErrUpstream)
+}
+
+// allow asks the breaker for permission to call Explorer. It returns the
+// function to report the call's outcome with, or an ErrCircuitOpen error.
+func (c *Client) allow(endpoint string) (func(error), error) {
+	if c.breaker == nil {
+		return func(error) {}, nil
+	}
+	done, err := c.breaker.Allow()
+	if err != nil {
+		return nil, newError(endpoint+": explorer is unavailable after repeated failures (circuit open); not called",
+			ErrCircuitOpen, ErrUnreachable)
+	}
+	return done, nil
+}
+
+// observe reports one attempt to the observer, if any.
+func (c *Client) observe(endpoint string, start time.Time, err error) {
+	if c.observer != nil {
+		c.observer(endpoint, time.Since(start), err)
+	}
+}
+
+// isConnError reports whether err, from sending a request, is a
+// connection failure before any response byte: refused, reset, or the
+// connection closed (EOF) before the status line. Timeouts are not.
+func isConnError(err error) bool {
+	if err == nil || isTimeout(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
+}
+
+// waitBeforeRetry sleeps a random 20–100 ms and reports whether a retry
+// may follow: false when ctx ends first or would leave the retry too
+// little time.
+func waitBeforeRetry(ctx context.Context) bool {
+	jitter := retryJitterMin + rand.N(retryJitterSpan)
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < jitter+retryMinBudget {
+		return false
+	}
+	timer := time.NewTimer(jitter)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}

@@ -1,0 +1,280 @@
+package apiclient_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jobboard/apiclient"
+)
+
+// okBody is a success envelope every GET endpoint can decode.
+const okBody = `{"code":0,"data":{"items":[],"total":0,"Page":1,"PageSize":10,"id":9}}`
+
+// dropConn closes the request's connection without answering: with reset,
+// as a TCP reset (SO_LINGER 0), else as a plain close (the client reads EOF
+// before any response byte).
+func dropConn(t *testing.T, w http.ResponseWriter, reset bool) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	if reset {
+		if err := conn.(*net.TCPConn).SetLinger(0); err != nil {
+			t.Errorf("SetLinger: %v", err)
+		}
+	}
+	conn.Close()
+}
+
+// flakyServer drops the connection of its first drops requests and
+// answers the others with okBody.
+func flakyServer(t *testing.T, drops int, reset bool, opts ...apiclient.Option) (*apiclient.Client, *recorder) {
+	t.Helper()
+	var n atomic.Int32
+	c, rec, _ := serveFunc(t, func(w http.ResponseWriter, r *http.Request) {
+		if int(n.Add(1)) <= drops {
+			dropConn(t, w, reset)
+			return
+		}
+		io.WriteString(w, okBody)
+	}, opts...)
+	return c, rec
+}
+
+// attempt is one observed upstream attempt.
+type attempt struct {
+	endpoint string
+	d        time.Duration
+	err      error
+}
+
+// attempts collects what an Observer is told.
+type attempts struct {
+	mu   sync.Mutex
+	list []attempt
+}
+
+func (a *attempts) observe(endpoint string, d time.Duration, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.list = append(a.list, attempt{endpoint, d, err})
+}
+
+func (a *attempts) get() []attempt {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]attempt(nil), a.list...)
+}
+
+// getCalls are the idempotent calls, which may be retried.
+func getCalls(c *apiclient.Client) map[string]func(context.Context) error {
+	all := methodCalls(c, testToken, "pw")
+	return map[string]func(context.Context) error{
+		"ListJobs":         all["ListJobs"],
+		"ListWorkflowJobs": all["ListWorkflowJobs"],
+		"GetJob":           all["GetJob"],
+		"SampleResult":     all["SampleResult"],
+	}
+}
+
+func TestGetIsRetriedOnceOnConnectionFailure(t *testing.T) {
+	for _, reset := range []bool{false, true} {
+		for name := range getCalls(nil) {
+			t.Run(fmt.Sprintf("%s reset %v", name, reset), func(t *testing.T) {
+				var obs attempts
+				c, rec := flakyServer(t, 1, reset, apiclient.WithObserver(obs.observe))
+				if err := getCalls(c)[name](ctxT(t)); err != nil {
+					t.Fatalf("%s after one dropped connection: %v, want success", name, err)
+				}
+				if n := rec.count(); n != 2 {
+					t.Fatalf("server received %d requests, want 2 (one retry)", n)
+				}
+				// The retry is the same request with only the token cookie.
+				rec.mu.Lock()
+				second := rec.reqs[1]
+				first := rec.reqs[0]
+				rec.mu.Unlock()
+				if second.Method != http.MethodGet || second.EscapedPath != first.EscapedPath || second.RawQuery != first.RawQuery {
+					t.Errorf("retry %s %s?%s differs from the first attempt %s %s?%s",
+						second.Method, second.EscapedPath, second.RawQuery, first.Method, first.EscapedPath, first.RawQuery)
+				}
+				checkAuthed(t, second, http.MethodGet, first.EscapedPath, "application/json")
+				got := obs.get()
+				if len(got) != 2 || !errors.Is(got[0].err, apiclient.ErrUnreachable) || got[1].err != nil {
+					t.Errorf("observed attempts %+v, want an ErrUnreachable then a success", got)
+				}
+				if st := c.BreakerState(); st != apiclient.BreakerClosed {
+					t.Errorf("BreakerState = %q after a successful retry, want closed", st)
+				}
+			})
+		}
+	}
+}
+
+func TestGetIsRetriedAtMostOnce(t *testing.T) {
+	for _, reset := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reset %v", reset), func(t *testing.T) {
+			c, rec := flakyServer(t, 1000, reset)
+			_, err := c.GetJob(ctxT(t), testToken, 1)
+			checkOnly(t, err, apiclient.ErrUnreachable)
+			if n := rec.count(); n != 2 {
+				t.Errorf("server received %d requests, want 2 (at most one retry)", n)
+			}
+		})
+	}
+}
+
+func TestRefusedGetIsRetriedOnce(t *testing.T) {
+	var obs attempts
+	c := newClient(t, refusedURL(t), apiclient.WithObserver(obs.observe))
+	start := time.Now()
+	_, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{})
+	elapsed := time.Since(start)
+	checkOnly(t, err, apiclient.ErrUnreachable)
+	if n := len(obs.get()); n != 2 {
+		t.Errorf("%d attempts on a refused connection, want 2", n)
+	}
+	// The jitter is 20-100 ms.
+	if elapsed < 20*time.Millisecond || elapsed > 2*time.Second {
+		t.Errorf("refused call with one retry took %s, want a 20-100 ms pause between attempts", elapsed)
+	}
+}
+
+func TestWritesAreNeverRetried(t *testing.T) {
+	all := methodCalls(nil, testToken, "pw")
+	for _, name := range []string{"Connect", "CancelJob", "StartJob"} {
+		if all[name] == nil {
+			t.Fatalf("no call %s", name)
+		}
+		for _, reset := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s reset %v", name, reset), func(t *testing.T) {
+				c, rec := flakyServer(t, 1, reset)
+				err := methodCalls(c, testToken, "pw")[name](ctxT(t))
+				checkOnly(t, err, apiclient.ErrUnreachable)
+				if n := rec.count(); n != 1 {
+					t.Errorf("server received %d requests, want exactly 1 (no retry of a write)", n)
+				}
+			})
+		}
+	}
+}
+
+func TestNoRetryOnTimeout(t *testing.T) {
+	for _, partial := range []bool{false, true} {
+		t.Run(fmt.Sprintf("partial body %v", partial), func(t *testing.T) {
+			release := make(chan struct{})
+			c, rec, _ := serveFunc(t, func(w http.ResponseWriter, r *http.Request) {
+				if partial {
+					io.WriteString(w, `{"code":0,"data":{"items":[`)
+					w.(http.Flusher).Flush()
+				}
+				select {
+				case <-r.Context().Done():
+				case <-release:
+				}
+			}, apiclient.WithTimeout(150*time.Millisecond))
+			t.Cleanup(func() { close(release) })
+			_, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{})
+			checkOnly(t, err, apiclient.ErrTimeout)
+			if n := rec.count(); n != 1 {
+				t.Errorf("server received %d requests, want 1 (no retry on timeout)", n)
+			}
+		})
+	}
+}
+
+func TestNoRetryOnHTTPAnswers(t *testing.T) {
+	tests := []struct {
+		status int
+		body   string
+		want   error
+	}{
+		{502, `<html>bad gateway</html>`, apiclient.ErrBadResponse},
+		{503, `{"code":50004000,"message":"busy"}`, apiclient.ErrUpstream},
+		{200, `{"code":0,"data":{"items":[{"id":1`, apiclient.ErrBadResponse},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			c, rec := serve(t, tt.status, tt.body)
+			_, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{})
+			checkOnly(t, err, tt.want)
+			if n := rec.count(); n != 1 {
+				t.Errorf("server received %d requests, want 1 (no retry on an HTTP answer)", n)
+			}
+		})
+	}
+}
+
+func TestNoRetryWithoutTimeLeft(t *testing.T) {
+	// A 60 ms deadline leaves no room for a 20-100 ms pause and a useful
+	// second attempt.
+	var obs attempts
+	c := newClient(t, refusedURL(t), apiclient.WithObserver(obs.observe), apiclient.WithTimeout(60*time.Millisecond))
+	_, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{})
+	checkOnly(t, err, apiclient.ErrUnreachable)
+	if n := len(obs.get()); n != 1 {
+		t.Errorf("%d attempts with 60 ms left, want 1", n)
+	}
+}
+
+func TestNoRetryAfterCallerCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	var n atomic.Int32
+	// The caller goes away right after the first attempt failed.
+	c := newClient(t, refusedURL(t), apiclient.WithObserver(func(string, time.Duration, error) {
+		n.Add(1)
+		cancel()
+	}))
+	_, err := c.GetJob(ctx, testToken, 1)
+	if err == nil {
+		t.Fatal("call to a refused port succeeded")
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("%d attempts after the caller cancelled, want 1", got)
+	}
+}
+
+func TestObserverSeesEachAttempt(t *testing.T) {
+	var obs attempts
+	c, _, _ := serveFunc(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api-open/v1/jobs/404" {
+			w.WriteHeader(404)
+			io.WriteString(w, `{"code":40404000,"message":"no such job"}`)
+			return
+		}
+		io.WriteString(w, okBody)
+	}, apiclient.WithObserver(obs.observe))
+	if _, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetJob(ctxT(t), testToken, 404); !errors.Is(err, apiclient.ErrNotFound) {
+		t.Fatalf("GetJob(404) = %v, want ErrNotFound", err)
+	}
+	// Refused locally: no attempt.
+	if _, err := c.GetJob(ctxT(t), testToken, -1); !errors.Is(err, apiclient.ErrBadParam) {
+		t.Fatalf("GetJob(-1) = %v, want ErrBadParam", err)
+	}
+	if _, err := c.ListJobs(ctxT(t), "", apiclient.ListQuery{}); !errors.Is(err, apiclient.ErrUnauthorized) {
+		t.Fatalf("ListJobs without token = %v, want ErrUnauthorized", err)
+	}
+	got := obs.get()
+	if len(got) != 2 {
+		t.Fatalf("observed %+v, want 2 attempts", got)
+	}
+	if got[0].endpoint != "list jobs" || got[0].err != nil || got[0].d <= 0 {
+		t.Errorf("first attempt %+v, want a successful \"list jobs\" with a duration", got[0])
+	}
+	if got[1].endpoint != "get job" || !errors.Is(got[1].err, apiclient.ErrNotFound) {
+		t.Errorf("second attempt %+v, want \"get job\" with ErrNotFound", got[1])
+	}
+}
