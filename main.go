@@ -91,6 +91,9 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		SessionKeys:   keys,
 		SecureCookie:  cfg.SecureCookie,
 		DefaultZone:   cfg.Zone,
+		ReadOnly:      cfg.ReadOnly,
+		PollInterval:  cfg.PollInterval,
+		ExportCap:     cfg.ExportCap,
 	})
 	if err != nil {
 		return fmt.Errorf("jobboard: build handlers: %w", err)

@@ -32,6 +32,9 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string // "text" or "json"
 	ShutdownTimeout time.Duration
+	ReadOnly        bool          // hide cancel/run and refuse their POSTs
+	PollInterval    time.Duration // live refresh interval of pages with jobs in flight
+	ExportCap       int           // most rows one export may hold
 }
 
 // Getenv looks up an environment variable (os.Getenv in production, a map
@@ -57,6 +60,9 @@ var settings = []setting{
 	{flag: "tz", env: "JOBBOARD_TZ", def: "", usage: "IANA time zone for times when the browser's zone is unknown (default: the machine's zone)"},
 	{flag: "log-level", env: "JOBBOARD_LOG_LEVEL", def: "info", usage: "log level: debug, info, warn or error"},
 	{flag: "log-format", env: "JOBBOARD_LOG_FORMAT", def: "text", usage: "log format: text or json"},
+	{flag: "read-only", env: "JOBBOARD_READ_ONLY", def: "false", usage: "hide cancel and run, and refuse their requests (for deployments where staff only look)"},
+	{flag: "poll-interval", env: "JOBBOARD_POLL_INTERVAL", def: "5s", usage: "how often pages with running jobs refresh themselves"},
+	{flag: "export-cap", env: "JOBBOARD_EXPORT_CAP", def: "10000", usage: "most rows one CSV/JSON export may hold"},
 	{flag: "shutdown-timeout", env: "JOBBOARD_SHUTDOWN_TIMEOUT", def: "15s", usage: "how long in-flight requests may finish after SIGINT/SIGTERM"},
 }
 
@@ -120,7 +126,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	var v string
 	v, src = get(byFlag["explorer-timeout"])
 	c.ExplorerTimeout = duration(v, src, bad)
-	c.NebulaAddress, src = get(byFlag["nebula-address"])
+	c.NebulaAddress, _ = get(byFlag["nebula-address"])
 	if c.ExplorerURL != "" && c.NebulaAddress == "" {
 		bad("NEBULA_ADDRESS (-nebula-address) is required with EXPLORER_URL: it is the graphd host Explorer connects to at sign-in")
 	}
@@ -133,7 +139,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	keys := getenv("SESSION_KEYS")
 	if keys == "" {
 		if file := getenv("SESSION_KEYS_FILE"); file != "" {
-			b, err := os.ReadFile(file)
+			b, err := os.ReadFile(file) //nolint:gosec // G304: the operator names this file; reading it is the point
 			if err != nil {
 				bad("SESSION_KEYS_FILE: %v", err)
 			}
@@ -147,11 +153,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 		}
 	}
 	v, src = get(byFlag["secure-cookie"])
-	if b, err := strconv.ParseBool(v); err != nil {
-		bad("%s %q is not true or false", src, v)
-	} else {
-		c.SecureCookie = b
-	}
+	c.SecureCookie = boolean(v, src, bad)
 	v, src = get(byFlag["tz"])
 	c.Zone = time.Local
 	if v != "" {
@@ -171,6 +173,16 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	}
 	v, src = get(byFlag["shutdown-timeout"])
 	c.ShutdownTimeout = duration(v, src, bad)
+	v, src = get(byFlag["read-only"])
+	c.ReadOnly = boolean(v, src, bad)
+	v, src = get(byFlag["poll-interval"])
+	c.PollInterval = duration(v, src, bad)
+	v, src = get(byFlag["export-cap"])
+	if n, err := strconv.Atoi(v); err != nil || n < 1 {
+		bad("%s %q is not a positive number of rows", src, v)
+	} else {
+		c.ExportCap = n
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -182,6 +194,14 @@ func isSet(fs *flag.FlagSet, name string) bool {
 		}
 	})
 	return found
+}
+
+func boolean(v, src string, bad func(string, ...any)) bool {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		bad("%s %q is not true or false", src, v)
+	}
+	return b
 }
 
 func duration(v, src string, bad func(string, ...any)) time.Duration {

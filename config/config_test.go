@@ -25,6 +25,9 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.ExplorerURL != "" || c.ExplorerTimeout != 10*time.Second || c.NebulaPort != 9669 {
 		t.Errorf("defaults = %+v", c)
 	}
+	if c.ReadOnly || c.PollInterval != 5*time.Second || c.ExportCap != 10000 {
+		t.Errorf("defaults = %+v", c)
+	}
 	if c.SessionKeys != nil || c.SecureCookie || c.LogFormat != "text" || c.Zone == nil {
 		t.Errorf("defaults = %+v", c)
 	}
@@ -43,11 +46,13 @@ func TestFlagWinsOverEnvironment(t *testing.T) {
 
 func TestInvalidSettingsAreNamedOneLineEach(t *testing.T) {
 	e := env(map[string]string{
-		"EXPLORER_URL":     "ftp://x",
-		"EXPLORER_TIMEOUT": "soon",
-		"NEBULA_PORT":      "70000",
-		"JOBBOARD_TZ":      "Mars/Olympus",
-		"SESSION_KEYS":     "nothex",
+		"EXPLORER_URL":        "ftp://x",
+		"EXPLORER_TIMEOUT":    "soon",
+		"NEBULA_PORT":         "70000",
+		"JOBBOARD_TZ":         "Mars/Olympus",
+		"SESSION_KEYS":        "nothex",
+		"JOBBOARD_READ_ONLY":  "maybe",
+		"JOBBOARD_EXPORT_CAP": "0",
 	})
 	_, err := Parse(nil, e, &bytes.Buffer{})
 	if err == nil {
@@ -61,6 +66,8 @@ func TestInvalidSettingsAreNamedOneLineEach(t *testing.T) {
 		`jobboard: NEBULA_PORT "70000" is not a port number`,
 		`jobboard: SESSION_KEYS: pair 1 is not HASHKEY:BLOCKKEY`,
 		`jobboard: JOBBOARD_TZ "Mars/Olympus" is not an IANA time zone`,
+		`jobboard: JOBBOARD_READ_ONLY "maybe" is not true or false`,
+		`jobboard: JOBBOARD_EXPORT_CAP "0" is not a positive number of rows`,
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), err)

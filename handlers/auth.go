@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -10,11 +12,24 @@ import (
 )
 
 // requireSession returns the reader's session, or errSignedOut, which the
-// error path turns into a trip to sign-in and back.
+// error path turns into a trip to sign-in and back. A stale cookie
+// (expired, idle, revoked, unreadable) is cleared. The session's last-seen
+// time is refreshed (a new cookie at most once a minute), so call it before
+// writing the body.
 func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
-	d, ok := h.sessions.Load(c.Request, h.now())
-	if !ok {
+	now := h.now()
+	d, err := h.sessions.Load(c.Request, now)
+	if errors.Is(err, session.ErrNoSession) {
+		if _, cerr := c.Request.Cookie(h.sessions.Name(c.Request)); cerr == nil {
+			h.sessions.Clear(c.Writer, c.Request)
+		}
 		return session.Data{}, errSignedOut
+	}
+	if err != nil {
+		return session.Data{}, fmt.Errorf("load session: %w", err)
+	}
+	if err := h.sessions.Touch(c.Writer, c.Request, d, now); err != nil {
+		return session.Data{}, fmt.Errorf("touch session: %w", err)
 	}
 	return d, nil
 }

@@ -89,7 +89,7 @@ func (h *handler) do(action func(*gin.Context) error) gin.HandlerFunc {
 func (h *handler) handleError(c *gin.Context, err error) {
 	if errors.Is(err, errSignedOut) || errors.Is(err, apiclient.ErrUnauthorized) {
 		if errors.Is(err, apiclient.ErrUnauthorized) {
-			h.sessions.Clear(c.Writer, c.Request)
+			h.endSession(c, "token refused by Explorer")
 		}
 		h.redirect(c, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"jobboard/apiclient"
 	"jobboard/session"
 	"jobboard/static"
@@ -23,6 +25,11 @@ type Explorer interface {
 	Connect(ctx context.Context, account, password, address string, port int) (apiclient.Credentials, error)
 	ListWorkflowJobs(ctx context.Context, tok apiclient.Token, workflowID int64, q apiclient.ListQuery) (apiclient.JobPage, error)
 	ListJobs(ctx context.Context, tok apiclient.Token, q apiclient.ListQuery) (apiclient.JobPage, error)
+	// Job pages (job_detail.go, task_results.go, job_cancel.go, workflow_run.go).
+	GetJob(ctx context.Context, tok apiclient.Token, jobID int64) (apiclient.JobDetail, error)
+	CancelJob(ctx context.Context, tok apiclient.Token, jobID int64) error
+	StartJob(ctx context.Context, tok apiclient.Token, workflowID int64, in apiclient.Input) (int64, error)
+	SampleResult(ctx context.Context, tok apiclient.Token, jobID int64, taskID string, limit int) ([][]string, error)
 }
 
 var _ Explorer = (*apiclient.Client)(nil)
@@ -43,7 +50,44 @@ type Options struct {
 	SessionMaxAge time.Duration
 	// Assets are the static files (nil → static.Load()).
 	Assets *static.Assets
+	// SessionIdleTimeout signs out a reader who made no request for this
+	// long (0 → session.DefaultIdleTimeout, 12 h).
+	SessionIdleTimeout time.Duration
+	// Revocations is the list of revoked session IDs (sign-out, token
+	// refused by Explorer); nil → an in-memory list for this process.
+	Revocations session.Revocations
+	// TrustedProxies lists the proxies (IPs or CIDRs) whose X-Forwarded-For
+	// is believed for the client IP used by the sign-in rate limit; nil →
+	// none, the client IP is the connection's peer.
+	TrustedProxies []string
+	// testRoutes, set only by tests, registers extra routes (e.g. one that
+	// panics) after the real ones.
+	testRoutes func(r *gin.Engine, h *handler)
+	// ReadOnly hides the cancel and run buttons and makes their pages and
+	// POST routes answer 403, for deployments where staff should only look
+	// (JOBBOARD_READ_ONLY).
+	ReadOnly bool
+
+	// Lists (issue 4b: all jobs, outcome summary, live refresh, export).
+
+	// PollInterval is how often a list or job page holding Preparing,
+	// Running or Stopping jobs refreshes itself (JOBBOARD_POLL_INTERVAL;
+	// 0 → DefaultPollInterval).
+	PollInterval time.Duration
+	// ExportCap is the most rows one CSV or JSON export writes before it
+	// ends with a note (JOBBOARD_EXPORT_CAP; 0 → DefaultExportCap).
+	ExportCap int
+	// SummaryTTL is how long an outcome summary is reused for the same
+	// session and filters (0 → DefaultSummaryTTL).
+	SummaryTTL time.Duration
 }
+
+// Defaults of the list options.
+const (
+	DefaultPollInterval = 5 * time.Second
+	DefaultExportCap    = 10_000
+	DefaultSummaryTTL   = 5 * time.Second
+)
 
 // DefaultNebulaPort is graphd's usual port.
 const DefaultNebulaPort = 9669
@@ -58,6 +102,9 @@ type handler struct {
 	nebulaPort int
 	zone       *time.Location
 	now        func() time.Time
+	readOnly   bool
+	sec        security  // sign-in limits and browser defences (security.go)
+	lists      listState // summary cache, poll interval, export cap (list_options.go)
 }
 
 // New builds the dashboard's http.Handler (a Gin engine in release mode with
@@ -69,7 +116,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.NebulaAddress == "" {
 		return nil, errors.New("handlers: Options.NebulaAddress is required")
 	}
-	store, err := session.New(opts.SessionKeys, opts.SessionMaxAge, opts.SecureCookie)
+	store, err := newSessionStore(opts)
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
@@ -82,7 +129,9 @@ func New(opts Options) (http.Handler, error) {
 		nebulaPort: opts.NebulaPort,
 		zone:       opts.DefaultZone,
 		now:        opts.Now,
+		readOnly:   opts.ReadOnly,
 	}
+	h.initLists(opts)
 	if h.log == nil {
 		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -99,6 +148,9 @@ func New(opts Options) (http.Handler, error) {
 		if h.assets, err = static.Load(); err != nil {
 			return nil, fmt.Errorf("handlers: %w", err)
 		}
+	}
+	if h.sec, err = newSecurity(opts, h.now); err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	return h.routes()
 }

@@ -57,8 +57,9 @@ func randomKeys(t *testing.T) [][]byte {
 }
 
 // newEnv starts the simulator and the dashboard. timeout bounds each
-// upstream call (0 → the client's default).
-func newEnv(t *testing.T, timeout time.Duration) *testEnv {
+// upstream call (0 → the client's default). Each option may adjust the
+// dashboard's Options before New (the simulator is already in e.sim).
+func newEnv(t *testing.T, timeout time.Duration, options ...func(e *testEnv, o *Options)) *testEnv {
 	t.Helper()
 	zone, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
@@ -68,7 +69,9 @@ func newEnv(t *testing.T, timeout time.Duration) *testEnv {
 	sim := explorersim.New(explorersim.Options{Clock: clock, Seed: 7})
 	simHS := httptest.NewServer(sim)
 	t.Cleanup(simHS.Close)
-	var copts []apiclient.Option
+	// The circuit breaker is proven in apiclient and faulttest; here it
+	// would turn a test's deliberate run of faults into fast failures.
+	copts := []apiclient.Option{apiclient.WithoutBreaker()}
 	if timeout > 0 {
 		copts = append(copts, apiclient.WithTimeout(timeout))
 	}
@@ -78,20 +81,25 @@ func newEnv(t *testing.T, timeout time.Duration) *testEnv {
 	}
 	logs := &syncBuffer{}
 	keys := randomKeys(t)
-	h, err := New(Options{
+	e := &testEnv{sim: sim, clock: clock, simHS: simHS, keys: keys, logs: logs, zone: zone}
+	opts := Options{
 		Explorer:      client,
 		Logger:        slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		NebulaAddress: "graphd.internal",
 		SessionKeys:   keys,
 		DefaultZone:   zone,
 		Now:           clock.Now,
-	})
+	}
+	for _, o := range options {
+		o(e, &opts)
+	}
+	h, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	t.Cleanup(app.Close)
-	return &testEnv{sim: sim, clock: clock, simHS: simHS, app: app, keys: keys, logs: logs, zone: zone}
+	e.app = httptest.NewServer(h)
+	t.Cleanup(e.app.Close)
+	return e
 }
 
 // browser is an HTTP client with its own cookie jar that does not follow
@@ -289,4 +297,35 @@ func inputValue(t *testing.T, doc *html.Node, id string) string {
 	}
 	v, _ := attr(n, "value")
 	return v
+}
+
+// --- issue 4a (job pages) helpers ---
+
+// withOptions returns a copy of e whose dashboard is a second server on the
+// same simulator, clock and session keys, built like newEnv's and then
+// changed by edit (e.g. ReadOnly, or a wrapped Explorer).
+func (e *testEnv) withOptions(t *testing.T, edit func(*Options)) *testEnv {
+	t.Helper()
+	client, err := apiclient.New(e.simHS.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{
+		Explorer:      client,
+		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		NebulaAddress: "graphd.internal",
+		SessionKeys:   e.keys,
+		DefaultZone:   e.zone,
+		Now:           e.clock.Now,
+	}
+	edit(&opts)
+	h, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := httptest.NewServer(h)
+	t.Cleanup(app.Close)
+	cp := *e
+	cp.app = app
+	return &cp
 }

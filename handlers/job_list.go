@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
@@ -13,9 +15,66 @@ import (
 	"jobboard/views"
 )
 
-// jobList serves GET /workflows/:id/jobs: a workflow's jobs, filtered,
-// sorted and paged as the URL says (see jobquery.Query for the grammar).
-// htmx partial requests get only the results region.
+// listSource is where a jobs list comes from: one workflow's jobs, or every
+// job of the reader (workflowID 0). It is the only difference between the
+// two lists; everything else (filters, sort, pager, URL rules, summary,
+// live refresh, export) is shared.
+type listSource struct {
+	workflowID int64 // 0: every workflow
+}
+
+// all reports whether the list spans every workflow.
+func (s listSource) all() bool { return s.workflowID == 0 }
+
+// path is the list's URL path: /jobs or /workflows/:id/jobs.
+func (s listSource) path() string {
+	if s.all() {
+		return "/jobs"
+	}
+	return "/workflows/" + strconv.FormatInt(s.workflowID, 10) + "/jobs"
+}
+
+// list calls the upstream list endpoint of the source.
+func (s listSource) list(ctx context.Context, ex Explorer, tok apiclient.Token, q apiclient.ListQuery) (apiclient.JobPage, error) {
+	if s.all() {
+		return ex.ListJobs(ctx, tok, q)
+	}
+	return ex.ListWorkflowJobs(ctx, tok, s.workflowID, q)
+}
+
+// listSourceOf reads the source of a list route: routes under
+// /workflows/:id/jobs name a workflow, the others (/jobs…) span all.
+func listSourceOf(c *gin.Context) (listSource, error) {
+	if !strings.HasPrefix(c.FullPath(), "/workflows/") {
+		return listSource{}, nil
+	}
+	raw := c.Param("id")
+	id, ok := parseWorkflowID(raw)
+	if !ok {
+		return listSource{}, &appError{status: http.StatusBadRequest, key: "problem.badWorkflow", args: []any{raw}, back: true}
+	}
+	return listSource{workflowID: id}, nil
+}
+
+// upstreamError maps a list call's failure: an unknown workflow is a 404
+// naming it; everything else goes to the common error path.
+func (s listSource) upstreamError(err error) error {
+	if errors.Is(err, apiclient.ErrNotFound) && !s.all() {
+		return &appError{status: http.StatusNotFound, key: "problem.noWorkflow", args: []any{strconv.FormatInt(s.workflowID, 10)}, cause: err, back: true}
+	}
+	return err
+}
+
+// isPoll reports whether the request is a live-refresh poll: htmx
+// re-fetching the list's live region (see views.JobListLive).
+func isPoll(r *http.Request) bool {
+	return isFragment(r) && r.Header.Get("HX-Target") == "div#"+views.LiveRegionID
+}
+
+// jobList serves GET /workflows/:id/jobs (a workflow's jobs) and GET /jobs
+// (every job, with a Workflow column): filtered, sorted and paged as the
+// URL says (see jobquery.Query for the grammar). htmx partial requests get
+// only the results region; live-refresh polls only the live region.
 //
 // Answers: 200 for a valid URL (a page past the last shows the last page
 // with a note); 400 when a parameter is invalid, with its message next to
@@ -27,12 +86,11 @@ func (h *handler) jobList(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rawID := c.Param("id")
-	id, ok := parseWorkflowID(rawID)
-	if !ok {
-		return &appError{status: http.StatusBadRequest, key: "problem.badWorkflow", args: []any{rawID}, back: true}
+	src, err := listSourceOf(c)
+	if err != nil {
+		return err
 	}
-	path := "/workflows/" + strconv.FormatInt(id, 10) + "/jobs"
+	path := src.path()
 	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
 
 	// A full page load of a valid but non-canonical URL (e.g. a plain form
@@ -44,63 +102,80 @@ func (h *handler) jobList(c *gin.Context) error {
 	}
 
 	d := views.JobList{
-		Page:       h.page(c, &sess),
-		WorkflowID: strconv.FormatInt(id, 10),
-		Path:       path,
-		Query:      q,
-		Errors:     fieldErrs,
-		Now:        h.now(),
+		Page:   h.page(c, &sess),
+		Path:   path,
+		Query:  q,
+		Errors: fieldErrs,
+		Now:    h.now(),
+		All:    src.all(),
+		Poll:   isPoll(c.Request),
+	}
+	if !src.all() {
+		d.WorkflowID = strconv.FormatInt(src.workflowID, 10)
 	}
 	ctx := c.Request.Context()
-	list, err := h.explorer.ListWorkflowJobs(ctx, sess.Token, id, q.Upstream())
+	list, err := src.list(ctx, h.explorer, sess.Token, q.Upstream())
 	if err == nil && len(list.Items) == 0 && q.Page > 1 {
 		// Past the last page: show the last one and say so.
 		d.RequestedPage = q.Page
 		d.Query = q.WithPage(q.LastPage(list.Total))
 		if list.Total > 0 {
-			list, err = h.explorer.ListWorkflowJobs(ctx, sess.Token, id, d.Query.Upstream())
+			list, err = src.list(ctx, h.explorer, sess.Token, d.Query.Upstream())
 		}
 	}
-	if err == nil && len(list.Items) == 0 && q.Filtered() {
+	if err == nil && len(list.Items) == 0 && q.Filtered() && !src.all() {
 		// Nothing matches: one unfiltered row still tells the workflow's name.
-		if one, nameErr := h.explorer.ListWorkflowJobs(ctx, sess.Token, id, apiclient.ListQuery{PageSize: 1}); nameErr == nil && len(one.Items) > 0 {
+		if one, nameErr := src.list(ctx, h.explorer, sess.Token, apiclient.ListQuery{PageSize: 1}); nameErr == nil && len(one.Items) > 0 {
 			d.WorkflowName = one.Items[0].WorkflowName
 		}
 	}
-	switch {
-	case errors.Is(err, apiclient.ErrNotFound):
-		return &appError{status: http.StatusNotFound, key: "problem.noWorkflow", args: []any{d.WorkflowID}, cause: err, back: true}
-	case errors.Is(err, apiclient.ErrUnauthorized):
-		return err
-	case err != nil:
+	if err != nil {
+		err = src.upstreamError(err)
+		var ae *appError
+		if errors.Is(err, apiclient.ErrUnauthorized) || errors.As(err, &ae) {
+			return err
+		}
 		return inFrame(err, func(p views.Problem) templ.Component {
 			d.Problem = &p
 			return h.jobListView(c, d)
 		})
 	}
 	d.Jobs, d.Total = list.Items, list.Total
-	if len(list.Items) > 0 {
+	if len(list.Items) > 0 && !src.all() {
 		d.WorkflowName = list.Items[0].WorkflowName
 	}
+	// Summary and downloads cover the filters, whatever the page or size.
+	all := d.Query.WithSize(jobquery.DefaultSize)
+	d.SummaryURL = all.URL(path + "/summary")
+	d.ExportCSV = all.URL(path + "/export.csv")
+	d.ExportJSON = all.URL(path + "/export.json")
+
 	status := http.StatusOK
 	if fieldErrs != nil {
 		status = http.StatusBadRequest
-	} else if isFragment(c.Request) {
+	} else if isFragment(c.Request) && !d.Poll {
 		// The form sends empty fields; the history gets the canonical URL.
+		// Polls never touch the history.
 		c.Header("HX-Push-Url", d.Query.URL(path))
 	}
 	return h.render(c, status, h.jobListView(c, d))
 }
 
-// jobListView is the full page, or only the results region for an htmx
-// partial request.
+// jobListView is the full page, only the results region for an htmx
+// partial request, or only the live region for a poll.
 func (h *handler) jobListView(c *gin.Context, d views.JobList) templ.Component {
-	if d.WorkflowName != "" {
+	switch {
+	case d.All:
+		d.Title = d.L.T("all.title")
+	case d.WorkflowName != "":
 		d.Title = d.L.T("jobs.title", d.WorkflowName)
-	} else {
+	default:
 		d.Title = d.L.T("jobs.workflowFallback") + " " + d.WorkflowID
 	}
-	if isFragment(c.Request) {
+	switch {
+	case d.Poll:
+		return views.JobListLive(d)
+	case isFragment(c.Request):
 		return views.JobListResults(d)
 	}
 	return views.JobListPage(d)

@@ -140,7 +140,7 @@ func TestJobListFragmentOrFullPage(t *testing.T) {
 			if isFull == tc.fragment {
 				t.Errorf("full page = %v, want %v", isFull, !tc.fragment)
 			}
-			if byID(doc, "summary") == nil || len(rowIDs(t, doc)) == 0 {
+			if byID(doc, "showing") == nil || len(rowIDs(t, doc)) == 0 {
 				t.Errorf("results missing")
 			}
 			if tc.fragment && a.header.Get("HX-Push-Url") != path {

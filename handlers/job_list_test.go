@@ -104,7 +104,7 @@ func TestJobListRowsMatchSimulator(t *testing.T) {
 			}
 			first := (tc.want.page-1)*tc.want.size + 1
 			wantSummary := fmt.Sprintf("Showing %s–%s of %s job", commas(first), commas(first+len(wantIDs)-1), commas(total))
-			if got := text(byID(doc, "summary")); !strings.HasPrefix(got, wantSummary) {
+			if got := text(byID(doc, "showing")); !strings.HasPrefix(got, wantSummary) {
 				t.Errorf("summary %q, want %q…", got, wantSummary)
 			}
 		})

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -13,8 +16,8 @@ import (
 	"jobboard/views"
 )
 
-// maxTokenLen bounds a pasted token.
-const maxTokenLen = 4096
+// maxTokenLen bounds a pasted token: the longest a session cookie holds.
+const maxTokenLen = session.MaxTokenLen
 
 // loginPage serves GET /login: the two ways in.
 func (h *handler) loginPage(c *gin.Context) error {
@@ -33,37 +36,79 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 	form := views.Login{Next: next, Account: account}
 	ctx := c.Request.Context()
 
-	var data session.Data
+	// Attempts are limited per client IP and, for passwords, per account.
+	method, keys := "token", []string{"ip:" + c.ClientIP()}
 	switch {
 	case token != "":
+		account, form.Account = "", ""
+	case account != "" && password != "":
+		method = "password"
+		keys = append(keys, accountKey(account))
+	default:
+		form.ErrorKey = "login.missing"
+		return h.renderLogin(c, http.StatusBadRequest, form)
+	}
+	try, wait, ok := h.sec.logins.reserve(keys...)
+	if !ok {
+		h.logSignIn(c, method, account, "rate-limited")
+		c.Header("Retry-After", retryAfterSeconds(wait))
+		form.ErrorKey = "login.tooMany"
+		return h.renderLogin(c, http.StatusTooManyRequests, form)
+	}
+	// failed re-renders the form; only a rejection by Explorer counts
+	// against the limit.
+	failed := func(err error, rejectedKey string) error {
+		if errors.Is(err, apiclient.ErrUnauthorized) {
+			h.logSignIn(c, method, account, "rejected")
+		} else {
+			h.sec.logins.refund(try)
+			h.logSignIn(c, method, account, "error")
+		}
+		return h.loginFailed(c, form, err, rejectedKey)
+	}
+
+	var data session.Data
+	if method == "token" {
 		if len(token) > maxTokenLen {
-			form.ErrorKey = "login.badToken"
-			return h.renderLogin(c, http.StatusUnauthorized, form)
+			return failed(apiclient.ErrUnauthorized, "login.badToken")
 		}
 		tok := apiclient.Token(token)
 		if _, err := h.explorer.ListJobs(ctx, tok, apiclient.ListQuery{PageSize: 1}); err != nil {
-			return h.loginFailed(c, form, err, "login.badToken")
+			return failed(err, "login.badToken")
 		}
 		data = session.Data{Token: tok}
-	case account != "" && password != "":
+	} else {
+		if len(account) > session.MaxAccountLen {
+			return failed(apiclient.ErrUnauthorized, "login.wrongPassword")
+		}
 		creds, err := h.explorer.Connect(ctx, account, password, h.nebulaAddr, h.nebulaPort)
 		if err != nil {
-			return h.loginFailed(c, form, err, "login.wrongPassword")
+			return failed(err, "login.wrongPassword")
 		}
 		data = session.Data{Token: creds.Token, Account: account, Expires: creds.Expires}
 		if creds.MaxAge > 0 {
 			// Measured on our clock, so that the session ends with the token.
 			data.Expires = h.now().Add(creds.MaxAge)
 		}
-	default:
-		form.ErrorKey = "login.missing"
-		return h.renderLogin(c, http.StatusBadRequest, form)
 	}
-	if err := h.sessions.Save(c.Writer, c.Request, data, h.now()); err != nil {
-		return err
+	h.sec.logins.refund(try)
+	// A new session (new ID) at every sign-in; the one it replaces, if
+	// any, is revoked.
+	h.endSession(c, "signed in again")
+	if _, err := h.sessions.Start(c.Writer, c.Request, data, h.now()); err != nil {
+		h.logSignIn(c, method, account, "error")
+		return fmt.Errorf("sign in: %w", err)
 	}
+	h.logSignIn(c, method, account, "ok")
 	h.redirect(c, next)
 	return nil
+}
+
+// accountKey is the sign-in limiter's key for an account: a hash, so that
+// a long account name costs the limiter no more than a short one.
+func accountKey(account string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(account)))
+	return "account:" + hex.EncodeToString(sum[:16])
 }
 
 // loginFailed re-renders the form: a rejected account or token with a plain

@@ -62,7 +62,8 @@ func (h *handler) localizer(*gin.Context) i18n.Localizer { return i18n.For(i18n.
 
 // page returns the common data of a full page; sess is nil when signed out.
 func (h *handler) page(c *gin.Context, sess *session.Data) views.Page {
-	p := views.Page{L: h.localizer(c), Asset: h.assets.URL}
+	p := views.Page{L: h.localizer(c), Asset: h.assets.URL, ReadOnly: h.readOnly}
+	p.PollSeconds = h.pollSeconds()
 	if sess != nil {
 		p.SignedIn, p.Account = true, sess.Account
 	}

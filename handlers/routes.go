@@ -13,25 +13,54 @@ import (
 func (h *handler) routes() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	if err := r.SetTrustedProxies(nil); err != nil {
+	// Client IPs come from the connection unless a trusted proxy is
+	// configured, so X-Forwarded-For cannot spoof the sign-in limit's key.
+	if err := r.SetTrustedProxies(h.sec.trustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(h.requestID, h.logRequests, h.recoverPanics)
+	// sameOrigin refuses every cross-origin request with a non-safe method
+	// (POST …) on every route, present and future; limitBody caps bodies
+	// at 64 KiB and parses forms (413/400 before any handler).
+	r.Use(h.requestID, h.logRequests, h.recoverPanics, h.sameOrigin, h.limitBody)
 
 	// Static assets under content-hashed names; no session needed.
 	r.GET(static.Prefix+"*file", gin.WrapH(h.assets))
 	r.HEAD(static.Prefix+"*file", gin.WrapH(h.assets))
 
-	// Signing in and out. POSTs are refused when sent from another origin.
+	// Signing in and out.
 	r.GET("/login", h.do(h.loginPage))
-	r.POST("/login", h.sameOrigin, h.do(h.loginSubmit))
-	r.POST("/logout", h.sameOrigin, h.do(h.logout))
+	r.POST("/login", h.do(h.loginSubmit))
+	r.POST("/logout", h.do(h.logout))
 
 	// Pages that need a signed-in reader.
 	r.GET("/", h.do(h.home))
 	r.GET("/workflows/go", h.do(h.workflowOpen))
 	r.GET("/workflows/:id/jobs", h.do(h.jobList))
+	// Lists (issue 4b): every job, outcome summaries, downloads. Static
+	// segments under /jobs take precedence over /jobs/:id.
+	r.GET("/jobs", h.do(h.jobList))
+	r.GET("/jobs/summary", h.do(h.listSummary))
+	r.GET("/jobs/export.csv", h.do(h.listExport))
+	r.GET("/jobs/export.json", h.do(h.listExport))
+	r.GET("/workflows/:id/jobs/summary", h.do(h.listSummary))
+	r.GET("/workflows/:id/jobs/export.csv", h.do(h.listExport))
+	r.GET("/workflows/:id/jobs/export.json", h.do(h.listExport))
 
+	// Job pages (issue 4a): detail, task results, cancel, run. Cancel and
+	// run are refused in read-only mode; their POSTs are same-origin only
+	// like every POST (sameOrigin above).
+	r.GET("/jobs/:id", h.do(h.jobDetail))
+	r.GET("/jobs/:id/tasks/:taskID/results", h.do(h.taskResults))
+	r.GET("/jobs/:id/tasks/:taskID/results.csv", h.do(h.taskResultsCSV))
+	r.GET("/jobs/:id/cancel", h.writable, h.do(h.cancelConfirm))
+	r.POST("/jobs/:id/cancel", h.writable, h.do(h.cancelSubmit))
+	r.GET("/workflows/:id/run", h.writable, h.do(h.runForm))
+	r.POST("/workflows/:id/run", h.writable, h.do(h.runSubmit))
+
+	if h.sec.testRoutes != nil {
+		h.sec.testRoutes(r, h)
+	}
 	r.NoRoute(h.do(h.notFound))
-	return r, nil
+	// Security headers wrap the engine, so every response carries them.
+	return h.withSecurityHeaders(r), nil
 }

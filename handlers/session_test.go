@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/gorilla/securecookie"
 	"golang.org/x/net/html"
 
+	"jobboard/apiclient"
 	"jobboard/explorersim"
 	"jobboard/session"
 )
@@ -78,7 +80,7 @@ func TestTamperedOrForeignCookieIsSignedOut(t *testing.T) {
 	u, _ := url.Parse(e.app.URL)
 	var value string
 	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == session.CookieName {
+		if ck.Name == session.PlainCookieName {
 			value = ck.Value
 		}
 	}
@@ -86,7 +88,7 @@ func TestTamperedOrForeignCookieIsSignedOut(t *testing.T) {
 		t.Fatal("no session cookie")
 	}
 	foreign := randomKeys(t)
-	forged, err := securecookie.EncodeMulti(session.CookieName, map[any]any{"token": "x", "expires": int64(1 << 40)},
+	forged, err := securecookie.EncodeMulti(session.PlainCookieName, map[any]any{"token": "x", "expires": int64(1 << 40)},
 		securecookie.New(foreign[0], foreign[1]))
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +99,7 @@ func TestTamperedOrForeignCookieIsSignedOut(t *testing.T) {
 		"garbage":  "not-a-cookie",
 	} {
 		req, _ := http.NewRequest(http.MethodGet, e.app.URL+"/", nil)
-		req.AddCookie(&http.Cookie{Name: session.CookieName, Value: v})
+		req.AddCookie(&http.Cookie{Name: session.PlainCookieName, Value: v})
 		a := e.do(t, e.browser(t), req)
 		if a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/login") {
 			t.Errorf("%s cookie: status %d Location %q, want sign-in", name, a.status, a.header.Get("Location"))
@@ -111,7 +113,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 	resp := http.Response{Header: a.header}
 	var ck *http.Cookie
 	for _, c := range resp.Cookies() {
-		if c.Name == session.CookieName {
+		if c.Name == session.PlainCookieName {
 			ck = c
 		}
 	}
@@ -182,20 +184,15 @@ func TestPastedTokenAndLogout(t *testing.T) {
 // tokenFor connects to the simulator directly and returns a raw token.
 func (e *testEnv) tokenFor(t *testing.T, account string) string {
 	t.Helper()
-	c := e.signedIn(t, account)
-	u, _ := url.Parse(e.app.URL)
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name != session.CookieName {
-			continue
-		}
-		values := map[any]any{}
-		if err := securecookie.DecodeMulti(session.CookieName, ck.Value, &values, securecookie.New(e.keys[0], e.keys[1])); err != nil {
-			t.Fatal(err)
-		}
-		return values["token"].(string)
+	client, err := apiclient.New(e.simHS.URL)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no session cookie")
-	return ""
+	creds, err := client.Connect(context.Background(), account, account, "graphd.internal", DefaultNebulaPort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return creds.Token.Reveal()
 }
 
 func TestTokenNeverLeaks(t *testing.T) {

@@ -2,8 +2,15 @@ package session
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,89 +21,282 @@ func keyPair(b byte) [][]byte {
 	return [][]byte{bytes.Repeat([]byte{b}, 32), bytes.Repeat([]byte{b + 1}, 32)}
 }
 
-// roundTrip saves d with store w and loads it with store r at time at.
-func roundTrip(t *testing.T, w, r *Store, d Data, now, at time.Time) (Data, bool, *http.Cookie) {
+func newStore(t *testing.T, cfg Config) *Store {
+	t.Helper()
+	if cfg.Keys == nil {
+		cfg.Keys = keyPair(1)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// start begins a session with store s at now and returns the session and
+// the cookie it set.
+func start(t *testing.T, s *Store, d Data, now time.Time) (Data, *http.Cookie) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	if err := w.Save(rec, httptest.NewRequest(http.MethodPost, "/login", nil), d, now); err != nil {
+	got, err := s.Start(rec, httptest.NewRequest(http.MethodPost, "/login", nil), d, now)
+	if err != nil {
 		t.Fatal(err)
 	}
 	cookies := rec.Result().Cookies()
 	if len(cookies) != 1 {
 		t.Fatalf("%d cookies set", len(cookies))
 	}
-	req := httptest.NewRequest(http.MethodGet, "/", nil)
-	req.AddCookie(cookies[0])
-	got, ok := r.Load(req, at)
-	return got, ok, cookies[0]
+	return got, cookies[0]
 }
 
-func TestSaveLoad(t *testing.T) {
-	s, err := New(keyPair(1), time.Hour, false)
+// load reads the session of a request carrying ck.
+func load(s *Store, ck *http.Cookie, at time.Time) (Data, error) {
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(ck)
+	return s.Load(req, at)
+}
+
+func TestStartLoadPlainHTTP(t *testing.T) {
+	s := newStore(t, Config{MaxAge: time.Hour})
+	now := time.Unix(1_800_000_000, 0)
+	d := Data{Token: "tok-123", Account: "demo", Expires: now.Add(30 * time.Minute)}
+	saved, ck := start(t, s, d, now)
+	got, err := load(s, ck, now.Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	d := Data{Token: apiclient.Token("tok-123"), Account: "demo", Expires: now.Add(30 * time.Minute)}
-	got, ok, ck := roundTrip(t, s, s, d, now, now)
-	if !ok || got.Token != d.Token || got.Account != "demo" || got.Expires.Unix() != d.Expires.Unix() {
-		t.Fatalf("got %+v ok=%v", got, ok)
+	if got != saved || got.Token != "tok-123" || got.Account != "demo" || !got.Expires.Equal(d.Expires) ||
+		!got.Created.Equal(now) || !got.LastSeen.Equal(now) {
+		t.Fatalf("loaded %+v, saved %+v", got, saved)
 	}
-	if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Secure {
-		t.Errorf("cookie attributes %+v", ck)
+	if len(got.ID) != 32 || strings.Trim(got.ID, "0123456789abcdef") != "" {
+		t.Errorf("ID %q: want 128 bits in hex", got.ID)
+	}
+	if ck.Name != PlainCookieName || ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Domain != "" {
+		t.Errorf("plain-HTTP cookie attributes %+v", ck)
 	}
 	if ck.MaxAge != 30*60 {
 		t.Errorf("MaxAge %d, want the token's remaining 1800 s", ck.MaxAge)
 	}
-	if bytes.Contains([]byte(ck.Value), []byte("tok-123")) {
-		t.Error("token readable in the cookie")
+	if strings.Contains(ck.Value, "tok-123") || strings.Contains(ck.Value, "demo") {
+		t.Error("session values readable in the cookie")
 	}
 	// The session ends with the token.
-	if _, ok, _ := roundTrip(t, s, s, d, now, now.Add(31*time.Minute)); ok {
-		t.Error("expired session still loads")
+	if _, err := load(s, ck, d.Expires); !errors.Is(err, ErrNoSession) {
+		t.Errorf("at expiry: %v, want ErrNoSession", err)
+	}
+}
+
+func TestSecureCookieIsHostPrefixed(t *testing.T) {
+	now := time.Now()
+	for name, tc := range map[string]struct {
+		secure bool
+		tls    bool
+	}{"configured": {secure: true}, "over TLS": {tls: true}} {
+		s := newStore(t, Config{Secure: tc.secure})
+		req := httptest.NewRequest(http.MethodPost, "/login", nil)
+		if tc.tls {
+			req.TLS = &tls.ConnectionState{}
+		}
+		rec := httptest.NewRecorder()
+		if _, err := s.Start(rec, req, Data{Token: "t"}, now); err != nil {
+			t.Fatal(err)
+		}
+		ck := rec.Result().Cookies()[0]
+		if ck.Name != CookieName || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Domain != "" {
+			t.Errorf("%s: cookie %+v, want __Host-, Secure, HttpOnly, Lax, Path=/, no Domain", name, ck)
+		}
+		raw := rec.Header().Get("Set-Cookie")
+		if strings.Contains(strings.ToLower(raw), "domain=") || strings.Contains(raw, "SameSite=None") {
+			t.Errorf("%s: Set-Cookie %q", name, raw)
+		}
+		// The plain name is not read on a secure request.
+		plain := &http.Cookie{Name: PlainCookieName, Value: ck.Value}
+		req2 := httptest.NewRequest(http.MethodGet, "/", nil)
+		req2.TLS = req.TLS
+		req2.AddCookie(plain)
+		if _, err := s.Load(req2, now); !errors.Is(err, ErrNoSession) {
+			t.Errorf("%s: cookie under the plain name accepted", name)
+		}
 	}
 }
 
 func TestMaxAgeBoundsSession(t *testing.T) {
-	s, _ := New(keyPair(1), time.Hour, true)
+	s := newStore(t, Config{MaxAge: time.Hour, IdleTimeout: 10 * time.Hour})
 	now := time.Now()
-	_, ok, ck := roundTrip(t, s, s, Data{Token: "t", Expires: now.Add(100 * time.Hour)}, now, now)
-	if !ok || ck.MaxAge != 3600 || !ck.Secure {
-		t.Errorf("ok=%v MaxAge=%d Secure=%v, want a 1 h Secure cookie", ok, ck.MaxAge, ck.Secure)
+	saved, ck := start(t, s, Data{Token: "t", Expires: now.Add(100 * time.Hour)}, now)
+	if ck.MaxAge != 3600 || saved.Expires.Sub(now) != time.Hour {
+		t.Errorf("MaxAge=%d Expires in %v, want 1 h", ck.MaxAge, saved.Expires.Sub(now))
+	}
+	if _, err := load(s, ck, now.Add(59*time.Minute)); err != nil {
+		t.Errorf("within the hour: %v", err)
+	}
+	if _, err := load(s, ck, now.Add(time.Hour)); !errors.Is(err, ErrNoSession) {
+		t.Errorf("after the hour: %v", err)
+	}
+}
+
+func TestIdleTimeoutAndTouch(t *testing.T) {
+	s := newStore(t, Config{IdleTimeout: 10 * time.Minute})
+	now := time.Now().Truncate(time.Second)
+	d, ck := start(t, s, Data{Token: "t"}, now)
+
+	// Within TouchInterval nothing is re-issued.
+	rec := httptest.NewRecorder()
+	if err := s.Touch(rec, httptest.NewRequest(http.MethodGet, "/", nil), d, now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Result().Cookies()) != 0 {
+		t.Error("cookie re-issued within the touch interval")
+	}
+	// Used after 9 minutes: a new cookie with the new last-seen time keeps it alive.
+	at := now.Add(9 * time.Minute)
+	got, err := load(s, ck, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = httptest.NewRecorder()
+	if err := s.Touch(rec, httptest.NewRequest(http.MethodGet, "/", nil), got, at); err != nil {
+		t.Fatal(err)
+	}
+	touched := rec.Result().Cookies()
+	if len(touched) != 1 {
+		t.Fatalf("%d cookies after touch, want 1", len(touched))
+	}
+	later := now.Add(18 * time.Minute)
+	if _, err := load(s, ck, later); !errors.Is(err, ErrNoSession) {
+		t.Errorf("old cookie after 18 idle minutes: %v, want ErrNoSession", err)
+	}
+	again, err := load(s, touched[0], later)
+	if err != nil {
+		t.Fatalf("touched cookie 9 minutes after last use: %v", err)
+	}
+	if again.ID != d.ID || !again.Created.Equal(d.Created) || !again.LastSeen.Equal(at) {
+		t.Errorf("touch changed identity: %+v vs %+v", again, d)
+	}
+	if _, err := load(s, touched[0], at.Add(10*time.Minute)); !errors.Is(err, ErrNoSession) {
+		t.Errorf("idle for the timeout: %v, want ErrNoSession", err)
+	}
+}
+
+func TestEveryStartHasANewID(t *testing.T) {
+	s := newStore(t, Config{})
+	seen := map[string]bool{}
+	for range 50 {
+		d, _ := start(t, s, Data{Token: "same-token"}, time.Now())
+		if seen[d.ID] {
+			t.Fatalf("ID %s reused", d.ID)
+		}
+		seen[d.ID] = true
+	}
+}
+
+func TestRevokedSessionIsRefused(t *testing.T) {
+	now := time.Now()
+	rev := NewMemoryRevocations(0, func() time.Time { return now })
+	s := newStore(t, Config{Revocations: rev})
+	d, ck := start(t, s, Data{Token: "t"}, now)
+	other, otherCk := start(t, s, Data{Token: "t"}, now)
+	if err := s.Revoke(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := load(s, ck, now); !errors.Is(err, ErrNoSession) {
+		t.Errorf("revoked session loads: %v", err)
+	}
+	if got, err := load(s, otherCk, now); err != nil || got.ID != other.ID {
+		t.Errorf("another session of the same token refused: %v", err)
+	}
+}
+
+type failingRevocations struct{}
+
+func (failingRevocations) Revoke(context.Context, string, time.Time) error { return errors.New("down") }
+func (failingRevocations) Revoked(context.Context, string) (bool, error) {
+	return false, errors.New("down")
+}
+
+func TestRevocationBackendFailureIsAnError(t *testing.T) {
+	s := newStore(t, Config{Revocations: failingRevocations{}})
+	now := time.Now()
+	d, ck := start(t, s, Data{Token: "t"}, now)
+	_, err := load(s, ck, now)
+	if err == nil || errors.Is(err, ErrNoSession) {
+		t.Errorf("Load with the list down: %v, want an error that is not ErrNoSession", err)
+	}
+	if err := s.Revoke(context.Background(), d); err == nil {
+		t.Error("Revoke with the list down: no error")
 	}
 }
 
 func TestKeyRotationAndForeignKeys(t *testing.T) {
 	now := time.Now()
-	d := Data{Token: "t", Expires: now.Add(time.Hour)}
-	old, _ := New(keyPair(1), 0, false)
-	rotated, _ := New(append(keyPair(5), keyPair(1)...), 0, false)
-	foreign, _ := New(keyPair(9), 0, false)
-	if _, ok, _ := roundTrip(t, old, rotated, d, now, now); !ok {
-		t.Error("cookie signed with the previous key refused during rotation")
+	d := Data{Token: "t"}
+	old := newStore(t, Config{Keys: keyPair(1)})
+	rotated := newStore(t, Config{Keys: append(keyPair(5), keyPair(1)...)})
+	dropped := newStore(t, Config{Keys: keyPair(5)})
+	_, oldCk := start(t, old, d, now)
+	if _, err := load(rotated, oldCk, now); err != nil {
+		t.Errorf("cookie signed with the previous key refused during rotation: %v", err)
 	}
-	if _, ok, _ := roundTrip(t, rotated, old, d, now, now); ok {
-		t.Error("cookie signed with an unknown key accepted")
+	if _, err := load(dropped, oldCk, now); !errors.Is(err, ErrNoSession) {
+		t.Errorf("cookie of a removed key accepted: %v", err)
 	}
-	if _, ok, _ := roundTrip(t, foreign, old, d, now, now); ok {
-		t.Error("foreign-keyed cookie accepted")
+	_, newCk := start(t, rotated, d, now)
+	if _, err := load(old, newCk, now); !errors.Is(err, ErrNoSession) {
+		t.Errorf("cookie signed with an unknown key accepted: %v", err)
+	}
+	if _, err := load(dropped, newCk, now); err != nil {
+		t.Errorf("cookie of the current key refused after the rotation: %v", err)
 	}
 }
 
 func TestTamperedAndCleared(t *testing.T) {
-	s, _ := New(keyPair(1), 0, false)
+	s := newStore(t, Config{})
 	now := time.Now()
-	_, _, ck := roundTrip(t, s, s, Data{Token: "t"}, now, now)
-	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	_, ck := start(t, s, Data{Token: "t"}, now)
 	ck.Value = ck.Value[:len(ck.Value)-2] + "xx"
-	req.AddCookie(ck)
-	if _, ok := s.Load(req, now); ok {
-		t.Error("tampered cookie accepted")
+	if _, err := load(s, ck, now); !errors.Is(err, ErrNoSession) {
+		t.Errorf("tampered cookie: %v", err)
+	}
+	// Clear replaces a session cookie set earlier in the same response.
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/logout", nil)
+	if _, err := s.Start(rec, req, Data{Token: "t"}, now); err != nil {
+		t.Fatal(err)
+	}
+	http.SetCookie(rec, &http.Cookie{Name: "other", Value: "kept"})
+	s.Clear(rec, req)
+	c := rec.Result().Cookies()
+	if len(c) != 2 || c[0].Name != "other" || c[1].Name != PlainCookieName || c[1].MaxAge >= 0 || c[1].Value != "" {
+		t.Errorf("Clear left %+v", c)
+	}
+}
+
+// TestCookieSizeLimit: a MaxTokenLen token of incompressible characters
+// with a MaxAccountLen account fits browsers' 4096 bytes (name + value);
+// anything longer is refused by Start with an error, not a broken cookie.
+func TestCookieSizeLimit(t *testing.T) {
+	s := newStore(t, Config{Secure: true})
+	raw := make([]byte, MaxTokenLen)
+	_, _ = rand.Read(raw)
+	tok := base64.RawURLEncoding.EncodeToString(raw)[:MaxTokenLen]
+	account := strings.Repeat("a", MaxAccountLen)
+	now := time.Now()
+	_, ck := start(t, s, Data{Token: apiclient.Token(tok), Account: account}, now)
+	size := len(ck.Name) + len(ck.Value)
+	t.Logf("cookie name+value for a %d-byte token and a %d-byte account: %d bytes", MaxTokenLen, MaxAccountLen, size)
+	if size >= 4096 {
+		t.Errorf("cookie is %d bytes, want < 4096", size)
+	}
+	if got, err := load(s, ck, now); err != nil || got.Token.Reveal() != tok {
+		t.Errorf("2 KB token does not round-trip: %v", err)
 	}
 	rec := httptest.NewRecorder()
-	s.Clear(rec, httptest.NewRequest(http.MethodPost, "/logout", nil))
-	if c := rec.Result().Cookies(); len(c) != 1 || c[0].MaxAge >= 0 || c[0].Value != "" {
-		t.Errorf("Clear set %+v", c)
+	if _, err := s.Start(rec, httptest.NewRequest(http.MethodPost, "/", nil), Data{Token: apiclient.Token(tok + "x")}, now); err == nil {
+		t.Error("over-long token accepted")
+	}
+	if len(rec.Result().Cookies()) != 0 {
+		t.Error("a cookie was set for a refused session")
 	}
 }
 
@@ -107,8 +307,60 @@ func TestNewRejectsBadKeys(t *testing.T) {
 		"short hash": {bytes.Repeat([]byte{1}, 16), bytes.Repeat([]byte{1}, 32)},
 		"block 20":   {bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{1}, 20)},
 	} {
-		if _, err := New(keys, 0, false); err == nil {
+		if _, err := New(Config{Keys: keys}); err == nil {
 			t.Errorf("%s: keys accepted", name)
 		}
+	}
+}
+
+func TestMemoryRevocationsExpireAndStayBounded(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	ctx := context.Background()
+	m := NewMemoryRevocations(3, clock)
+	_ = m.Revoke(ctx, "a", clock().Add(time.Hour))
+	_ = m.Revoke(ctx, "b", clock().Add(2*time.Hour))
+	_ = m.Revoke(ctx, "c", clock().Add(3*time.Hour))
+	_ = m.Revoke(ctx, "past", clock().Add(-time.Second))
+	if ok, _ := m.Revoked(ctx, "past"); ok {
+		t.Error("an already expired session was recorded")
+	}
+	// Full: the entry closest to its end makes room.
+	_ = m.Revoke(ctx, "d", clock().Add(4*time.Hour))
+	if m.Len() != 3 {
+		t.Errorf("Len %d, want 3", m.Len())
+	}
+	for id, want := range map[string]bool{"a": false, "b": true, "c": true, "d": true, "x": false} {
+		if got, _ := m.Revoked(ctx, id); got != want {
+			t.Errorf("Revoked(%s) = %v, want %v", id, got, want)
+		}
+	}
+	advance(2 * time.Hour) // b has expired, c and d have not
+	// Expired entries are swept before anything live is dropped.
+	_ = m.Revoke(ctx, "e", clock().Add(5*time.Hour))
+	for id, want := range map[string]bool{"b": false, "c": true, "d": true, "e": true} {
+		if got, _ := m.Revoked(ctx, id); got != want {
+			t.Errorf("after expiry: Revoked(%s) = %v, want %v", id, got, want)
+		}
+	}
+	// Concurrent use (run with -race).
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 200 {
+				id := string(rune('A'+i)) + string(rune('a'+k%26))
+				_ = m.Revoke(ctx, id, clock().Add(time.Hour))
+				_, _ = m.Revoked(ctx, id)
+			}
+			advance(time.Millisecond)
+		}()
+	}
+	wg.Wait()
+	if m.Len() > 3 {
+		t.Errorf("Len %d over capacity 3", m.Len())
 	}
 }

@@ -30,3 +30,143 @@
   // A history restore swaps a whole new body in.
   document.addEventListener("htmx:after:swap", fillZone);
 })();
+
+// --- Live refresh (issue 4b) ------------------------------------------------
+// Polling contract (shared with the job page): an element with data-poll refreshes itself through its
+// own htmx attributes (hx-get of the same state, hx-trigger="jobboard:poll",
+// hx-swap="outerMorph", no history push). The server emits data-poll only
+// while the content holds Preparing, Running or Stopping jobs, so polling
+// stops by itself with the swap that shows them finished. The interval
+// comes from <meta name="jobboard-poll" content="seconds">. No poll is sent
+// while the tab is hidden or a <dialog> is open; showing the tab polls at
+// once. Elements with data-updated-at show "Updated 3 s ago" (texts from
+// their data-text-* attributes, rendered by the server from the catalog).
+// Rows/elements with data-job-id and data-status that changed in a swap
+// get the class status-changed.
+(function () {
+  "use strict";
+
+  function intervalMs() {
+    var meta = document.querySelector('meta[name="jobboard-poll"]');
+    var secs = meta ? parseFloat(meta.getAttribute("content")) : NaN;
+    return secs > 0 ? secs * 1000 : 5000;
+  }
+
+  function poll() {
+    if (document.visibilityState !== "visible") return;
+    if (document.querySelector("dialog[open]")) return;
+    var regions = document.querySelectorAll("[data-poll]");
+    for (var i = 0; i < regions.length; i++) {
+      if (regions[i].classList.contains("htmx-request")) continue;
+      regions[i].dispatchEvent(new CustomEvent("jobboard:poll"));
+    }
+  }
+
+  var timer = null;
+  function schedule() {
+    if (timer !== null) clearInterval(timer);
+    timer = setInterval(poll, intervalMs());
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") {
+      poll();
+      schedule(); // a full interval after the catch-up poll
+    }
+  });
+
+  // "Updated 3 s ago", refreshed every second.
+  function updatedTexts() {
+    var els = document.querySelectorAll("[data-updated-at]");
+    var now = Date.now();
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      // Count from when this browser first saw the value, so a server
+      // clock that differs from the reader's does not skew the text.
+      var stamp = el.getAttribute("data-updated-at");
+      if (!stamp || isNaN(Date.parse(stamp))) continue;
+      if (el.jobboardStamp !== stamp) {
+        el.jobboardStamp = stamp;
+        el.jobboardSeen = now;
+      }
+      var secs = Math.max(0, Math.floor((now - el.jobboardSeen) / 1000));
+      var text;
+      if (secs < 2) {
+        text = el.getAttribute("data-text-now");
+      } else if (secs < 120) {
+        text = (el.getAttribute("data-text-seconds") || "").replace("{n}", String(secs));
+      } else {
+        text = (el.getAttribute("data-text-minutes") || "").replace("{n}", String(Math.floor(secs / 60)));
+      }
+      if (text && el.textContent !== text) el.textContent = text;
+    }
+  }
+
+  // Status changes: snapshot before a swap, compare after it.
+  var before = null;
+  function snapshot() {
+    var map = {};
+    var els = document.querySelectorAll("[data-job-id][data-status]");
+    for (var i = 0; i < els.length; i++) {
+      map[els[i].getAttribute("data-job-id")] = els[i].getAttribute("data-status");
+    }
+    return map;
+  }
+  document.addEventListener("htmx:before:swap", function () {
+    before = snapshot();
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    updatedTexts();
+    if (!before) return;
+    var els = document.querySelectorAll("[data-job-id][data-status]");
+    for (var i = 0; i < els.length; i++) {
+      var id = els[i].getAttribute("data-job-id");
+      var was = before[id];
+      if (was !== undefined && was !== els[i].getAttribute("data-status")) {
+        var cell = els[i].querySelector(".status-cell") || els[i];
+        cell.classList.remove("status-changed");
+        void cell.offsetWidth; // restart the animation
+        cell.classList.add("status-changed");
+      }
+    }
+    before = null;
+  });
+
+  function start() {
+    schedule();
+    updatedTexts();
+    setInterval(updatedTexts, 1000);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+// ---- Cancel dialog (issue 4a) ----------------------------------------
+// "Cancel job" fetches its confirmation as <dialog data-autoshow> into the
+// job page (htmx). Open it as a modal (native focus trap, Esc closes it),
+// and when it closes ("Keep running" is a method=dialog button) remove it
+// and give focus back to the control that opened it.
+(function () {
+  "use strict";
+
+  function openDialogs(opener) {
+    var dialogs = document.querySelectorAll("dialog[data-autoshow]:not([open])");
+    Array.prototype.forEach.call(dialogs, function (dialog) {
+      if (typeof dialog.showModal !== "function") return; // stays a plain block
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        var back = opener && opener.id ? document.getElementById(opener.id) : opener;
+        if (back && back.isConnected && typeof back.focus === "function") back.focus();
+      }, { once: true });
+      dialog.showModal();
+    });
+  }
+
+  document.addEventListener("htmx:after:swap", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    openDialogs(ctx && ctx.sourceElement);
+  });
+})();

@@ -20,6 +20,10 @@ type Page struct {
 	Title    string                   // already localised
 	SignedIn bool
 	Account  string // "" when signed in with a pasted token
+	ReadOnly bool   // the dashboard is read-only: no cancel or run controls
+	// PollSeconds is the live-refresh interval written into the layout's
+	// <meta name="jobboard-poll"> for static/app.js (0 → no meta).
+	PollSeconds int
 }
 
 // Problem is a plain-language error shown in a panel: a message key with
@@ -47,6 +51,13 @@ type JobList struct {
 	RequestedPage int // the page asked for when it was past the last (else 0)
 	Now           time.Time
 	Problem       *Problem // upstream failure shown instead of the results
+
+	// All-jobs list, summary, live refresh and export (see list.go).
+	All        bool   // the list spans every workflow: rows show their workflow
+	Poll       bool   // render only the live region (a poll request)
+	SummaryURL string // lazy outcome summary of these filters
+	ExportCSV  string // download of every matching job
+	ExportJSON string
 }
 
 // Login is the data of the sign-in page.

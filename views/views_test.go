@@ -21,7 +21,7 @@ import (
 // views, handlers and jobquery and checks the English catalog has it.
 func TestMessageKeysExist(t *testing.T) {
 	l := i18n.For("en")
-	key := regexp.MustCompile(`"((?:app|nav|unit|ago|status|login|home|jobs|job|col|filter|field|pager|problem|format)\.[A-Za-z.]*[A-Za-z])"`)
+	key := regexp.MustCompile(`"((?:app|nav|unit|ago|status|login|home|jobs|job|col|filter|field|pager|problem|format|task|cancel|run|readonly)\.[A-Za-z.]*[A-Za-z])"`)
 	var files []string
 	for _, pattern := range []string{"*.templ", "*.go", "../handlers/*.go", "../jobquery/*.go"} {
 		m, err := filepath.Glob(pattern)

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"jobboard/apiclient"
+	"jobboard/views"
+)
+
+// cancelConfirm serves GET /jobs/:id/cancel: the confirmation step of
+// "Cancel job", as a page with a POST form, or for an htmx partial request
+// as a <dialog> fragment that app.js opens as a modal. A job that cannot be
+// cancelled any more (it finished, or is already stopping) gets the reason
+// instead of the form, with 409.
+//
+// Answers: 200; 409 nothing to cancel; 400/404 as the job page; 403 in
+// read-only mode (see writable).
+func (h *handler) cancelConfirm(c *gin.Context) error {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return err
+	}
+	nav, _ := h.jobNav(c.Query("back"), c.Query("tz"))
+	id, err := jobIDParam(c)
+	if err != nil {
+		return err
+	}
+	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
+	if err != nil {
+		return h.jobFailure(c, &sess, err, id, nav)
+	}
+	d := views.JobCancel{Page: h.page(c, &sess), Job: job.Job, Nav: nav}
+	d.Title = d.L.T("cancel.title")
+	status := http.StatusOK
+	switch {
+	case job.Status == apiclient.StatusStopping:
+		d.NoticeKey, status = "cancel.alreadyStopping", http.StatusConflict
+	case !views.Cancellable(job.Status):
+		d.NoticeKey, status = "cancel.nothing", http.StatusConflict
+	}
+	if isFragment(c.Request) {
+		return h.render(c, status, views.JobCancelDialog(d))
+	}
+	return h.render(c, status, views.JobCancelPage(d))
+}
+
+// cancelSubmit serves POST /jobs/:id/cancel (same-origin only, refused in
+// read-only mode): asks Explorer to cancel the job, then sends the reader
+// to the job's page with ?cancelled=1, where a plain message confirms it
+// and the job shows Stopping. A job that already finished (Explorer
+// answers a bad request, and the job re-read is finished) is not an error:
+// the job's page is shown with "there was nothing to cancel", status 409.
+//
+// Answers: 303 (HX-Redirect for htmx); 409 nothing to cancel; 400/404 as
+// the job page; 403 cross-site or read-only; 502/504 when Explorer fails.
+func (h *handler) cancelSubmit(c *gin.Context) error {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return err
+	}
+	nav, zone := h.jobNav(c.PostForm("back"), c.PostForm("tz"))
+	id, err := jobIDParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	cancelErr := h.explorer.CancelJob(ctx, sess.Token, id)
+	if cancelErr == nil {
+		h.redirect(c, views.JobCancelledURL(id, nav))
+		return nil
+	}
+	if !errors.Is(cancelErr, apiclient.ErrBadParam) {
+		return h.jobFailure(c, &sess, cancelErr, id, nav)
+	}
+	job, err := h.explorer.GetJob(ctx, sess.Token, id)
+	if err != nil {
+		return h.jobFailure(c, &sess, err, id, nav)
+	}
+	if !job.Status.Terminal() {
+		// Explorer refused the cancel of a job still in flight: its answer
+		// is the error.
+		return h.jobFailure(c, &sess, cancelErr, id, nav)
+	}
+	d := h.jobDetailData(c, &sess, job, nav, zone)
+	d.NoticeKey = "cancel.nothing"
+	return h.render(c, http.StatusConflict, views.JobDetailPage(d))
+}
+
+// writable refuses the routes that change jobs (cancel, run) in read-only
+// mode with a plain 403 page.
+func (h *handler) writable(c *gin.Context) {
+	if h.readOnly {
+		h.handleError(c, &appError{status: http.StatusForbidden, key: "readonly.refused", back: true})
+		c.Abort()
+		return
+	}
+	c.Next()
+}

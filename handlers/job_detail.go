@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gin-gonic/gin"
+
+	"jobboard/apiclient"
+	"jobboard/jobquery"
+	"jobboard/session"
+	"jobboard/views"
+)
+
+// jobDetail serves GET /jobs/:id: the job's header and its tasks (a failed
+// job's failed task first, with the sentence saying where it failed). The
+// URL may carry back (the list the reader came from, a local path checked
+// like sign-in's next; anything else falls back to the job's workflow
+// list), tz (the reader's zone, as on the lists) and cancelled=1 (a cancel
+// was just requested: a plain confirmation is shown). htmx partial
+// requests, the live refresh among them, get only the job's region.
+//
+// Answers: 200; 400 for an ID that is not a number; 404 for a job that
+// does not exist or belongs to another account; 502/504 with a Retry when
+// Explorer fails.
+func (h *handler) jobDetail(c *gin.Context) error {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return err
+	}
+	nav, zone := h.jobNav(c.Query("back"), c.Query("tz"))
+	id, err := jobIDParam(c)
+	if err != nil {
+		return err
+	}
+	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
+	if err != nil {
+		return h.jobFailure(c, &sess, err, id, nav)
+	}
+	d := h.jobDetailData(c, &sess, job, nav, zone)
+	d.Cancelled = c.Query("cancelled") == "1"
+	return h.render(c, http.StatusOK, h.jobDetailView(c, d))
+}
+
+// jobDetailData assembles a job page's data: the tasks in display order
+// and the task a failed job failed at.
+func (h *handler) jobDetailData(c *gin.Context, sess *session.Data, job apiclient.JobDetail, nav views.JobNav, zone *time.Location) views.JobDetail {
+	d := views.JobDetail{Page: h.page(c, sess), Job: job, Nav: nav, Zone: zone, Now: h.now()}
+	d.Title = d.L.T("job.title", job.Name)
+	d.Tasks = job.Tasks
+	if job.Status == apiclient.StatusFailed {
+		for i, t := range job.Tasks {
+			if t.Status == apiclient.StatusFailed {
+				failed := t
+				d.Failed = &failed
+				d.Tasks = make([]apiclient.Task, 0, len(job.Tasks))
+				d.Tasks = append(d.Tasks, t)
+				d.Tasks = append(d.Tasks, job.Tasks[:i]...)
+				d.Tasks = append(d.Tasks, job.Tasks[i+1:]...)
+				break
+			}
+		}
+	}
+	return d
+}
+
+// jobDetailView is the full page, or only the job's region for an htmx
+// partial request.
+func (h *handler) jobDetailView(c *gin.Context, d views.JobDetail) templ.Component {
+	if isFragment(c.Request) {
+		return views.JobDetailRegion(d)
+	}
+	return views.JobDetailPage(d)
+}
+
+// jobNav validates the back and tz parameters the job pages carry along.
+// A refused back means the job's workflow list; without tz the zone of the
+// back list applies; an unknown zone means the server's zone (resolved by
+// the same rules as the lists' tz).
+func (h *handler) jobNav(back, tz string) (views.JobNav, *time.Location) {
+	var nav views.JobNav
+	if back != "" && safeNext(back) == back {
+		nav.Back = back
+		if tz == "" {
+			// Links from a list carry its tz inside back.
+			if u, err := url.Parse(back); err == nil {
+				tz = u.Query().Get("tz")
+			}
+		}
+	}
+	q, errs := jobquery.Parse(url.Values{"tz": {tz}}, h.zone)
+	if errs == nil {
+		nav.TZ = q.TZ
+	}
+	return nav, q.Location()
+}
+
+// jobIDParam reads the :id of a job route: a positive decimal number, else
+// a 400 that says so.
+func jobIDParam(c *gin.Context) (int64, error) {
+	raw := c.Param("id")
+	id, ok := parseWorkflowID(raw) // job IDs have the same grammar
+	if !ok {
+		return 0, &appError{status: http.StatusBadRequest, key: "job.badID", args: []any{raw}, back: true}
+	}
+	return id, nil
+}
+
+// jobFailure turns a failed upstream call about job id into the error
+// path: an unknown (or another account's) job is a 404 that names it; the
+// panel's way back goes to the list the reader came from.
+func (h *handler) jobFailure(c *gin.Context, sess *session.Data, err error, id int64, nav views.JobNav) error {
+	if errors.Is(err, apiclient.ErrUnauthorized) {
+		return err
+	}
+	if errors.Is(err, apiclient.ErrNotFound) {
+		err = &appError{status: http.StatusNotFound, key: "job.notFound", args: []any{strconv.FormatInt(id, 10)}, cause: err, back: true}
+	}
+	if c.Request.Method != http.MethodGet {
+		err = classifyNoRetry(err)
+	}
+	return h.jobFramed(c, sess, err, nav.Back)
+}
+
+// jobFramed renders err's panel in a page (or alone for an htmx partial
+// request) whose way back is back, when set, instead of the home page.
+func (h *handler) jobFramed(c *gin.Context, sess *session.Data, err error, back string) error {
+	return inFrame(err, func(p views.Problem) templ.Component {
+		if p.BackURL != "" && back != "" {
+			p.BackURL, p.BackKey = back, "job.back"
+		}
+		if isFragment(c.Request) {
+			return views.ProblemPanel(h.localizer(c), p)
+		}
+		pg := h.page(c, sess)
+		pg.Title = pg.L.T("problem.title")
+		return views.ErrorPage(pg, p)
+	})
+}

@@ -1,0 +1,322 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"jobboard/explorersim"
+	"jobboard/i18n"
+)
+
+// findJob returns the newest of account's jobs (simulator truth) that
+// match, or fails the test.
+func findJob(t *testing.T, e *testEnv, account string, match func(explorersim.JobRecord) bool) explorersim.JobRecord {
+	t.Helper()
+	for _, j := range e.sim.Jobs(account) {
+		if match(j) {
+			return j
+		}
+	}
+	t.Fatalf("the simulator has no such job for %s", account)
+	return explorersim.JobRecord{}
+}
+
+func withStatus(status int) func(explorersim.JobRecord) bool {
+	return func(j explorersim.JobRecord) bool { return j.Status == status }
+}
+
+// simJob re-reads one job's truth.
+func simJob(t *testing.T, e *testEnv, account string, id int64) explorersim.JobRecord {
+	t.Helper()
+	return findJob(t, e, account, func(j explorersim.JobRecord) bool { return j.ID == id })
+}
+
+func jobPath(id int64) string { return "/jobs/" + strconv.FormatInt(id, 10) }
+
+// checkTime checks that the element with id shows instant in zone.
+func checkTime(t *testing.T, doc *html.Node, id string, instant time.Time, zone *time.Location) {
+	t.Helper()
+	n := byID(doc, id)
+	if n == nil {
+		t.Fatalf("no #%s", id)
+	}
+	times := byTag(n, "time")
+	if instant.IsZero() {
+		if len(times) != 0 || text(n) != "—" {
+			t.Errorf("#%s = %q, want —", id, text(n))
+		}
+		return
+	}
+	if len(times) != 1 {
+		t.Fatalf("#%s has %d <time>", id, len(times))
+	}
+	if got, _ := attr(times[0], "datetime"); got != instant.UTC().Format(time.RFC3339) {
+		t.Errorf("#%s datetime = %q, want %q", id, got, instant.UTC().Format(time.RFC3339))
+	}
+	if want := instant.In(zone).Format("2006-01-02 15:04"); !strings.HasPrefix(text(times[0]), want) {
+		t.Errorf("#%s = %q, want it to start with %q (%s)", id, text(times[0]), want, zone)
+	}
+}
+
+func TestJobDetailSucceeded(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	j := findJob(t, e, "demo", withStatus(explorersim.StatusSuccess))
+	paris, _ := time.LoadLocation("Europe/Paris")
+
+	for _, tc := range []struct {
+		query string
+		zone  *time.Location
+	}{{"", e.zone}, {"?tz=Europe%2FParis", paris}} {
+		a := e.get(t, c, jobPath(j.ID)+tc.query)
+		if a.status != http.StatusOK {
+			t.Fatalf("GET %s: status %d", tc.query, a.status)
+		}
+		doc := parseHTML(t, a.body)
+		if got := text(byID(doc, "job-name")); got != j.Name {
+			t.Errorf("name = %q, want %q", got, j.Name)
+		}
+		wf := byID(doc, "workflow-link")
+		if href, _ := attr(wf, "href"); href != "/workflows/"+j.WorkflowID+"/jobs" || text(wf) != j.WorkflowName {
+			t.Errorf("workflow link = %q %q", href, text(wf))
+		}
+		if got := text(byID(doc, "job-status")); got != "✓ Succeeded" {
+			t.Errorf("status = %q", got)
+		}
+		checkTime(t, doc, "job-created", j.Created, tc.zone)
+		checkTime(t, doc, "job-started", j.Begin, tc.zone)
+		checkTime(t, doc, "job-finished", j.End, tc.zone)
+		if got, want := text(byID(doc, "job-duration")), i18n.For("en").Duration(j.End.Sub(j.Begin)); got != want {
+			t.Errorf("duration = %q, want %q", got, want)
+		}
+		if byID(doc, "failure") != nil || byID(doc, "cancel-job") != nil {
+			t.Error("a succeeded job shows a failure sentence or a cancel button")
+		}
+		// Tasks in Explorer's order, each linking to its result.
+		rows := findAll(byID(doc, "tasks"), func(n *html.Node) bool { _, ok := attr(n, "data-task-id"); return ok })
+		if len(rows) != len(j.Tasks) {
+			t.Fatalf("%d task rows, want %d", len(rows), len(j.Tasks))
+		}
+		for i, tr := range rows {
+			want := j.Tasks[i]
+			if id, _ := attr(tr, "data-task-id"); id != want.ID {
+				t.Errorf("row %d is task %s, want %s", i, id, want.ID)
+			}
+			cells := byTag(tr, "td")
+			if !strings.HasPrefix(text(cells[0]), want.Name) || text(cells[1]) != "✓ Succeeded" {
+				t.Errorf("row %d = %q %q", i, text(cells[0]), text(cells[1]))
+			}
+			if got, want := text(cells[4]), i18n.For("en").Duration(want.End.Sub(want.Begin)); got != want {
+				t.Errorf("row %d duration = %q, want %q", i, got, want)
+			}
+			link := byClass(tr, "task-results")
+			wantHref := jobPath(j.ID) + "/tasks/" + want.ID + "/results"
+			if tc.query != "" {
+				wantHref += "?tz=Europe%2FParis"
+			}
+			if len(link) != 1 {
+				t.Fatalf("row %d has no result link", i)
+			}
+			if href, _ := attr(link[0], "href"); href != wantHref {
+				t.Errorf("row %d result link = %q, want %q", i, href, wantHref)
+			}
+		}
+	}
+}
+
+func TestJobDetailFailedTaskFirst(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	// A failed job whose failed task is not its first, so "first" means
+	// something.
+	j := findJob(t, e, "demo", func(j explorersim.JobRecord) bool {
+		return j.Status == explorersim.StatusFailed && len(j.Tasks) > 1 && j.Tasks[0].Status != explorersim.StatusFailed
+	})
+	failedAt := -1
+	for i, tk := range j.Tasks {
+		if tk.Status == explorersim.StatusFailed {
+			failedAt = i
+		}
+	}
+	if failedAt < 0 {
+		t.Fatal("the failed job has no failed task")
+	}
+	ft := j.Tasks[failedAt]
+	doc := parseHTML(t, e.get(t, c, jobPath(j.ID)).body)
+
+	want := "Failed at task " + ft.Name + " after " + i18n.For("en").Duration(ft.End.Sub(j.Begin))
+	if got := text(byID(doc, "failure")); got != want {
+		t.Errorf("failure sentence = %q, want %q", got, want)
+	}
+	var order []string
+	for _, tr := range findAll(byID(doc, "tasks"), func(n *html.Node) bool { _, ok := attr(n, "data-task-id"); return ok }) {
+		id, _ := attr(tr, "data-task-id")
+		order = append(order, id)
+	}
+	wantOrder := []string{ft.ID}
+	for i, tk := range j.Tasks {
+		if i != failedAt {
+			wantOrder = append(wantOrder, tk.ID)
+		}
+	}
+	if strings.Join(order, ",") != strings.Join(wantOrder, ",") {
+		t.Errorf("task order = %v, want %v", order, wantOrder)
+	}
+	first := findAll(byID(doc, "tasks"), func(n *html.Node) bool { return n.Data == "tr" && hasClass(n, "task-failed") })
+	if len(first) != 1 || !strings.Contains(text(first[0]), "failed here") {
+		t.Errorf("the failed task row is not marked")
+	}
+	if got := text(byID(doc, "job-status")); got != "✕ Failed" {
+		t.Errorf("status = %q", got)
+	}
+}
+
+func TestJobDetailRunningPollsFinishedDoesNot(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	running := findJob(t, e, "demo", withStatus(explorersim.StatusRunning))
+	done := findJob(t, e, "demo", withStatus(explorersim.StatusSuccess))
+	back := "/workflows/" + running.WorkflowID + "/jobs?status=running"
+	self := jobPath(running.ID) + "?back=" + url.QueryEscape(back)
+
+	doc := parseHTML(t, e.get(t, c, self).body)
+	region := byID(doc, "job-detail")
+	if _, ok := attr(region, "data-poll"); !ok {
+		t.Fatal("a running job's region has no data-poll")
+	}
+	for name, want := range map[string]string{"hx-get": self, "hx-trigger": "jobboard:poll", "hx-swap": "outerMorph"} {
+		if got, _ := attr(region, name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if _, ok := attr(region, "hx-push-url"); ok {
+		t.Error("the poll pushes history")
+	}
+	if got := text(byID(doc, "job-status")); got != "▶ Running" {
+		t.Errorf("status = %q", got)
+	}
+	if !strings.HasPrefix(text(byID(doc, "job-duration")), "running for") {
+		t.Errorf("duration = %q", text(byID(doc, "job-duration")))
+	}
+	if byID(doc, "cancel-job") == nil {
+		t.Error("a running job has no Cancel button")
+	}
+
+	// The poll request gets only the region.
+	frag := e.get(t, c, self, "HX-Request", "true", "HX-Request-Type", "partial")
+	fdoc := parseHTML(t, frag.body)
+	if frag.status != http.StatusOK || byID(fdoc, "job-detail") == nil || len(byClass(fdoc, "site-header")) != 0 {
+		t.Errorf("poll answer: status %d, region %v, full page %v", frag.status, byID(fdoc, "job-detail") != nil, len(byClass(fdoc, "site-header")) != 0)
+	}
+	// A history restore gets the full page.
+	full := parseHTML(t, e.get(t, c, self, "HX-Request", "true", "HX-History-Restore-Request", "true").body)
+	if len(byClass(full, "site-header")) != 1 {
+		t.Error("a history restore did not get the full page")
+	}
+
+	doc = parseHTML(t, e.get(t, c, jobPath(done.ID)).body)
+	region = byID(doc, "job-detail")
+	for _, name := range []string{"data-poll", "hx-get", "hx-trigger"} {
+		if _, ok := attr(region, name); ok {
+			t.Errorf("a finished job's region has %s", name)
+		}
+	}
+}
+
+func TestJobDetailBackLink(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	j := findJob(t, e, "demo", withStatus(explorersim.StatusFailed))
+	wfList := "/workflows/" + j.WorkflowID + "/jobs"
+	cases := map[string]string{
+		"":                                  wfList,
+		wfList + "?page=2&status=failed":    wfList + "?page=2&status=failed",
+		"/jobs?status=running":              "/jobs?status=running",
+		"https://evil.example/x":            wfList,
+		"//evil.example":                    wfList,
+		"/\\evil.example":                   wfList,
+		"javascript:alert(1)":               wfList,
+		"/%2F%2Fevil.example":               wfList,
+		"/workflows/1/jobs\r\nSet-Cookie:x": wfList,
+	}
+	for back, want := range cases {
+		q := ""
+		if back != "" {
+			q = "?back=" + url.QueryEscape(back)
+		}
+		a := e.get(t, c, jobPath(j.ID)+q)
+		if a.status != http.StatusOK {
+			t.Errorf("back %q: status %d", back, a.status)
+			continue
+		}
+		if got, _ := attr(byID(parseHTML(t, a.body), "back-link"), "href"); got != want {
+			t.Errorf("back %q: link = %q, want %q", back, got, want)
+		}
+	}
+
+	// From the list: a filtered list links to the job carrying itself, and
+	// the job page leads back to exactly that list.
+	list := wfList + "?status=failed&tz=Europe%2FParis"
+	ldoc := parseHTML(t, e.get(t, c, list).body)
+	links := findAll(byID(ldoc, "jobs"), func(n *html.Node) bool {
+		href, _ := attr(n, "href")
+		return n.Data == "a" && strings.HasPrefix(href, "/jobs/")
+	})
+	if len(links) == 0 {
+		t.Fatal("the list links to no job")
+	}
+	href, _ := attr(links[0], "href")
+	doc := parseHTML(t, e.get(t, c, href).body)
+	if got, _ := attr(byID(doc, "back-link"), "href"); got != list {
+		t.Errorf("back from %s = %q, want %q", href, got, list)
+	}
+	if got := text(byID(doc, "job-detail")); !strings.Contains(got, "Times are shown in Europe/Paris") {
+		t.Errorf("the list's zone is not used: %q", got)
+	}
+}
+
+func TestJobDetailNotFoundAndBadID(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	foreign := e.sim.Jobs("analyst")[0]
+	for _, id := range []int64{999_999_999, foreign.ID} {
+		a := e.get(t, c, jobPath(id))
+		if a.status != http.StatusNotFound {
+			t.Errorf("job %d: status %d, want 404", id, a.status)
+			continue
+		}
+		doc := parseHTML(t, a.body)
+		p := byClass(doc, "problem")
+		if len(p) != 1 || !strings.Contains(text(p[0]), "No job with ID "+strconv.FormatInt(id, 10)) {
+			t.Errorf("job %d: message %q", id, text(doc))
+		}
+		if len(byTag(byClass(doc, "problem-actions")[0], "a")) == 0 {
+			t.Errorf("job %d: no way back", id)
+		}
+		if strings.Contains(a.body, foreign.Name) {
+			t.Error("another account's job name leaked")
+		}
+	}
+	// The way back of a 404 is the list the reader came from.
+	a := e.get(t, c, jobPath(999_999_999)+"?back="+url.QueryEscape("/jobs?status=failed"))
+	links := byTag(byClass(parseHTML(t, a.body), "problem-actions")[0], "a")
+	if href, _ := attr(links[len(links)-1], "href"); href != "/jobs?status=failed" {
+		t.Errorf("404 way back = %q", href)
+	}
+	for _, raw := range []string{"abc", "-1", "0", "1e3", "99999999999999999999"} {
+		if a := e.get(t, c, "/jobs/"+raw); a.status != http.StatusBadRequest {
+			t.Errorf("/jobs/%s: status %d, want 400", raw, a.status)
+		}
+	}
+	// Signed out: to sign-in and back.
+	a = e.get(t, e.browser(t), jobPath(foreign.ID))
+	if a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/login?next=") {
+		t.Errorf("signed out: %d %s", a.status, a.header.Get("Location"))
+	}
+}

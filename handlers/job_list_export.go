@@ -1,0 +1,324 @@
+package handlers
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"jobboard/apiclient"
+	"jobboard/i18n"
+	"jobboard/jobquery"
+)
+
+// exportPageSize is the page size of an export's upstream calls.
+const exportPageSize = 100
+
+// exportColumns are the CSV header (and the JSON field names).
+var exportColumns = []string{"id", "name", "workflow_id", "workflow", "status", "created", "started", "finished", "duration_seconds"}
+
+// listExport serves GET /jobs/export.csv|json and
+// GET /workflows/:id/jobs/export.csv|json: every job matching the list's
+// filters (not just one page), in the list's order, streamed as Explorer's
+// pages of 100 arrive. At most Options.ExportCap rows are written; a
+// bigger list ends with a note saying where it stopped. An upstream
+// failure before the first row is an ordinary error page; after it the
+// headers are gone, so the file ends with an error note and the failure is
+// logged.
+//
+// Columns: id, name, workflow_id, workflow, status (the URL word:
+// succeeded, failed …), created/started/finished in ISO 8601 UTC with
+// milliseconds (empty when not started/finished), duration_seconds
+// (finished jobs only). CSV cells starting with = + - @ (or a tab or CR)
+// get a leading ' so spreadsheets do not run them as formulas.
+func (h *handler) listExport(c *gin.Context) error {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return err
+	}
+	src, err := listSourceOf(c)
+	if err != nil {
+		return err
+	}
+	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
+	if fieldErrs != nil {
+		return &appError{status: http.StatusBadRequest, key: "export.badQuery", back: true}
+	}
+	asJSON := strings.HasSuffix(c.FullPath(), ".json")
+	ctx := c.Request.Context()
+	lq := q.Upstream()
+	lq.Page, lq.PageSize = 1, exportPageSize
+	page, err := src.list(ctx, h.explorer, sess.Token, lq)
+	if err != nil {
+		return src.upstreamError(err)
+	}
+
+	var w exportWriter
+	ctype := "text/csv; charset=utf-8"
+	if asJSON {
+		w, ctype = &jsonExport{w: c.Writer}, "application/json; charset=utf-8"
+	} else {
+		w = &csvExport{w: csv.NewWriter(c.Writer)}
+	}
+	hd := c.Writer.Header()
+	hd.Set("Content-Type", ctype)
+	hd.Set("Content-Disposition", `attachment; filename="`+exportFileName(src, q, page.Items, h.now(), asJSON)+`"`)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	c.Status(http.StatusOK)
+
+	l := h.localizer(c)
+	exported, total := 0, page.Total
+	seen := make(map[int64]bool, min(total, h.lists.exportCap))
+	var failure error
+	if failure = w.begin(); failure == nil {
+	pages:
+		for {
+			for _, j := range page.Items {
+				if exported >= h.lists.exportCap {
+					break pages
+				}
+				if seen[j.ID] { // a job moved to the next page while we read
+					continue
+				}
+				seen[j.ID] = true
+				if failure = w.row(j); failure != nil {
+					break pages
+				}
+				exported++
+			}
+			if failure = w.flush(); failure != nil {
+				break
+			}
+			c.Writer.Flush()
+			if len(page.Items) < exportPageSize || lq.Page*exportPageSize >= total || exported >= h.lists.exportCap {
+				break
+			}
+			lq.Page++
+			next, err := src.list(ctx, h.explorer, sess.Token, lq)
+			if err != nil {
+				failure = err
+				break
+			}
+			page, total = next, next.Total
+		}
+	}
+	end := exportEnd{total: total, exported: exported}
+	switch {
+	case failure != nil:
+		end.err = l.T("export.errorNote", l.Count(exported), exportProblem(l, failure))
+		level := slog.LevelError
+		if ctx.Err() != nil {
+			level = slog.LevelInfo // the reader went away
+		}
+		h.log.LogAttrs(ctx, level, "export failed",
+			slog.String("request_id", reqID(c)),
+			slog.String("path", c.Request.URL.Path),
+			slog.Int("exported", exported),
+			slog.String("error", failure.Error()),
+		)
+	case exported < total && exported >= h.lists.exportCap:
+		end.note = l.T("export.capNote", l.Count(exported), l.Count(total), l.Count(h.lists.exportCap))
+	}
+	if err := w.end(end); err == nil {
+		c.Writer.Flush()
+	}
+	return nil
+}
+
+// exportProblem is the plain-language reason of a failed export.
+func exportProblem(l i18n.Localizer, err error) string {
+	if errors.Is(err, context.Canceled) {
+		return l.T("problem.internal")
+	}
+	return l.T(classify(err).key)
+}
+
+// exportFileName says what the file holds:
+// jobs-<workflow name or id | all>[-<status>]-<date in the query's zone>.csv
+func exportFileName(src listSource, q jobquery.Query, first []apiclient.Job, now time.Time, asJSON bool) string {
+	what := "all"
+	if !src.all() {
+		what = strconv.FormatInt(src.workflowID, 10)
+		if len(first) > 0 && first[0].WorkflowName != "" {
+			what = first[0].WorkflowName
+		}
+	}
+	parts := []string{"jobs", fileSafe(what)}
+	if q.HasStatus {
+		parts = append(parts, jobquery.StatusWord(q.Status))
+	}
+	parts = append(parts, now.In(q.Location()).Format("2006-01-02"))
+	ext := ".csv"
+	if asJSON {
+		ext = ".json"
+	}
+	return strings.Join(parts, "-") + ext
+}
+
+// fileSafe keeps letters, digits, '.', '_' and '-' (others become '_'),
+// at most 80 bytes, so the name is safe in a Content-Disposition header.
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, ch := range b {
+		ok := ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '_' || ch == '-'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 80 {
+		b = b[:80]
+	}
+	if len(b) == 0 {
+		return "jobs"
+	}
+	return string(b)
+}
+
+// exportEnd is how an export ended: a note when the cap stopped it, an
+// error text when Explorer failed mid-way.
+type exportEnd struct {
+	total, exported int
+	note, err       string
+}
+
+// exportWriter writes one export format.
+type exportWriter interface {
+	begin() error
+	row(apiclient.Job) error
+	flush() error
+	end(exportEnd) error
+}
+
+// exportTime is an instant in ISO 8601 UTC with milliseconds, "" for none.
+func exportTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// exportDuration is the run time of a finished job in seconds.
+func exportDuration(j apiclient.Job) (float64, bool) {
+	if j.RunBegin.IsZero() || j.RunEnd.IsZero() || j.RunEnd.Before(j.RunBegin) {
+		return 0, false
+	}
+	return j.RunEnd.Sub(j.RunBegin).Seconds(), true
+}
+
+// csvExport writes RFC 4180 CSV with a header row. Its end notes are rows
+// of one cell starting with "#".
+type csvExport struct{ w *csv.Writer }
+
+func (e *csvExport) begin() error { return e.w.Write(exportColumns) }
+
+func (e *csvExport) row(j apiclient.Job) error {
+	dur := ""
+	if d, ok := exportDuration(j); ok {
+		dur = strconv.FormatFloat(d, 'f', -1, 64)
+	}
+	return e.w.Write([]string{
+		strconv.FormatInt(j.ID, 10), csvSafe(j.Name), csvSafe(j.WorkflowID), csvSafe(j.WorkflowName),
+		jobquery.StatusWord(j.Status), exportTime(j.Created), exportTime(j.RunBegin), exportTime(j.RunEnd), dur,
+	})
+}
+
+func (e *csvExport) flush() error { e.w.Flush(); return e.w.Error() }
+
+func (e *csvExport) end(x exportEnd) error {
+	for _, note := range []string{x.note, x.err} {
+		if note != "" {
+			if err := e.w.Write([]string{"# " + note}); err != nil {
+				return err
+			}
+		}
+	}
+	return e.flush()
+}
+
+// csvSafe defuses spreadsheet formulas: a cell starting with = + - @, a
+// tab or a carriage return gets a leading apostrophe.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// jsonExport writes {"jobs":[…],"total":N,"exported":M,"truncated":B}
+// plus "note" (stopped at the cap) or "error" (Explorer failed mid-way).
+type jsonExport struct {
+	w     io.Writer
+	count int
+}
+
+// exportJob is one job in a JSON export; absent times and durations are null.
+type exportJob struct {
+	ID              int64    `json:"id"`
+	Name            string   `json:"name"`
+	WorkflowID      string   `json:"workflow_id"`
+	Workflow        string   `json:"workflow"`
+	Status          string   `json:"status"`
+	Created         *string  `json:"created"`
+	Started         *string  `json:"started"`
+	Finished        *string  `json:"finished"`
+	DurationSeconds *float64 `json:"duration_seconds"`
+}
+
+func (e *jsonExport) begin() error {
+	_, err := io.WriteString(e.w, `{"jobs":[`)
+	return err
+}
+
+func (e *jsonExport) row(j apiclient.Job) error {
+	opt := func(t time.Time) *string {
+		if t.IsZero() {
+			return nil
+		}
+		s := exportTime(t)
+		return &s
+	}
+	x := exportJob{ID: j.ID, Name: j.Name, WorkflowID: j.WorkflowID, Workflow: j.WorkflowName,
+		Status: jobquery.StatusWord(j.Status), Created: opt(j.Created), Started: opt(j.RunBegin), Finished: opt(j.RunEnd)}
+	if d, ok := exportDuration(j); ok {
+		x.DurationSeconds = &d
+	}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return fmt.Errorf("export: encode job: %w", err)
+	}
+	if e.count > 0 {
+		b = append([]byte{','}, b...)
+	}
+	e.count++
+	_, err = e.w.Write(b)
+	return err
+}
+
+func (e *jsonExport) flush() error { return nil }
+
+func (e *jsonExport) end(x exportEnd) error {
+	tail := struct {
+		Total     int    `json:"total"`
+		Exported  int    `json:"exported"`
+		Truncated bool   `json:"truncated"`
+		Note      string `json:"note,omitempty"`
+		Error     string `json:"error,omitempty"`
+	}{x.total, x.exported, x.note != "" || x.err != "", x.note, x.err}
+	b, err := json.Marshal(tail)
+	if err != nil {
+		return fmt.Errorf("export: encode end: %w", err)
+	}
+	// b is {"total":…}: close the jobs array and splice the fields in.
+	_, err = io.WriteString(e.w, "],"+string(b[1:]))
+	return err
+}

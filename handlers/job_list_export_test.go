@@ -1,0 +1,323 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/explorersim"
+)
+
+// readCSV parses an export and splits off the trailing "# …" note rows.
+func readCSV(t *testing.T, body string) (header []string, rows [][]string, notes []string) {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(body))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("export is not CSV: %v\n%s", err, body)
+	}
+	if len(recs) == 0 {
+		t.Fatal("empty export")
+	}
+	for _, rec := range recs[1:] {
+		if len(rec) == 1 && strings.HasPrefix(rec[0], "# ") {
+			notes = append(notes, rec[0])
+			continue
+		}
+		if len(notes) > 0 {
+			t.Fatalf("a row after the note: %v", rec)
+		}
+		rows = append(rows, rec)
+	}
+	return recs[0], rows, notes
+}
+
+// exportJSON is the shape of a JSON export.
+type exportJSON struct {
+	Jobs []struct {
+		ID              int64    `json:"id"`
+		Name            string   `json:"name"`
+		WorkflowID      string   `json:"workflow_id"`
+		Workflow        string   `json:"workflow"`
+		Status          string   `json:"status"`
+		Created         *string  `json:"created"`
+		Started         *string  `json:"started"`
+		Finished        *string  `json:"finished"`
+		DurationSeconds *float64 `json:"duration_seconds"`
+	} `json:"jobs"`
+	Total     int    `json:"total"`
+	Exported  int    `json:"exported"`
+	Truncated bool   `json:"truncated"`
+	Note      string `json:"note"`
+	Error     string `json:"error"`
+}
+
+func readJSON(t *testing.T, body string) exportJSON {
+	t.Helper()
+	var x exportJSON
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&x); err != nil {
+		t.Fatalf("export is not the expected JSON: %v\n%.300s", err, body)
+	}
+	return x
+}
+
+func TestExportCSVAllMatchingJobs(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	jobs := e.sim.Jobs("demo")
+	want, total := expectedPage(jobs, filter{status: 3, page: 1, size: len(jobs)})
+	if total < 200 || total > 1000 {
+		t.Fatalf("%d failed jobs; the test wants a few hundred", total)
+	}
+	before := e.sim.Calls()
+	start := time.Now()
+	a := e.get(t, c, "/jobs/export.csv?status=failed")
+	took := time.Since(start)
+	if a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("status %d, type %q", a.status, a.header.Get("Content-Type"))
+	}
+	date := e.clock.Now().In(e.zone).Format("2006-01-02")
+	if got, wantCD := a.header.Get("Content-Disposition"), `attachment; filename="jobs-all-failed-`+date+`.csv"`; got != wantCD {
+		t.Errorf("Content-Disposition %q, want %q", got, wantCD)
+	}
+	header, rows, notes := readCSV(t, a.body)
+	if want := "id,name,workflow_id,workflow,status,created,started,finished,duration_seconds"; strings.Join(header, ",") != want {
+		t.Errorf("header %v, want %s", header, want)
+	}
+	if len(notes) != 0 {
+		t.Errorf("unexpected notes %v", notes)
+	}
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r[0])
+		if r[4] != "failed" {
+			t.Errorf("row %v is not failed", r)
+		}
+	}
+	if len(ids) != total || !slices.Equal(ids, want) {
+		t.Errorf("%d rows, want all %d failed jobs newest first", len(ids), total)
+	}
+	if calls, pages := e.sim.Calls()-before, int64((total+99)/100); calls != pages {
+		t.Errorf("%d upstream calls for %d pages of 100", calls, pages)
+	}
+	t.Logf("CSV export of %d rows in %v (%.0f rows/s)", len(rows), took, float64(len(rows))/took.Seconds())
+}
+
+func TestExportRowContents(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	created := time.Date(2026, 11, 30, 6, 1, 2, 345_000_000, time.UTC)
+	j := e.sim.AddJob("demo", wf.ID, explorersim.JobRecord{
+		Name: "=HYPERLINK(\"x\"),evil", Status: 3,
+		Created: created, Begin: created.Add(2 * time.Second), End: created.Add(8*time.Second + 500*time.Millisecond),
+	})
+	running := e.sim.AddJob("demo", wf.ID, explorersim.JobRecord{
+		Name: "@SUM running", Status: 1, Created: created.Add(time.Minute), Begin: created.Add(61 * time.Second),
+	})
+	a := e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.csv?name=HYPERLINK")
+	_, rows, _ := readCSV(t, a.body)
+	want := [][]string{{strconv.FormatInt(j.ID, 10), "'=HYPERLINK(\"x\"),evil", wf.ID, wf.Name, "failed",
+		"2026-11-30T06:01:02.345Z", "2026-11-30T06:01:04.345Z", "2026-11-30T06:01:10.845Z", "6.5"}}
+	if !slices.EqualFunc(rows, want, slices.Equal) {
+		t.Errorf("rows\n got %q\nwant %q", rows, want)
+	}
+	a = e.get(t, c, "/jobs/export.csv?name=%40SUM")
+	_, rows, _ = readCSV(t, a.body)
+	want = [][]string{{strconv.FormatInt(running.ID, 10), "'@SUM running", wf.ID, wf.Name, "running",
+		"2026-11-30T06:02:02.345Z", "2026-11-30T06:02:03.345Z", "", ""}}
+	if !slices.EqualFunc(rows, want, slices.Equal) {
+		t.Errorf("running job rows\n got %q\nwant %q", rows, want)
+	}
+	// JSON keeps the name as it is and uses null for what is missing.
+	x := readJSON(t, e.get(t, c, "/jobs/export.json?name=%40SUM").body)
+	if len(x.Jobs) != 1 || x.Jobs[0].Name != "@SUM running" || x.Jobs[0].Finished != nil || x.Jobs[0].DurationSeconds != nil ||
+		x.Jobs[0].Started == nil || *x.Jobs[0].Started != "2026-11-30T06:02:03.345Z" || x.Total != 1 || x.Exported != 1 || x.Truncated {
+		t.Errorf("JSON export %+v", x)
+	}
+}
+
+func TestExportJSONWorkflow(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	jobs := e.jobsOf("demo", wf.ID)
+	want, total := expectedPage(jobs, filter{status: 2, asc: true, page: 1, size: len(jobs)})
+	a := e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.json?order=asc&status=succeeded&tz=UTC&page=3&size=50")
+	if !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") {
+		t.Errorf("type %q", a.header.Get("Content-Type"))
+	}
+	date := e.clock.Now().UTC().Format("2006-01-02")
+	if got := a.header.Get("Content-Disposition"); got != `attachment; filename="jobs-`+wf.Name+`-succeeded-`+date+`.json"` {
+		t.Errorf("Content-Disposition %q", got)
+	}
+	x := readJSON(t, a.body)
+	var ids []string
+	for _, j := range x.Jobs {
+		ids = append(ids, strconv.FormatInt(j.ID, 10))
+	}
+	if !slices.Equal(ids, want) || x.Total != total || x.Exported != total || x.Truncated || x.Note != "" {
+		t.Errorf("got %d jobs (total %d, exported %d, truncated %v), want all %d oldest first (page and size ignored)",
+			len(ids), x.Total, x.Exported, x.Truncated, total)
+	}
+}
+
+func TestExportStopsAtCap(t *testing.T) {
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.ExportCap = 150 })
+	c := e.signedIn(t, "demo")
+	total := len(e.sim.Jobs("demo"))
+	_, rows, notes := readCSV(t, e.get(t, c, "/jobs/export.csv").body)
+	if len(rows) != 150 {
+		t.Errorf("%d rows, want the cap of 150", len(rows))
+	}
+	wantNote := "# Export stopped at 150 of " + commas(total) + " jobs (the limit is 150)."
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], wantNote) {
+		t.Errorf("notes %q, want %q…", notes, wantNote)
+	}
+	x := readJSON(t, e.get(t, c, "/jobs/export.json").body)
+	if len(x.Jobs) != 150 || x.Exported != 150 || x.Total != total || !x.Truncated || !strings.Contains(x.Note, "150 of "+commas(total)) {
+		t.Errorf("JSON: %d jobs, exported %d of %d, truncated %v, note %q", len(x.Jobs), x.Exported, x.Total, x.Truncated, x.Note)
+	}
+	// A list within the cap is complete: no note.
+	wf := e.workflow(t, "demo")
+	_, n := expectedPage(e.jobsOf("demo", wf.ID), filter{status: 4, page: 1, size: 1})
+	if n == 0 || n > 150 {
+		t.Fatalf("%d cancelled jobs in one workflow; this check needs 1–150", n)
+	}
+	_, rows, notes = readCSV(t, e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.csv?status=cancelled").body)
+	if len(rows) != n || len(notes) != 0 {
+		t.Errorf("%d rows and notes %v, want %d rows and no note", len(rows), notes, n)
+	}
+}
+
+// failAfter wraps the simulator: after n list calls under prefix, every
+// further one answers an error envelope.
+func failAfter(sim http.Handler, prefix string, n int64) http.Handler {
+	var calls atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, prefix) && calls.Add(1) > n {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"code":50004001,"message":"database error","data":null}`))
+			return
+		}
+		sim.ServeHTTP(w, r)
+	})
+}
+
+func TestExportUpstreamFailureMidStream(t *testing.T) {
+	e := newEnv(t, 0, func(e *testEnv, o *Options) {
+		wrap := httptest.NewServer(failAfter(e.sim, "/api-open/v1/jobs", 1))
+		t.Cleanup(wrap.Close)
+		client, err := apiclient.New(wrap.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Explorer = client
+	})
+	c := e.signedIn(t, "demo")
+	a := e.get(t, c, "/jobs/export.csv?status=succeeded")
+	if a.status != http.StatusOK {
+		t.Fatalf("status %d; the headers go before the failure", a.status)
+	}
+	_, rows, notes := readCSV(t, a.body)
+	if len(rows) != 100 {
+		t.Errorf("%d rows, want the first page of 100", len(rows))
+	}
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], "# Export stopped after 100 jobs because of an error:") ||
+		!strings.Contains(notes[0], "incomplete") {
+		t.Errorf("notes %q", notes)
+	}
+	if !strings.Contains(e.logs.String(), "export failed") {
+		t.Error("the failure was not logged")
+	}
+	if strings.Contains(a.body, "database error") {
+		t.Error("upstream error text reached the file")
+	}
+}
+
+func TestExportJSONUpstreamFailureMidStream(t *testing.T) {
+	e := newEnv(t, 0, func(e *testEnv, o *Options) {
+		wrap := httptest.NewServer(failAfter(e.sim, "/api-open/v1/jobs", 2))
+		t.Cleanup(wrap.Close)
+		client, err := apiclient.New(wrap.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Explorer = client
+	})
+	c := e.signedIn(t, "demo")
+	x := readJSON(t, e.get(t, c, "/jobs/export.json").body)
+	if len(x.Jobs) != 200 || x.Exported != 200 || !x.Truncated || !strings.Contains(x.Error, "incomplete") {
+		t.Errorf("JSON after a failure on page 3: %d jobs, exported %d, truncated %v, error %q", len(x.Jobs), x.Exported, x.Truncated, x.Error)
+	}
+}
+
+func TestExportFailureBeforeFirstRow(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	e.sim.SetFault(explorersim.Fault{Kind: explorersim.FaultHTML502, PathPrefix: "/api-open/v1/"})
+	a := e.get(t, c, "/jobs/export.csv")
+	e.sim.SetFault(explorersim.Fault{})
+	if a.status != http.StatusBadGateway || !strings.HasPrefix(a.header.Get("Content-Type"), "text/html") || a.header.Get("Content-Disposition") != "" {
+		t.Errorf("status %d, type %q, disposition %q; want a 502 page", a.status, a.header.Get("Content-Type"), a.header.Get("Content-Disposition"))
+	}
+	if a = e.get(t, c, "/jobs/export.csv?status=banana"); a.status != http.StatusBadRequest {
+		t.Errorf("invalid filter: status %d, want 400", a.status)
+	}
+	if a = e.get(t, c, "/workflows/1/jobs/export.json"); a.status != http.StatusNotFound {
+		t.Errorf("unknown workflow: status %d, want 404", a.status)
+	}
+}
+
+func TestExportLinksCarryFilters(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	doc := parseHTML(t, e.get(t, c, "/jobs?name=_2&order=asc&page=2&size=50&status=failed").body)
+	for id, want := range map[string]string{
+		"export-csv":  "/jobs/export.csv?name=_2&order=asc&status=failed",
+		"export-json": "/jobs/export.json?name=_2&order=asc&status=failed",
+	} {
+		n := byID(doc, id)
+		if n == nil {
+			t.Errorf("no #%s", id)
+			continue
+		}
+		if got, _ := attr(n, "href"); got != want {
+			t.Errorf("#%s href %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestExportEveryJob exports a whole account (more pages than any other
+// test) in both formats and reports the rate.
+func TestExportEveryJob(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	total := len(e.sim.Jobs("demo"))
+	start := time.Now()
+	_, rows, notes := readCSV(t, e.get(t, c, "/jobs/export.csv").body)
+	csvTook := time.Since(start)
+	if len(rows) != total || len(notes) != 0 {
+		t.Errorf("CSV: %d rows, notes %v; want %d and none", len(rows), notes, total)
+	}
+	start = time.Now()
+	x := readJSON(t, e.get(t, c, "/jobs/export.json").body)
+	jsonTook := time.Since(start)
+	if len(x.Jobs) != total || x.Total != total || x.Truncated {
+		t.Errorf("JSON: %d jobs of %d, truncated %v; want %d", len(x.Jobs), x.Total, x.Truncated, total)
+	}
+	t.Logf("export of %d rows: CSV %v (%.0f rows/s), JSON %v (%.0f rows/s)",
+		total, csvTook, float64(total)/csvTook.Seconds(), jsonTook, float64(total)/jsonTook.Seconds())
+}

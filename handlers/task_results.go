@@ -1,0 +1,255 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"jobboard/apiclient"
+	"jobboard/views"
+)
+
+// maxSlugLen bounds each name part of a CSV file name.
+const maxSlugLen = 48
+
+// taskResults serves GET /jobs/:id/tasks/:taskID/results?limit=N: the
+// task's sample result rows (limit 10, 100 or 1000; default 100) as a
+// table with numbers right-aligned, and a link to download the same rows
+// as CSV. back and tz are carried along as on the job page.
+//
+// Answers: 200; 400 for an invalid limit (with the message next to the
+// choice and the default limit applied), a job ID that is not a number or
+// a task ID that is not 32 hex digits; 404 for an unknown job or task;
+// 502/504 with a Retry when Explorer fails.
+func (h *handler) taskResults(c *gin.Context) error {
+	d, err := h.loadTaskResults(c)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if d.LimitError != "" {
+		status = http.StatusBadRequest
+	}
+	return h.render(c, status, views.TaskResultsPage(d))
+}
+
+// taskResultsCSV serves GET /jobs/:id/tasks/:taskID/results.csv?limit=N:
+// the rows of the results page as a CSV attachment, with a header row.
+// Cells that a spreadsheet would run as a formula (starting with = + - @,
+// tab or carriage return and not a number) get a leading apostrophe.
+//
+// Answers: 200 text/csv; the same 400/404/5xx as the results page, as
+// plain-language pages (an invalid limit is a 400 here: a download is not
+// guessed).
+func (h *handler) taskResultsCSV(c *gin.Context) error {
+	d, err := h.loadTaskResults(c)
+	if err != nil {
+		return err
+	}
+	if d.LimitError != "" {
+		return &appError{status: http.StatusBadRequest, key: "task.badLimit", args: []any{d.LimitError}, back: true}
+	}
+	var buf bytes.Buffer
+	if err := writeResultCSV(&buf, d.Columns, d.Rows); err != nil {
+		return fmt.Errorf("task results csv: %w", err)
+	}
+	hd := c.Writer.Header()
+	hd.Set("Content-Type", "text/csv; charset=utf-8")
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": resultFileName(d)}))
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.Write(buf.Bytes())
+	return nil
+}
+
+// loadTaskResults reads and checks the parameters of the results routes
+// and fetches the job (for its name and the task) and the rows.
+func (h *handler) loadTaskResults(c *gin.Context) (views.TaskResults, error) {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return views.TaskResults{}, err
+	}
+	nav, _ := h.jobNav(c.Query("back"), c.Query("tz"))
+	id, err := jobIDParam(c)
+	if err != nil {
+		return views.TaskResults{}, err
+	}
+	taskID := c.Param("taskID")
+	if !isTaskID(taskID) {
+		return views.TaskResults{}, &appError{status: http.StatusBadRequest, key: "task.badID", args: []any{taskID}, back: true}
+	}
+	d := views.TaskResults{Page: h.page(c, &sess), Nav: nav, Limit: views.DefaultResultLimit}
+	if raw, ok := c.GetQuery("limit"); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(raw)); err == nil && validResultLimit(n) {
+			d.Limit = n
+		} else {
+			d.LimitError = raw
+			if d.LimitError == "" {
+				d.LimitError = `""`
+			}
+		}
+	}
+	ctx := c.Request.Context()
+	job, err := h.explorer.GetJob(ctx, sess.Token, id)
+	if err != nil {
+		return d, h.jobFailure(c, &sess, err, id, nav)
+	}
+	found := false
+	for _, t := range job.Tasks {
+		if strings.EqualFold(t.ID, taskID) {
+			d.Task, found = t, true
+			break
+		}
+	}
+	back := views.JobDetailURL(id, nav)
+	if !found {
+		return d, h.jobFramed(c, &sess, taskNotFound(id, taskID, nil), back)
+	}
+	d.Job = job.Job
+	d.Title = d.L.T("task.title", d.Task.Name)
+	rows, err := h.explorer.SampleResult(ctx, sess.Token, id, d.Task.ID, d.Limit)
+	if err != nil {
+		if errors.Is(err, apiclient.ErrUnauthorized) {
+			return d, err
+		}
+		if errors.Is(err, apiclient.ErrNotFound) {
+			err = taskNotFound(id, taskID, err)
+		}
+		return d, h.jobFramed(c, &sess, err, back)
+	}
+	if len(rows) > d.Limit {
+		rows = rows[:d.Limit]
+	}
+	d.Rows = rows
+	for _, r := range rows {
+		d.Columns = max(d.Columns, len(r))
+	}
+	return d, nil
+}
+
+func taskNotFound(jobID int64, taskID string, cause error) *appError {
+	return &appError{status: http.StatusNotFound, key: "task.notFound", args: []any{strconv.FormatInt(jobID, 10), taskID}, cause: cause, back: true}
+}
+
+// validResultLimit reports whether n is one of the offered row limits.
+func validResultLimit(n int) bool {
+	for _, l := range views.ResultLimits {
+		if n == l {
+			return true
+		}
+	}
+	return false
+}
+
+// isTaskID reports whether s looks like an Explorer task ID: 32 hex digits.
+func isTaskID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// resultCSVHeader names the columns of a sample result CSV: vertex_id,
+// value, group, then column_4 and so on for wider rows.
+func resultCSVHeader(n int) []string {
+	names := []string{"vertex_id", "value", "group"}
+	out := make([]string, n)
+	for i := range out {
+		if i < len(names) {
+			out[i] = names[i]
+		} else {
+			out[i] = "column_" + strconv.Itoa(i+1)
+		}
+	}
+	return out
+}
+
+// writeResultCSV writes a header row and rows (padded to width cells) with
+// encoding/csv, neutralising spreadsheet formulas.
+func writeResultCSV(w *bytes.Buffer, width int, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(resultCSVHeader(width)); err != nil {
+		return err
+	}
+	rec := make([]string, width)
+	for _, row := range rows {
+		for i := range rec {
+			rec[i] = ""
+			if i < len(row) {
+				rec[i] = neutraliseFormula(row[i])
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// neutraliseFormula prefixes an apostrophe to a cell a spreadsheet would
+// evaluate (one starting with =, +, -, @, tab or carriage return), unless
+// the cell is a plain number such as "-0.5".
+func neutraliseFormula(s string) string {
+	if s == "" || views.IsNumber(s) {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// resultFileName names a results download after what it holds:
+// "<job name>-<task name>-<N>-rows.csv", reduced to safe characters.
+func resultFileName(d views.TaskResults) string {
+	job := slug(d.Job.Name)
+	if job == "" {
+		job = "job-" + strconv.FormatInt(d.Job.ID, 10)
+	}
+	task := slug(d.Task.Name)
+	if task == "" {
+		task = "task-" + d.Task.ID[:min(8, len(d.Task.ID))]
+	}
+	return job + "-" + task + "-" + strconv.Itoa(len(d.Rows)) + "-rows.csv"
+}
+
+// slug keeps ASCII letters, digits and underscores, turns runs of anything
+// else into one hyphen, and bounds the length.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
+		switch {
+		case ok:
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+		if b.Len() >= maxSlugLen {
+			break
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,233 @@
+package handlers
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"jobboard/apiclient"
+	"jobboard/explorersim"
+	"jobboard/views"
+)
+
+const taskA = "f93dea90fc3a11ecac7e6da0662c195b"
+const taskB = "0123456789abcdef0123456789ABCDEF"
+
+// runFormRows returns the task/param/value of every row of the run form.
+func runFormRows(t *testing.T, doc *html.Node) [][3]string {
+	t.Helper()
+	form := byID(doc, "run-form")
+	if form == nil {
+		t.Fatal("no #run-form")
+	}
+	var out [][3]string
+	for i := 0; ; i++ {
+		task := byID(form, "run-task-"+strconv.Itoa(i))
+		if task == nil {
+			return out
+		}
+		out = append(out, [3]string{inputValue(t, form, "run-task-"+strconv.Itoa(i)), inputValue(t, form, "run-name-"+strconv.Itoa(i)), inputValue(t, form, "run-value-"+strconv.Itoa(i))})
+	}
+}
+
+func rowsForm(action string, rows ...[3]string) url.Values {
+	v := url.Values{"action": {action}}
+	for _, r := range rows {
+		v.Add("task", r[0])
+		v.Add("param", r[1])
+		v.Add("value", r[2])
+	}
+	return v
+}
+
+func TestRunWorkflowForm(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	path := "/workflows/" + wf.ID + "/run"
+
+	// The list links to the form.
+	list := parseHTML(t, e.get(t, c, "/workflows/"+wf.ID+"/jobs").body)
+	if href, _ := attr(byID(list, "run-workflow"), "href"); href != path {
+		t.Fatalf("Run workflow link = %q", href)
+	}
+	a := e.get(t, c, path)
+	doc := parseHTML(t, a.body)
+	if a.status != http.StatusOK || !slices.Equal(runFormRows(t, doc), [][3]string{{}}) {
+		t.Fatalf("form: status %d rows %v", a.status, runFormRows(t, doc))
+	}
+	if !strings.Contains(text(byTag(doc, "h1")[0]), wf.Name) {
+		t.Errorf("heading %q does not name the workflow", text(byTag(doc, "h1")[0]))
+	}
+	// Enter in a field submits "run", not a row's "Remove".
+	var first *html.Node
+	for _, b := range byTag(byID(doc, "run-form"), "button") {
+		if typ, _ := attr(b, "type"); typ == "submit" {
+			first = b
+			break
+		}
+	}
+	if v, _ := attr(first, "value"); v != "run" {
+		t.Errorf("the form's default button is %q", v)
+	}
+
+	// Add a row: everything typed is kept and the new row's first field
+	// gets the focus.
+	one := [3]string{taskA, "damping", "0.85"}
+	a = e.postForm(t, c, path, rowsForm("add", one))
+	doc = parseHTML(t, a.body)
+	if got := runFormRows(t, doc); a.status != http.StatusOK || !slices.Equal(got, [][3]string{one, {}}) {
+		t.Fatalf("after add: %d %v", a.status, got)
+	}
+	if _, ok := attr(byID(doc, "run-task-1"), "autofocus"); !ok {
+		t.Error("the new row is not focused")
+	}
+	// Remove the first of two rows.
+	two := [3]string{taskB, "label", "community 7"}
+	a = e.postForm(t, c, path, rowsForm("remove-0", one, two))
+	if got := runFormRows(t, parseHTML(t, a.body)); !slices.Equal(got, [][3]string{two}) {
+		t.Errorf("after remove-0: %v", got)
+	}
+	// Removing the last row leaves one empty row; a bad index removes nothing.
+	if got := runFormRows(t, parseHTML(t, e.postForm(t, c, path, rowsForm("remove-0", two)).body)); !slices.Equal(got, [][3]string{{}}) {
+		t.Errorf("after removing the last row: %v", got)
+	}
+	if got := runFormRows(t, parseHTML(t, e.postForm(t, c, path, rowsForm("remove-9", two)).body)); !slices.Equal(got, [][3]string{two}) {
+		t.Errorf("after remove-9: %v", got)
+	}
+}
+
+func TestRunWorkflowStartsJob(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	known := map[int64]bool{}
+	for _, j := range e.sim.Jobs("demo") {
+		known[j.ID] = true
+	}
+	a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", rowsForm("run",
+		[3]string{taskA, "damping", "0.85"}, [3]string{"", "", ""}, [3]string{" " + taskB + " ", "label", "abc"}))
+	if a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/jobs/") {
+		t.Fatalf("run: %d to %q: %s", a.status, a.header.Get("Location"), a.body)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(a.header.Get("Location"), "/jobs/"), 10, 64)
+	if err != nil || known[id] {
+		t.Fatalf("redirected to %q, not a new job", a.header.Get("Location"))
+	}
+	j := simJob(t, e, "demo", id)
+	if j.WorkflowID != wf.ID || j.Status != explorersim.StatusPreparing {
+		t.Errorf("new job: workflow %s status %d", j.WorkflowID, j.Status)
+	}
+	doc := parseHTML(t, e.get(t, c, a.header.Get("Location")).body)
+	if text(byID(doc, "job-name")) != j.Name || text(byID(doc, "job-status")) != "◷ Preparing" {
+		t.Errorf("new job's page: %q %q", text(byID(doc, "job-name")), text(byID(doc, "job-status")))
+	}
+	if !slices.Contains(rowIDs(t, parseHTML(t, e.get(t, c, "/workflows/"+wf.ID+"/jobs").body)), strconv.FormatInt(id, 10)) {
+		t.Error("the new job is not in the workflow's list")
+	}
+	// No parameters at all is a valid run too.
+	if a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", rowsForm("run", [3]string{})); a.status != http.StatusSeeOther {
+		t.Errorf("run without parameters: %d", a.status)
+	}
+}
+
+func TestRunWorkflowInvalidInputKept(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	before := len(e.sim.Jobs("demo"))
+	rows := [][3]string{
+		{"xyz", "", "5"},                           // bad task, no name
+		{taskA, "damping", ""},                     // no value
+		{taskA, strings.Repeat("n", 101), "1"},     // name too long
+		{taskB, "label", "a"},                      // fine
+		{strings.ToLower(taskB), "label", "b"},     // duplicate of row 4
+		{"", "", ""},                               // empty: ignored
+		{"", "<script>alert(1)</script>", "\"x\""}, // no task; hostile text kept, escaped
+	}
+	a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", rowsForm("run", rows...))
+	if a.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", a.status)
+	}
+	doc := parseHTML(t, a.body)
+	if got := runFormRows(t, doc); !slices.Equal(got, rows) {
+		t.Errorf("values not kept:\n%q\nwant\n%q", got, rows)
+	}
+	if strings.Contains(a.body, "<script>alert") {
+		t.Error("typed markup is not escaped")
+	}
+	wantErrs := map[string]string{
+		"run-task-0-error":  "A task ID is 32 hexadecimal characters",
+		"run-name-0-error":  "Enter the parameter's name.",
+		"run-value-1-error": "Enter a value.",
+		"run-name-2-error":  "at most 100 characters",
+		"run-name-4-error":  "Parameter 4 already sets label",
+		"run-task-6-error":  "Enter the ID of the task",
+	}
+	for id, want := range wantErrs {
+		if got := text(byID(doc, id)); !strings.Contains(got, want) {
+			t.Errorf("#%s = %q, want %q", id, got, want)
+		}
+		field := byID(doc, strings.TrimSuffix(id, "-error"))
+		if inv, _ := attr(field, "aria-invalid"); inv != "true" {
+			t.Errorf("%s is not marked invalid", id)
+		}
+	}
+	all := findAll(doc, func(n *html.Node) bool { return hasClass(n, "field-error") })
+	if len(all) != len(wantErrs) {
+		t.Errorf("%d messages, want %d", len(all), len(wantErrs))
+	}
+	if _, ok := attr(byID(doc, "run-task-0"), "autofocus"); !ok {
+		t.Error("the first invalid field is not focused")
+	}
+	if byID(doc, "run-error") == nil {
+		t.Error("no summary of the problem")
+	}
+	if after := len(e.sim.Jobs("demo")); after != before {
+		t.Error("an invalid form started a job")
+	}
+	// Bad workflow IDs.
+	if a := e.get(t, c, "/workflows/abc/run"); a.status != http.StatusBadRequest {
+		t.Errorf("non-numeric workflow: %d", a.status)
+	}
+	if a := e.get(t, c, "/workflows/123/run"); a.status != http.StatusNotFound {
+		t.Errorf("unknown workflow: %d", a.status)
+	}
+	if a := e.postForm(t, c, "/workflows/123/run", rowsForm("run", [3]string{})); a.status != http.StatusNotFound {
+		t.Errorf("run of unknown workflow: %d", a.status)
+	}
+}
+
+func TestRunInputValues(t *testing.T) {
+	rows := []views.RunRow{
+		{Task: taskA, Name: "damping", Value: "0.85"},
+		{Task: taskA, Name: "iterations", Value: " 20 "},
+		{Task: taskA, Name: "id", Value: "007"},
+		{Task: taskA, Name: "big", Value: "12345678901234567890"},
+		{Task: taskB, Name: "label", Value: "abc"},
+		{Task: taskB, Name: "plus", Value: "+5"},
+		{Task: taskB, Name: "exp", Value: "-1e-3"},
+	}
+	in, ok := validateRunRows(rows)
+	if !ok {
+		t.Fatalf("valid rows refused: %+v", rows)
+	}
+	body, err := json.Marshal(map[string]apiclient.Input{"input": in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"input":{"0123456789abcdef0123456789ABCDEF":{"exp":-1e-3,"label":"abc","plus":"+5"},` +
+		`"f93dea90fc3a11ecac7e6da0662c195b":{"big":12345678901234567890,"damping":0.85,"id":"007","iterations":20}}}`
+	if string(body) != want {
+		t.Errorf("body = %s\nwant   %s", body, want)
+	}
+	if in, ok := validateRunRows([]views.RunRow{{}, {Task: " "}}); !ok || in != nil {
+		t.Errorf("empty rows: %v %v", in, ok)
+	}
+}

@@ -1,0 +1,284 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/i18n"
+)
+
+// Result row limits a reader may choose on a task's result page.
+const (
+	// DefaultResultLimit is the number of sample rows shown when the URL
+	// has no limit; it is left out of URLs.
+	DefaultResultLimit = 100
+)
+
+// ResultLimits lists the accepted sample row limits, in display order.
+var ResultLimits = []int{10, 100, 1000}
+
+// JobNav is what the job pages carry from link to link: the list the
+// reader came from and their time zone. Both are already validated.
+type JobNav struct {
+	Back string // local list URL to return to; "" = the job's workflow list
+	TZ   string // IANA zone times are shown in; "" = the server's zone
+}
+
+// values returns the nav as query parameters (empty ones left out).
+func (n JobNav) values() url.Values {
+	v := url.Values{}
+	if n.Back != "" {
+		v.Set("back", n.Back)
+	}
+	if n.TZ != "" {
+		v.Set("tz", n.TZ)
+	}
+	return v
+}
+
+// withQuery appends v to path when it holds anything.
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// JobPath is the path of a job's page, without parameters.
+func JobPath(id int64) string { return "/jobs/" + strconv.FormatInt(id, 10) }
+
+// WorkflowJobsPath is the path of a workflow's jobs list.
+func WorkflowJobsPath(workflowID string) string { return "/workflows/" + workflowID + "/jobs" }
+
+// JobDetailURL is the URL of a job's page that keeps nav.
+func JobDetailURL(id int64, nav JobNav) string { return withQuery(JobPath(id), nav.values()) }
+
+// JobCancelledURL is the job's page saying a cancel was just requested.
+func JobCancelledURL(id int64, nav JobNav) string {
+	v := nav.values()
+	v.Set("cancelled", "1")
+	return withQuery(JobPath(id), v)
+}
+
+// JobCancelURL is the confirmation page (or dialog) of a job's cancel.
+func JobCancelURL(id int64, nav JobNav) string {
+	return withQuery(JobPath(id)+"/cancel", nav.values())
+}
+
+// TaskResultsPath is the path of a task's sample result page.
+func TaskResultsPath(jobID int64, taskID string) string {
+	return JobPath(jobID) + "/tasks/" + url.PathEscape(taskID) + "/results"
+}
+
+// TaskResultsURL is a task's sample result page with limit rows (the
+// default limit is left out) that keeps nav.
+func TaskResultsURL(jobID int64, taskID string, limit int, nav JobNav) string {
+	v := nav.values()
+	if limit != DefaultResultLimit {
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	return withQuery(TaskResultsPath(jobID, taskID), v)
+}
+
+// TaskResultsCSVURL downloads the same rows as TaskResultsURL as CSV.
+func TaskResultsCSVURL(jobID int64, taskID string, limit int) string {
+	v := url.Values{}
+	if limit != DefaultResultLimit {
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	return withQuery(TaskResultsPath(jobID, taskID)+".csv", v)
+}
+
+// WorkflowRunURL is the "Run workflow" form of a workflow.
+func WorkflowRunURL(workflowID string) string { return "/workflows/" + workflowID + "/run" }
+
+// JobDetail is the data of a job's page.
+type JobDetail struct {
+	Page
+	Job       apiclient.JobDetail
+	Tasks     []apiclient.Task // display order: a failed job's failed task first
+	Failed    *apiclient.Task  // the task a failed job failed at (nil if none)
+	Nav       JobNav
+	Zone      *time.Location // zone times are shown in
+	Now       time.Time
+	Cancelled bool   // the reader has just asked for a cancel (?cancelled=1)
+	NoticeKey string // a message about a cancel that had nothing to do ("" = none)
+}
+
+// BackURL is where the page's back link goes.
+func (d JobDetail) BackURL() string {
+	if d.Nav.Back != "" {
+		return d.Nav.Back
+	}
+	return WorkflowJobsPath(d.Job.WorkflowID)
+}
+
+// SelfURL is the canonical URL of the page's current state, which the
+// live refresh re-fetches.
+func (d JobDetail) SelfURL() string {
+	if d.Cancelled {
+		return JobCancelledURL(d.Job.ID, d.Nav)
+	}
+	return JobDetailURL(d.Job.ID, d.Nav)
+}
+
+// Polling reports whether the page refreshes itself: only while the job is
+// in flight (Preparing, Running or Stopping).
+func (d JobDetail) Polling() bool { return d.Job.Status.InFlight() }
+
+// CanCancel reports whether the page offers "Cancel job".
+func (d JobDetail) CanCancel() bool { return !d.ReadOnly && Cancellable(d.Job.Status) }
+
+// Cancellable reports whether a job in status s can be cancelled
+// (Preparing or Running).
+func Cancellable(s apiclient.Status) bool {
+	return s == apiclient.StatusPreparing || s == apiclient.StatusRunning
+}
+
+// TaskResults is the data of a task's sample result page.
+type TaskResults struct {
+	Page
+	Job        apiclient.Job
+	Task       apiclient.Task
+	Nav        JobNav
+	Limit      int    // the limit in use
+	LimitError string // the invalid limit as typed ("" = valid)
+	Rows       [][]string
+	Columns    int // the widest row's number of cells
+}
+
+// JobCancel is the data of a cancel confirmation (page or dialog).
+type JobCancel struct {
+	Page
+	Job       apiclient.Job
+	Nav       JobNav
+	NoticeKey string // the job cannot be cancelled: why ("" = it can)
+}
+
+// Msg is a message key with its arguments; the zero Msg is no message.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// RunRow is one input parameter row of the run form, as typed, with the
+// problems of its fields.
+type RunRow struct {
+	Task, Name, Value          string
+	TaskErr, NameErr, ValueErr Msg
+}
+
+// WorkflowRun is the data of the "Run workflow" form.
+type WorkflowRun struct {
+	Page
+	WorkflowID   string
+	WorkflowName string // "" when no job told us
+	Rows         []RunRow
+	FormError    Msg      // a problem with the form as a whole
+	Focus        string   // id of the control to focus on load ("" = none)
+	Problem      *Problem // Explorer refused or failed
+}
+
+// IsNumber reports whether a result cell reads as a decimal number
+// ("0.150000", "-3", "1e-5", "+2"): such cells are right-aligned in tables
+// and never treated as spreadsheet formulas in CSV.
+func IsNumber(s string) bool {
+	i, n := 0, len(s)
+	if i < n && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < n && s[i] >= '0' && s[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < n && s[i] == '.' {
+		i++
+		for i < n && s[i] >= '0' && s[i] <= '9' {
+			i, digits = i+1, digits+1
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < n && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < n && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < n && s[i] >= '0' && s[i] <= '9' {
+			i, exp = i+1, exp+1
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == n
+}
+
+// taskDuration says how long a task ran, like the jobs table does for jobs.
+func taskDuration(l i18n.Localizer, t apiclient.Task, now time.Time) string {
+	return duration(l, apiclient.Job{Status: t.Status, RunBegin: t.RunBegin, RunEnd: t.RunEnd}, now)
+}
+
+// failure says in words where a failed job failed: "Failed at task
+// PageRank after 2 min 5 s" (time from the job's start to the task's end).
+func failure(d JobDetail) string {
+	l := d.L
+	if d.Failed == nil {
+		return l.T("job.failedNoTask")
+	}
+	end := d.Failed.RunEnd
+	if end.IsZero() {
+		end = d.Job.RunEnd
+	}
+	if d.Job.RunBegin.IsZero() || end.IsZero() {
+		return l.T("job.failedAtTask", d.Failed.Name)
+	}
+	return l.T("job.failedAt", d.Failed.Name, l.Duration(end.Sub(d.Job.RunBegin)))
+}
+
+// cancelNotice is the message shown after the reader asked for a cancel,
+// worded after what the job did since.
+func cancelNotice(d JobDetail) string {
+	switch d.Job.Status {
+	case apiclient.StatusInterrupted:
+		return d.L.T("job.cancelDone")
+	case apiclient.StatusSuccess, apiclient.StatusFailed:
+		return d.L.T("cancel.nothing")
+	}
+	return d.L.T("job.cancelRequested")
+}
+
+// resultHeader is the heading of column i (0-based) of sample result rows,
+// in the reader's language.
+func resultHeader(l i18n.Localizer, i int) string {
+	switch i {
+	case 0:
+		return l.T("task.col.vertex")
+	case 1:
+		return l.T("task.col.value")
+	case 2:
+		return l.T("task.col.group")
+	}
+	return l.T("task.col.n", i+1)
+}
+
+// cell returns cell i of row, "" past its end (rows may be ragged).
+func cell(row []string, i int) string {
+	if i < len(row) {
+		return row[i]
+	}
+	return ""
+}
+
+// columns returns 0..n-1, for ranging over result columns.
+func columns(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}

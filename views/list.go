@@ -1,0 +1,112 @@
+package views
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/i18n"
+	"jobboard/jobquery"
+)
+
+// LiveRegionID is the id of a jobs list's self-refreshing region: a poll
+// request targets it (HX-Target: div#<LiveRegionID>) and gets only it back.
+const LiveRegionID = "list-live"
+
+// Outcomes are the counts of an outcome summary: all matching jobs and,
+// per documented status, how many of them are in it.
+type Outcomes struct {
+	Total    int
+	ByStatus map[apiclient.Status]int
+}
+
+// Summary is the data of the outcome summary of a jobs list: the line
+// itself (an htmx fragment) or, without JavaScript, a small page.
+type Summary struct {
+	Page
+	Outcomes
+	Path    string         // the list's path, e.g. /jobs or /workflows/1/jobs
+	Query   jobquery.Query // the list's filters; each count link sets its status
+	Problem *Problem       // counts could not be read
+}
+
+// summaryOrder is the order of the counts in the line, after the total.
+var summaryOrder = []apiclient.Status{
+	apiclient.StatusSuccess, apiclient.StatusFailed, apiclient.StatusInterrupted,
+	apiclient.StatusRunning, apiclient.StatusPreparing, apiclient.StatusStopping,
+}
+
+// outcomePart is one link of the summary line.
+type outcomePart struct {
+	Text, URL, Status string
+	Current           bool // the list already shows exactly this
+}
+
+// outcomeParts returns the total and the non-zero counts, in words, each
+// linking to the list filtered by that status (the total to the list
+// without a status filter).
+func outcomeParts(d Summary) []outcomePart {
+	all := d.Query.WithPage(1)
+	all.HasStatus, all.Status = false, 0
+	parts := []outcomePart{{
+		Text: d.L.N("summary.jobs", d.Total, d.L.Count(d.Total)), URL: all.URL(d.Path),
+		Status: "all", Current: !d.Query.HasStatus,
+	}}
+	for _, s := range summaryOrder {
+		n := d.ByStatus[s]
+		if n == 0 {
+			continue
+		}
+		q := all
+		q.HasStatus, q.Status = true, s
+		word := jobquery.StatusWord(s)
+		parts = append(parts, outcomePart{
+			Text: d.L.N("summary."+word, n, d.L.Count(n)), URL: q.URL(d.Path),
+			Status: word, Current: d.Query.HasStatus && d.Query.Status == s,
+		})
+	}
+	return parts
+}
+
+// InFlight reports whether any listed job is still moving (Preparing,
+// Running or Stopping): only then does the list refresh itself.
+func (d JobList) InFlight() bool {
+	for _, j := range d.Jobs {
+		if j.Status.InFlight() {
+			return true
+		}
+	}
+	return false
+}
+
+// ListURL is the canonical URL of the list as shown.
+func (d JobList) ListURL() string { return d.Query.URL(d.Path) }
+
+// jobURL links to a job's page, carrying the list to come back to.
+func jobURL(id int64, back string) string {
+	return "/jobs/" + itoa64(id) + "?back=" + url.QueryEscape(back)
+}
+
+// workflowListURL links to a workflow's jobs, or "" for an ID that is not
+// a number (never link to something the server would refuse).
+func workflowListURL(id string) string {
+	if id == "" || len(id) > 19 || strings.TrimLeft(id, "0123456789") != "" {
+		return ""
+	}
+	return "/workflows/" + id + "/jobs"
+}
+
+// workflowLabel is a row's workflow in words: its name, else its ID.
+func workflowLabel(j apiclient.Job) string {
+	if j.WorkflowName != "" {
+		return j.WorkflowName
+	}
+	return j.WorkflowID
+}
+
+// updatedText is the server-rendered "Updated at 14:32:05" of a live
+// region; static/app.js turns it into "Updated 3 s ago".
+func updatedText(l i18n.Localizer, now time.Time, zone *time.Location) string {
+	return l.T("poll.updatedAt", now.In(zone).Format("15:04:05"))
+}
