@@ -26,11 +26,14 @@ func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
 		return session.Data{}, errSignedOut
 	}
 	if err != nil {
-		return session.Data{}, fmt.Errorf("load session: %w", err)
+		// The revocation list (Redis) could not be read: fail closed, as
+		// the session may have been signed out (sessionstore.go).
+		return session.Data{}, errSessionStore(fmt.Errorf("load session: %w", err))
 	}
 	if err := h.sessions.Touch(c.Writer, c.Request, d, now); err != nil {
 		return session.Data{}, fmt.Errorf("touch session: %w", err)
 	}
+	c.Set(sessionIDKey, d.ID) // counts active polling clients (observability.go)
 	return d, nil
 }
 

@@ -73,6 +73,23 @@ func classify(err error) *appError {
 	return &appError{status: http.StatusInternalServerError, key: "problem.internal", cause: err}
 }
 
+// returnPath is the page a reader sent to sign-in comes back to. Usually
+// that is the request itself; but an htmx request for another path than the
+// address bar's (the lazy outcome summary, the cancel dialog) is a piece of
+// the page in the address bar, so the reader returns there, read from
+// htmx's HX-Current-URL header and accepted only as a local path.
+func returnPath(r *http.Request) string {
+	if r.Header.Get("HX-Request") == "true" {
+		cur, err := url.Parse(r.Header.Get("HX-Current-URL"))
+		if err == nil && cur.Host == r.Host && cur.Path != r.URL.Path {
+			if p := cur.RequestURI(); safeNext(p) == p {
+				return p
+			}
+		}
+	}
+	return r.URL.RequestURI()
+}
+
 // do adapts an action that returns an error to a gin handler: the single
 // error path of the package.
 func (h *handler) do(action func(*gin.Context) error) gin.HandlerFunc {
@@ -91,7 +108,7 @@ func (h *handler) handleError(c *gin.Context, err error) {
 		if errors.Is(err, apiclient.ErrUnauthorized) {
 			h.endSession(c, "token refused by Explorer")
 		}
-		h.redirect(c, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		h.redirect(c, "/login?next="+url.QueryEscape(returnPath(c.Request)))
 		return
 	}
 	e := classify(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/metrics"
 	"jobboard/session"
 	"jobboard/static"
 )
@@ -80,6 +81,24 @@ type Options struct {
 	// SummaryTTL is how long an outcome summary is reused for the same
 	// session and filters (0 → DefaultSummaryTTL).
 	SummaryTTL time.Duration
+
+	// Operations (issue 8: observability.go).
+
+	// Version is the build's version, shown in the page footer.
+	Version string
+	// Metrics records request, upstream, sign-in and polling metrics
+	// (nil → none recorded).
+	Metrics *metrics.Metrics
+	// ServeMetrics serves Metrics at GET /metrics on this handler (false
+	// when main serves them on a separate listener).
+	ServeMetrics bool
+	// ReadyChecks are checked by GET /readyz besides Explorer (e.g. Redis).
+	ReadyChecks []ReadyCheck
+	// ReadyTimeout bounds each readiness check (0 → DefaultReadyTimeout).
+	ReadyTimeout time.Duration
+	// ReadyCacheTTL is how long a readiness result is reused (0 →
+	// DefaultReadyCacheTTL; negative → never reused).
+	ReadyCacheTTL time.Duration
 }
 
 // Defaults of the list options.
@@ -103,8 +122,12 @@ type handler struct {
 	zone       *time.Location
 	now        func() time.Time
 	readOnly   bool
-	sec        security  // sign-in limits and browser defences (security.go)
-	lists      listState // summary cache, poll interval, export cap (list_options.go)
+	sec        security      // sign-in limits and browser defences (security.go)
+	lists      listState     // summary cache, poll interval, export cap (list_options.go)
+	obs        observability // version, metrics, readiness (observability.go)
+	// revocations is Options.Revocations, checked before sign-in when it
+	// can be unreachable (sessionstore.go).
+	revocations session.Revocations
 }
 
 // New builds the dashboard's http.Handler (a Gin engine in release mode with
@@ -121,7 +144,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	h := &handler{
-		explorer:   opts.Explorer,
+		explorer:   countingExplorer{opts.Explorer}, // upstream calls per request (observability.go)
 		log:        opts.Logger,
 		sessions:   store,
 		assets:     opts.Assets,
@@ -130,8 +153,11 @@ func New(opts Options) (http.Handler, error) {
 		zone:       opts.DefaultZone,
 		now:        opts.Now,
 		readOnly:   opts.ReadOnly,
+		// Shared session store (sessionstore.go).
+		revocations: opts.Revocations,
 	}
 	h.initLists(opts)
+	h.obs = newObservability(opts)
 	if h.log == nil {
 		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

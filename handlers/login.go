@@ -21,7 +21,11 @@ const maxTokenLen = session.MaxTokenLen
 
 // loginPage serves GET /login: the two ways in.
 func (h *handler) loginPage(c *gin.Context) error {
-	return h.renderLogin(c, http.StatusOK, views.Login{Next: safeNext(c.Query("next"))})
+	form := views.Login{Next: safeNext(c.Query("next"))}
+	if err := h.checkSessionStore(c.Request.Context()); err != nil {
+		return h.loginFailed(c, form, err, "") // 503 panel above the form
+	}
+	return h.renderLogin(c, http.StatusOK, form)
 }
 
 // loginSubmit serves POST /login: account and password through Explorer's
@@ -47,6 +51,12 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 	default:
 		form.ErrorKey = "login.missing"
 		return h.renderLogin(c, http.StatusBadRequest, form)
+	}
+	// A shared session store that is down would refuse the new session
+	// on every page: say so now, before Explorer issues a token.
+	if err := h.checkSessionStore(ctx); err != nil {
+		h.logSignIn(c, method, account, "unavailable")
+		return h.loginFailed(c, form, err, "")
 	}
 	try, wait, ok := h.sec.logins.reserve(keys...)
 	if !ok {

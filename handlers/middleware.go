@@ -26,18 +26,14 @@ func (h *handler) requestID(c *gin.Context) {
 // reqID returns the request's ID.
 func reqID(c *gin.Context) string { return c.GetString(requestIDKey) }
 
-// logRequests writes one line per request: method, path (never the query,
-// cookies or headers), status and duration.
+// logRequests writes one line per request and records its metrics (see
+// finishRequest in observability.go): request ID, trace-id, method, route
+// pattern, status, duration, upstream calls (never the query, cookies or
+// headers).
 func (h *handler) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	h.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
-		slog.String("request_id", reqID(c)),
-		slog.String("method", c.Request.Method),
-		slog.String("path", c.Request.URL.Path),
-		slog.Int("status", c.Writer.Status()),
-		slog.Duration("duration", time.Since(start)),
-	)
+	h.finishRequest(c, time.Since(start))
 }
 
 // recoverPanics turns a panic into a logged error and a plain 500 page;

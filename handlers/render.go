@@ -8,7 +8,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
 
-	"jobboard/i18n"
 	"jobboard/session"
 	"jobboard/views"
 )
@@ -56,14 +55,12 @@ func (h *handler) redirect(c *gin.Context, to string) {
 	c.Redirect(http.StatusSeeOther, to)
 }
 
-// localizer returns the reader's Localizer (English until a language
-// choice exists).
-func (h *handler) localizer(*gin.Context) i18n.Localizer { return i18n.For(i18n.DefaultLang) }
-
 // page returns the common data of a full page; sess is nil when signed out.
 func (h *handler) page(c *gin.Context, sess *session.Data) views.Page {
 	p := views.Page{L: h.localizer(c), Asset: h.assets.URL, ReadOnly: h.readOnly}
+	p.URL = c.Request.URL.RequestURI() // where the language switch returns
 	p.PollSeconds = h.pollSeconds()
+	p.Version = h.obs.version
 	if sess != nil {
 		p.SignedIn, p.Account = true, sess.Account
 	}

@@ -21,7 +21,15 @@ func (h *handler) routes() (http.Handler, error) {
 	// sameOrigin refuses every cross-origin request with a non-safe method
 	// (POST …) on every route, present and future; limitBody caps bodies
 	// at 64 KiB and parses forms (413/400 before any handler).
-	r.Use(h.requestID, h.logRequests, h.recoverPanics, h.sameOrigin, h.limitBody)
+	r.Use(h.requestID, h.traceRequest, h.logRequests, h.recoverPanics, h.sameOrigin, h.limitBody)
+
+	// Health, readiness and metrics (observability.go): no session, and
+	// logged at debug level only.
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
+	if h.obs.serveMetrics {
+		r.GET("/metrics", gin.WrapH(h.obs.metrics.Handler()))
+	}
 
 	// Static assets under content-hashed names; no session needed.
 	r.GET(static.Prefix+"*file", gin.WrapH(h.assets))
@@ -31,6 +39,8 @@ func (h *handler) routes() (http.Handler, error) {
 	r.GET("/login", h.do(h.loginPage))
 	r.POST("/login", h.do(h.loginSubmit))
 	r.POST("/logout", h.do(h.logout))
+	// The language switch (lang.go): no session needed.
+	r.POST("/lang", h.do(h.setLanguage))
 
 	// Pages that need a signed-in reader.
 	r.GET("/", h.do(h.home))

@@ -174,6 +174,7 @@ func (h *handler) logSignIn(c *gin.Context, method, account, outcome string) {
 	if len(account) > 128 {
 		account = account[:128] + "…"
 	}
+	h.obs.metrics.SignIn(method, outcome)
 	level := slog.LevelInfo
 	if outcome != "ok" {
 		level = slog.LevelWarn

@@ -3,13 +3,17 @@ package i18n
 // english is the English catalog. Keys are grouped by page; values are
 // fmt.Sprintf formats.
 var english = map[string]string{
-	"app.name":          "jobboard",
-	"format.datetime":   "2006-01-02 15:04",
-	"nav.skip":          "Skip to content",
-	"nav.home":          "All workflows",
-	"nav.signedInAs":    "Signed in as %s",
-	"nav.signedInToken": "Signed in with a token",
-	"nav.signOut":       "Sign out",
+	"app.name":        "jobboard",
+	"format.datetime": "2006-01-02 15:04",
+	// format.group separates thousands in counts; format.durationJoin
+	// joins the two units of a duration ("2 min" + "5 s").
+	"format.group":        ",",
+	"format.durationJoin": "%s %s",
+	"nav.skip":            "Skip to content",
+	"nav.home":            "All workflows",
+	"nav.signedInAs":      "Signed in as %s",
+	"nav.signedInToken":   "Signed in with a token",
+	"nav.signOut":         "Sign out",
 
 	"unit.s":   "%d s",
 	"unit.min": "%d min",
@@ -49,6 +53,8 @@ var english = map[string]string{
 	"login.tooMany":     "Too many sign-in attempts. Wait a few minutes, then try again.",
 	"security.tooLarge": "What was sent is too large (the limit is 64 KiB).",
 	"security.badForm":  "The form could not be read. Go back and send it again.",
+	// The shared session store (Redis) is down (issue 8).
+	"sessionstore.unavailable": "Sign-in is unavailable right now: the session store cannot be reached. Nothing is lost; try again in a minute.",
 
 	"home.title":             "Workflows",
 	"home.openLabel":         "Open a workflow by ID",
@@ -236,4 +242,26 @@ var english = map[string]string{
 	"export.capNote":          "Export stopped at %s of %s jobs (the limit is %s). Narrow the filters to export the rest.",
 	"export.errorNote":        "Export stopped after %s jobs because of an error: %s This file is incomplete.",
 	"export.badQuery":         "This export link has an invalid filter; go back to the list and download from there.",
+
+	// Language switch, phones and print (issue 5). lang.self is the
+	// language's own name, shown in the switch as written in it.
+	"lang.label":      "Language",
+	"lang.self":       "English",
+	"lang.invalid":    "That language is not available; choose English or 简体中文.",
+	"filter.toggle":   "Filters",
+	"print.heading":   "Printed",
+	"print.filters":   "Filters: %s.",
+	"print.noFilters": "Filters: none (every job).",
+	"print.sep":       "; ",
+	"print.name":      "name contains “%s”",
+	"print.status":    "status is %s",
+	"print.from":      "created from %s",
+	"print.to":        "created to %s",
+	"print.zone":      "times in %s",
+	"print.asc":       "oldest first",
+	"print.desc":      "newest first",
+	"print.page":      "page %s of %s, %s a page",
+
+	// Operations (issue 8): the build's version in the page footer.
+	"footer.version": "jobboard %s",
 }

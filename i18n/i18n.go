@@ -1,70 +1,116 @@
-// Package i18n holds jobboard's message catalogs and the locale-dependent
-// formatting of counts, durations and relative times. Every user-facing
-// string goes through a Localizer, so a later language needs only a catalog
-// and its formatting rules.
+// Package i18n holds jobboard's message catalogs (English and Simplified
+// Chinese) and the locale-dependent formatting of counts, durations,
+// relative times and dates. Every user-facing string goes through a
+// Localizer; the reader's language is negotiated by Negotiate.
 package i18n
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 )
 
+// Language tags with a catalog, as written in <html lang> and in the
+// language cookie.
+const (
+	English = "en"
+	Chinese = "zh-CN"
+)
+
 // DefaultLang is the language used when none is requested or the requested
 // one has no catalog.
-const DefaultLang = "en"
+const DefaultLang = English
 
-// Localizer looks messages up and formats values for one language.
-// The zero value is not usable; get one with For.
-type Localizer struct {
-	lang    string
-	catalog map[string]string
+// language is one catalog with its formatting rules.
+type language struct {
+	messages map[string]string
+	// plural returns the plural category of n, the suffix N appends to a
+	// key: "one" or "other" in English; Chinese has only "other".
+	plural func(n int) string
 }
 
-// For returns the Localizer for a language tag such as "en"; unknown tags
-// fall back to DefaultLang.
-func For(lang string) Localizer {
-	if c, ok := catalogs[lang]; ok {
-		return Localizer{lang: lang, catalog: c}
+// languages maps a language tag to its catalog and rules. It is read-only
+// after package initialisation.
+var languages = map[string]language{
+	English: {messages: english, plural: pluralEnglish},
+	Chinese: {messages: chinese, plural: pluralOther},
+}
+
+func pluralEnglish(n int) string {
+	if n == 1 {
+		return "one"
 	}
-	return Localizer{lang: DefaultLang, catalog: catalogs[DefaultLang]}
+	return "other"
+}
+
+func pluralOther(int) string { return "other" }
+
+// Supported returns the language tags that have a catalog, the default
+// first.
+func Supported() []string { return []string{English, Chinese} }
+
+// IsSupported reports whether tag is exactly one of Supported.
+func IsSupported(tag string) bool {
+	_, ok := languages[tag]
+	return ok
+}
+
+// Localizer looks messages up and formats values for one language.
+// The zero value is not usable; get one with For or Negotiate.
+type Localizer struct {
+	lang string
+	language
+}
+
+// For returns the Localizer for a language tag such as "en" or "zh-CN";
+// unknown tags fall back to DefaultLang.
+func For(lang string) Localizer {
+	if l, ok := languages[lang]; ok {
+		return Localizer{lang: lang, language: l}
+	}
+	return Localizer{lang: DefaultLang, language: languages[DefaultLang]}
 }
 
 // Lang returns the language tag of the Localizer, for <html lang>.
 func (l Localizer) Lang() string { return l.lang }
 
 // T returns the message for key, formatted with args in fmt.Sprintf style.
-// A missing key returns the key itself so that the gap is visible (and a
-// catalog test catches it) without breaking the page.
+// A key missing from the language's catalog falls back to English, and one
+// missing from both returns the key itself so that the gap is visible
+// without breaking the page (the catalog tests catch both).
 func (l Localizer) T(key string, args ...any) string {
-	msg, ok := l.catalog[key]
+	msg, ok := l.messages[key]
+	if !ok {
+		msg, ok = english[key]
+	}
 	if !ok {
 		return key
 	}
 	if len(args) == 0 {
 		return msg
 	}
-	return fmt.Sprintf(msg, args...)
+	return sprintf(msg, args)
 }
 
-// N returns the message key+".one" when n is 1 and key+".other" otherwise,
-// formatted with args (the count itself is usually among them).
+// N returns the message key+"."+category, where category is the plural
+// form of n in the Localizer's language ("one" or "other" in English,
+// always "other" in Chinese), formatted with args (the count itself is
+// usually among them).
 func (l Localizer) N(key string, n int, args ...any) string {
-	if n == 1 {
-		return l.T(key+".one", args...)
-	}
-	return l.T(key+".other", args...)
+	return l.T(key+"."+l.plural(n), args...)
 }
 
 // Has reports whether the catalog holds key.
 func (l Localizer) Has(key string) bool {
-	_, ok := l.catalog[key]
+	_, ok := l.messages[key]
 	return ok
 }
 
-// Count formats an integer with thousands separators: 2345 → "2,345".
+// Count formats an integer with the language's digit grouping (the
+// "format.group" message): 2345 → "2,345" in English and in Chinese, where
+// readers of software interfaces expect the same grouping.
 func (l Localizer) Count(n int) string {
+	sep := l.T("format.group")
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	if neg {
@@ -73,7 +119,7 @@ func (l Localizer) Count(n int) string {
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+			b.WriteString(sep)
 		}
 		b.WriteRune(r)
 	}
@@ -84,8 +130,9 @@ func (l Localizer) Count(n int) string {
 }
 
 // Duration formats an elapsed time with its two largest units, rounded
-// down to whole seconds: "6 s", "2 min 5 s", "1 h 3 min", "2 d 4 h".
-// Negative durations read as zero.
+// down to whole seconds: "6 s", "2 min 5 s", "1 h 3 min", "2 d 4 h" in
+// English, "6 秒", "2 分 5 秒", "1 小时 3 分" in Chinese (the unit.* and
+// format.durationJoin messages). Negative durations read as zero.
 func (l Localizer) Duration(d time.Duration) string {
 	if d < 0 {
 		d = 0
@@ -98,7 +145,7 @@ func (l Localizer) Duration(d time.Duration) string {
 		if small == 0 {
 			return l.T(bigKey, big)
 		}
-		return l.T(bigKey, big) + " " + l.T(smallKey, small)
+		return l.T("format.durationJoin", l.T(bigKey, big), l.T(smallKey, small))
 	}
 	switch {
 	case days > 0:
@@ -112,7 +159,8 @@ func (l Localizer) Duration(d time.Duration) string {
 }
 
 // Ago describes t relative to now in words: "just now", "3 min ago",
-// "2 hours ago", "5 days ago", or for future times "in 2 hours".
+// "2 hours ago", "5 days ago", or for future times "in 2 hours"; in Chinese
+// "刚刚", "3 分钟前", "2 小时后".
 func (l Localizer) Ago(t, now time.Time) string {
 	d := now.Sub(t)
 	future := d < 0
@@ -137,14 +185,10 @@ func (l Localizer) Ago(t, now time.Time) string {
 	return l.T("ago.past", amount)
 }
 
-// catalogs maps a language tag to its messages. It is read-only after
-// package initialisation.
-var catalogs = map[string]map[string]string{
-	"en": english,
-}
-
-// DateTime formats an instant, already in the reader's zone, absolutely:
-// "2026-11-30 14:32".
+// DateTime formats an instant, already in the reader's zone, absolutely,
+// with the language's layout (the format.datetime message): "2026-11-30
+// 14:32" in both languages (ISO order is what Chinese readers of software
+// interfaces expect, and it sorts).
 func (l Localizer) DateTime(t time.Time) string {
 	return t.Format(l.T("format.datetime"))
 }

@@ -46,6 +46,9 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("upstream window ends before it starts: %+v", up)
 		}
 		u := q.URL("/workflows/1/jobs")
+		if want := "/workflows/1/jobs?" + canon.Encode(); u != strings.TrimSuffix(want, "?") {
+			t.Fatalf("URL %q, want the canonical values %q", u, want)
+		}
 		if !strings.HasPrefix(u, "/workflows/1/jobs") || strings.HasPrefix(u, "//") {
 			t.Fatalf("URL %q", u)
 		}

@@ -217,11 +217,80 @@ func (q Query) Values() url.Values {
 
 // URL returns path with the canonical query string, e.g.
 // "/workflows/1/jobs?status=failed&page=2".
+//
+// It builds the string directly, in the order url.Values.Encode would sort
+// the keys, in one allocation: a jobs page renders a few dozen links.
 func (q Query) URL(path string) string {
-	if enc := q.Values().Encode(); enc != "" {
-		return path + "?" + enc
+	var num [2][20]byte
+	var page, size []byte
+	if q.Page > 1 {
+		page = strconv.AppendInt(num[0][:0], int64(q.Page), 10)
 	}
-	return path
+	if q.Size != DefaultSize && q.Size != 0 {
+		size = strconv.AppendInt(num[1][:0], int64(q.Size), 10)
+	}
+	status := ""
+	if q.HasStatus {
+		status = StatusWord(q.Status)
+	}
+	order := ""
+	if q.Asc {
+		order = "asc"
+	}
+	// Keys in alphabetical order; values escaped like url.Values.Encode.
+	params := [...]struct {
+		key, value string
+		escape     bool
+	}{
+		{"from", q.From, true},
+		{"name", q.Name, true},
+		{"order", order, false},
+		{"page", string(page), false},
+		{"size", string(size), false},
+		{"status", status, true},
+		{"to", q.To, true},
+		{"tz", q.TZ, true},
+	}
+	n := len(path)
+	for i := range params {
+		if params[i].value == "" {
+			continue
+		}
+		if params[i].escape && needsEscape(params[i].value) {
+			params[i].value = url.QueryEscape(params[i].value)
+		}
+		n += len(params[i].key) + len(params[i].value) + 2
+	}
+	if n == len(path) {
+		return path
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(path)
+	sep := byte('?')
+	for _, p := range params {
+		if p.value == "" {
+			continue
+		}
+		b.WriteByte(sep)
+		b.WriteString(p.key)
+		b.WriteByte('=')
+		b.WriteString(p.value)
+		sep = '&'
+	}
+	return b.String()
+}
+
+// needsEscape reports whether url.QueryEscape would change s.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // WithPage returns the Query showing page n.

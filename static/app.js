@@ -170,3 +170,34 @@
     openDialogs(ctx && ctx.sourceElement);
   });
 })();
+
+// ---- Language switch and print header (issue 5) ----------------------
+// The footer's language switch returns to the page it was rendered for;
+// htmx may have moved the page to another URL since (filters, paging), so
+// send the current one. When printing, the print-only header's time
+// becomes the time of printing (same "2026-11-30 14:32" form in both
+// languages).
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form || form.id !== "lang-switch") return;
+    var next = document.getElementById("lang-next");
+    if (next) next.value = location.pathname + location.search;
+  });
+
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+  window.addEventListener("beforeprint", function () {
+    var els = document.querySelectorAll("time[data-print-time]");
+    var now = new Date();
+    var text = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) +
+      " " + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    for (var i = 0; i < els.length; i++) {
+      els[i].setAttribute("datetime", now.toISOString());
+      els[i].textContent = text;
+    }
+  });
+})();

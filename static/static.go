@@ -17,7 +17,7 @@ import (
 
 // files holds every asset; the .go, .md and version files are not served.
 //
-//go:embed *.js *.css
+//go:embed *.js *.css *.svg
 var files embed.FS
 
 // Prefix is the URL path under which assets are served.

@@ -22,7 +22,15 @@ func statusLabel(l i18n.Localizer, s apiclient.Status) string {
 	if !s.Known() {
 		return l.T("status.unknown", int(s))
 	}
-	return l.T("status." + statusName(s))
+	return l.T(statusKeys[s])
+}
+
+// statusKeys are the message keys of the documented statuses, by code
+// (read-only; saves building the key for every row).
+var statusKeys = [...]string{
+	apiclient.StatusPreparing: "status.preparing", apiclient.StatusRunning: "status.running",
+	apiclient.StatusSuccess: "status.succeeded", apiclient.StatusFailed: "status.failed",
+	apiclient.StatusInterrupted: "status.cancelled", apiclient.StatusStopping: "status.stopping",
 }
 
 // statusIcon is a glyph shown next to the word (never instead of it).

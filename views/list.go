@@ -1,7 +1,6 @@
 package views
 
 import (
-	"net/url"
 	"strings"
 	"time"
 
@@ -83,9 +82,10 @@ func (d JobList) InFlight() bool {
 // ListURL is the canonical URL of the list as shown.
 func (d JobList) ListURL() string { return d.Query.URL(d.Path) }
 
-// jobURL links to a job's page, carrying the list to come back to.
-func jobURL(id int64, back string) string {
-	return "/jobs/" + itoa64(id) + "?back=" + url.QueryEscape(back)
+// jobURL links to a job's page, carrying the list to come back to
+// (escapedBack: the list's URL, already query-escaped once per table).
+func jobURL(id int64, escapedBack string) string {
+	return "/jobs/" + itoa64(id) + "?back=" + escapedBack
 }
 
 // workflowListURL links to a workflow's jobs, or "" for an ID that is not

@@ -24,6 +24,11 @@ type Page struct {
 	// PollSeconds is the live-refresh interval written into the layout's
 	// <meta name="jobboard-poll"> for static/app.js (0 → no meta).
 	PollSeconds int
+	// URL is the request's path and query: the page the language switch
+	// returns to (static/app.js keeps it current after htmx navigation).
+	URL string
+	// Version is the build's version shown in the footer ("" → no footer).
+	Version string
 }
 
 // Problem is a plain-language error shown in a panel: a message key with

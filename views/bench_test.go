@@ -1,0 +1,67 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/i18n"
+	"jobboard/jobquery"
+)
+
+// benchList is a workflow's jobs list of n rows as the handler builds it:
+// every status, finished and running jobs, a page in the middle of a long
+// list.
+func benchList(n int) JobList {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	jobs := make([]apiclient.Job, n)
+	for i := range jobs {
+		created := now.Add(-time.Duration(i+1) * 7 * time.Minute)
+		j := apiclient.Job{
+			ID:           int64(1000 + i),
+			Name:         fmt.Sprintf("workflow_q745a_20261130%06d", i),
+			WorkflowID:   "4216617528",
+			WorkflowName: "workflow_q745a",
+			Status:       apiclient.Statuses[i%len(apiclient.Statuses)],
+			Created:      created,
+			RunBegin:     created.Add(3 * time.Second),
+		}
+		if j.Status.Terminal() {
+			j.RunEnd = j.RunBegin.Add(time.Duration(i+1) * 65 * time.Second)
+		}
+		jobs[i] = j
+	}
+	q, _ := jobquery.Parse(map[string][]string{"page": {"2"}, "size": {fmt.Sprint(n)}}, time.UTC)
+	return JobList{
+		Page:       Page{L: i18n.For(i18n.English), Asset: func(n string) string { return "/static/" + n }, SignedIn: true},
+		WorkflowID: "4216617528", WorkflowName: "workflow_q745a",
+		Path: "/workflows/4216617528/jobs", Query: q, Jobs: jobs, Total: 2345, Now: now,
+		SummaryURL: "/workflows/4216617528/jobs/summary",
+		ExportCSV:  "/workflows/4216617528/jobs/export.csv",
+		ExportJSON: "/workflows/4216617528/jobs/export.json",
+	}
+}
+
+// BenchmarkJobListResults renders the results fragment (what an htmx
+// filter, sort or page request gets) into a reused buffer, as the handler
+// does with its pooled buffers.
+func BenchmarkJobListResults(b *testing.B) {
+	for _, n := range []int{20, 100} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			d := benchList(n)
+			var buf bytes.Buffer
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := JobListResults(d).Render(ctx, &buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/fragment")
+		})
+	}
+}

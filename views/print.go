@@ -1,0 +1,42 @@
+package views
+
+import "strings"
+
+// printFilters describes the list's active filters, order and page in
+// words for the print-only header: "Filters: status is Failed; created
+// from 2026-11-01; newest first; page 2 of 5, 20 a page."
+func printFilters(d JobList) string {
+	l := d.L
+	var parts []string
+	if d.Query.Name != "" {
+		parts = append(parts, l.T("print.name", d.Query.Name))
+	}
+	if d.Query.HasStatus {
+		parts = append(parts, l.T("print.status", statusLabel(l, d.Query.Status)))
+	}
+	if d.Query.From != "" {
+		parts = append(parts, l.T("print.from", strings.Replace(d.Query.From, "T", " ", 1)))
+	}
+	if d.Query.To != "" {
+		parts = append(parts, l.T("print.to", strings.Replace(d.Query.To, "T", " ", 1)))
+	}
+	if len(parts) == 0 {
+		return l.T("print.noFilters")
+	}
+	return l.T("print.filters", strings.Join(parts, l.T("print.sep")))
+}
+
+// printOrder describes the order, page and zone of the printed rows.
+func printOrder(d JobList) string {
+	l := d.L
+	order := l.T("print.desc")
+	if d.Query.Asc {
+		order = l.T("print.asc")
+	}
+	parts := []string{order}
+	if d.Total > 0 {
+		parts = append(parts, l.T("print.page", l.Count(d.Query.Page), l.Count(d.Query.LastPage(d.Total)), l.Count(d.Query.Size)))
+	}
+	parts = append(parts, l.T("print.zone", d.Query.Location().String()))
+	return strings.Join(parts, l.T("print.sep"))
+}
