@@ -86,7 +86,9 @@ func TestBreakerHalfOpensAndClosesOnSuccess(t *testing.T) {
 	c, rec, healthy := switchServer(t, tinyBreaker())
 	ctx := ctxT(t)
 	for i := 0; i < 3; i++ {
-		c.GetJob(ctx, testToken, 1)
+		if _, err := c.GetJob(ctx, testToken, 1); err == nil {
+			t.Fatalf("call %d succeeded against a failing Explorer", i)
+		}
 	}
 	if st := c.BreakerState(); st != apiclient.BreakerOpen {
 		t.Fatalf("BreakerState = %q, want open", st)
@@ -116,7 +118,9 @@ func TestBreakerProbeFailureReopens(t *testing.T) {
 	c, rec, _ := switchServer(t, tinyBreaker())
 	ctx := ctxT(t)
 	for i := 0; i < 3; i++ {
-		c.GetJob(ctx, testToken, 1)
+		if _, err := c.GetJob(ctx, testToken, 1); err == nil {
+			t.Fatalf("call %d succeeded against a failing Explorer", i)
+		}
 	}
 	waitState(t, c, apiclient.BreakerHalfOpen)
 	_, err := c.GetJob(ctx, testToken, 1)
@@ -152,7 +156,9 @@ func TestBreakerLetsOneProbeThrough(t *testing.T) {
 	}, tinyBreaker())
 	ctx := ctxT(t)
 	for i := 0; i < 3; i++ {
-		c.GetJob(ctx, testToken, 1)
+		if _, err := c.GetJob(ctx, testToken, 1); err == nil {
+			t.Fatalf("call %d succeeded against a failing Explorer", i)
+		}
 	}
 	failing.Store(false)
 	waitState(t, c, apiclient.BreakerHalfOpen)
@@ -226,7 +232,9 @@ func TestBreakerIgnoresCallerCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctxT(t))
 	cancel()
 	for i := 0; i < 3; i++ {
-		c.ListJobs(ctx, testToken, apiclient.ListQuery{})
+		if _, err := c.ListJobs(ctx, testToken, apiclient.ListQuery{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("call %d with a cancelled context: %v, want context.Canceled", i, err)
+		}
 	}
 	if st := c.BreakerState(); st != apiclient.BreakerClosed {
 		t.Errorf("BreakerState = %q after cancelled calls, want closed", st)
@@ -277,7 +285,9 @@ func TestBreakerNeedsConsecutiveFailures(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		healthy.Store(false)
 		for i := 0; i < 2; i++ {
-			c.GetJob(ctx, testToken, 1)
+			if _, err := c.GetJob(ctx, testToken, 1); err == nil {
+				t.Fatalf("round %d call %d succeeded against a failing Explorer", round, i)
+			}
 		}
 		healthy.Store(true)
 		if _, err := c.GetJob(ctx, testToken, 1); err != nil {
@@ -317,7 +327,9 @@ func TestDefaultBreaker(t *testing.T) {
 		},
 	}))
 	for i := 0; i < apiclient.DefaultBreakerFailures+2; i++ {
-		c.GetJob(ctxT(t), testToken, 1)
+		if _, err := c.GetJob(ctxT(t), testToken, 1); err == nil {
+			t.Fatalf("call %d succeeded against a failing Explorer", i)
+		}
 	}
 	if n := rec.count(); n != apiclient.DefaultBreakerFailures {
 		t.Errorf("server received %d requests, want %d (the default threshold)", n, apiclient.DefaultBreakerFailures)

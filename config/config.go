@@ -35,6 +35,30 @@ type Config struct {
 	ReadOnly        bool          // hide cancel/run and refuse their POSTs
 	PollInterval    time.Duration // live refresh interval of pages with jobs in flight
 	ExportCap       int           // most rows one export may hold
+
+	// Operations (issue 8).
+
+	// MetricsAddr is a separate listen address for GET /metrics; empty →
+	// /metrics is served on Addr with the pages.
+	MetricsAddr string
+	// Production refuses generated session keys and a cookie without
+	// Secure (unless BehindTLSProxy), and logs JSON by default.
+	Production bool
+	// BehindTLSProxy says browsers reach jobboard over HTTPS through a
+	// TLS-terminating proxy; it implies SecureCookie.
+	BehindTLSProxy bool
+	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For
+	// is believed for the client IP; nil → none.
+	TrustedProxies []string
+	// OTLPEndpoint is the OTLP/HTTP collector URL for traces; empty → no
+	// export (traceparent is still propagated and logged).
+	OTLPEndpoint string
+	// RedisURL (redis:// or rediss://) selects Redis-backed sessions and
+	// revocations; empty → cookie sessions with in-memory revocations. It
+	// may hold a password itself; RedisPassword, when set, is the password
+	// to use instead (from REDIS_PASSWORD or REDIS_PASSWORD_FILE).
+	RedisURL      string
+	RedisPassword string
 }
 
 // Getenv looks up an environment variable (os.Getenv in production, a map
@@ -57,9 +81,17 @@ var settings = []setting{
 	{env: "SESSION_KEYS", usage: "session cookie keys: comma-separated pairs HASHKEY:BLOCKKEY (hex or base64; hash key ≥ 32 bytes, block key 16, 24 or 32 bytes); the first pair signs, later pairs are still accepted (rotation); unset = random keys at start", secret: true},
 	{env: "SESSION_KEYS_FILE", usage: "file holding SESSION_KEYS (used when SESSION_KEYS is unset)", secret: true},
 	{flag: "secure-cookie", env: "JOBBOARD_SECURE_COOKIE", def: "false", usage: "mark the session cookie Secure (set it when served over HTTPS, also behind a TLS-terminating proxy)"},
+	{flag: "behind-tls-proxy", env: "JOBBOARD_BEHIND_TLS_PROXY", def: "false", usage: "browsers reach jobboard over HTTPS through a TLS-terminating proxy: implies -secure-cookie and satisfies -production"},
+	{flag: "trusted-proxies", env: "JOBBOARD_TRUSTED_PROXIES", def: "", usage: "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For gives the client IP (sign-in rate limit, logs); empty = none"},
+	{flag: "production", env: "JOBBOARD_PRODUCTION", def: "false", usage: "refuse to start with generated session keys or a cookie without Secure (unless -behind-tls-proxy); JSON logs by default"},
 	{flag: "tz", env: "JOBBOARD_TZ", def: "", usage: "IANA time zone for times when the browser's zone is unknown (default: the machine's zone)"},
 	{flag: "log-level", env: "JOBBOARD_LOG_LEVEL", def: "info", usage: "log level: debug, info, warn or error"},
-	{flag: "log-format", env: "JOBBOARD_LOG_FORMAT", def: "text", usage: "log format: text or json"},
+	{flag: "log-format", env: "JOBBOARD_LOG_FORMAT", def: "", usage: "log format: text or json (default json with -production, text otherwise)"},
+	{flag: "metrics-addr", env: "JOBBOARD_METRICS_ADDR", def: "", usage: "separate listen address for GET /metrics, e.g. 127.0.0.1:9090; empty = /metrics on -addr"},
+	{flag: "otlp-endpoint", env: "OTEL_EXPORTER_OTLP_ENDPOINT", def: "", usage: "OTLP/HTTP collector base URL for traces, e.g. http://otel-collector:4318; empty = no export"},
+	{flag: "redis-url", env: "REDIS_URL", def: "", usage: "Redis for sessions and sign-out across replicas, e.g. redis://redis:6379/0 (rediss:// for TLS); empty = cookie sessions, revocations in memory"},
+	{env: "REDIS_PASSWORD", usage: "Redis password (overrides one in REDIS_URL)", secret: true},
+	{env: "REDIS_PASSWORD_FILE", usage: "file holding REDIS_PASSWORD (used when REDIS_PASSWORD is unset)", secret: true},
 	{flag: "read-only", env: "JOBBOARD_READ_ONLY", def: "false", usage: "hide cancel and run, and refuse their requests (for deployments where staff only look)"},
 	{flag: "poll-interval", env: "JOBBOARD_POLL_INTERVAL", def: "5s", usage: "how often pages with running jobs refresh themselves"},
 	{flag: "export-cap", env: "JOBBOARD_EXPORT_CAP", def: "10000", usage: "most rows one CSV/JSON export may hold"},
@@ -82,7 +114,9 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 		if s.flag == "" {
 			continue
 		}
-		vals[s.flag] = fs.String(s.flag, "", s.usage)
+		v := &flagValue{isBool: s.def == "false" || s.def == "true"}
+		fs.Var(v, s.flag, s.usage)
+		vals[s.flag] = &v.s
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -136,16 +170,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	} else {
 		c.NebulaPort = p
 	}
-	keys := getenv("SESSION_KEYS")
-	if keys == "" {
-		if file := getenv("SESSION_KEYS_FILE"); file != "" {
-			b, err := os.ReadFile(file) //nolint:gosec // G304: the operator names this file; reading it is the point
-			if err != nil {
-				bad("SESSION_KEYS_FILE: %v", err)
-			}
-			keys = strings.TrimSpace(string(b))
-		}
-	}
+	keys := secret(getenv, "SESSION_KEYS", bad)
 	if keys != "" {
 		var err error
 		if c.SessionKeys, err = ParseSessionKeys(keys); err != nil {
@@ -167,8 +192,15 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 		bad("%s %q is not one of debug, info, warn, error", src, v)
 	}
+	v, src = get(byFlag["production"])
+	c.Production = boolean(v, src, bad)
 	c.LogFormat, src = get(byFlag["log-format"])
-	if c.LogFormat != "text" && c.LogFormat != "json" {
+	switch {
+	case c.LogFormat == "" && c.Production:
+		c.LogFormat = "json"
+	case c.LogFormat == "":
+		c.LogFormat = "text"
+	case c.LogFormat != "text" && c.LogFormat != "json":
 		bad("%s %q is not text or json", src, c.LogFormat)
 	}
 	v, src = get(byFlag["shutdown-timeout"])
@@ -183,8 +215,102 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	} else {
 		c.ExportCap = n
 	}
+	parseOperations(&c, get, byFlag, getenv, bad)
 	return c, errors.Join(errs...)
 }
+
+// parseOperations reads the settings of running in production (issue 8):
+// proxies, metrics, traces, Redis, and production mode's refusals.
+func parseOperations(c *Config, get func(setting) (string, string), byFlag map[string]setting, getenv Getenv, bad func(string, ...any)) {
+	v, src := get(byFlag["behind-tls-proxy"])
+	c.BehindTLSProxy = boolean(v, src, bad)
+	if c.BehindTLSProxy {
+		c.SecureCookie = true
+	}
+	v, src = get(byFlag["trusted-proxies"])
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			bad("%s: %q is neither an IP address nor a CIDR such as 10.0.0.0/8", src, p)
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	c.MetricsAddr, src = get(byFlag["metrics-addr"])
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("%s %q is not a listen address like :9090 or 127.0.0.1:9090", src, c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr && port != "0" {
+			bad("%s %q is the same as the dashboard's address; leave it empty to serve /metrics there", src, c.MetricsAddr)
+		}
+	}
+	c.OTLPEndpoint, src = get(byFlag["otlp-endpoint"])
+	if c.OTLPEndpoint != "" {
+		u, err := url.Parse(c.OTLPEndpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			bad("%s is not an http(s) URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318", src)
+		}
+	}
+	c.RedisURL, src = get(byFlag["redis-url"])
+	c.RedisPassword = secret(getenv, "REDIS_PASSWORD", bad)
+	if c.RedisURL != "" {
+		// Never echo the URL: it may hold a password.
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("%s is not a Redis URL such as redis://host:6379/0 or rediss://host:6380/0", src)
+		} else if db := strings.Trim(u.Path, "/"); db != "" {
+			if n, err := strconv.Atoi(db); err != nil || n < 0 {
+				bad("%s: database %q is not a number (redis://host:6379/0)", src, db)
+			}
+		}
+	} else if c.RedisPassword != "" {
+		bad("REDIS_PASSWORD is set but REDIS_URL is not: set REDIS_URL (-redis-url) too")
+	}
+	if c.Production {
+		if c.SessionKeys == nil {
+			bad("production mode (JOBBOARD_PRODUCTION) needs SESSION_KEYS or SESSION_KEYS_FILE: generated keys sign everyone out at restart and cannot be shared by replicas")
+		}
+		if !c.SecureCookie {
+			bad("production mode (JOBBOARD_PRODUCTION) needs a Secure session cookie: set JOBBOARD_SECURE_COOKIE=true when served over HTTPS, or JOBBOARD_BEHIND_TLS_PROXY=true behind a TLS-terminating proxy")
+		}
+	}
+}
+
+// secret reads the environment variable name or, when it is unset, the
+// file named by name_FILE (trimmed of surrounding white space). Problems
+// name the variable, never the value.
+func secret(getenv Getenv, name string, bad func(string, ...any)) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	file := getenv(name + "_FILE")
+	if file == "" {
+		return ""
+	}
+	b, err := os.ReadFile(file) //nolint:gosec // G304: the operator names this file; reading it is the point
+	if err != nil {
+		bad("%s_FILE: %v", name, err)
+		return ""
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		bad("%s_FILE: %s is empty", name, file)
+	}
+	return v
+}
+
+// flagValue holds a flag's text; a boolean setting's flag may be given
+// without a value (-read-only means -read-only=true).
+type flagValue struct {
+	s      string
+	isBool bool
+}
+
+func (v *flagValue) String() string     { return v.s }
+func (v *flagValue) Set(s string) error { v.s = s; return nil }
+func (v *flagValue) IsBoolFlag() bool   { return v.isBool }
 
 func isSet(fs *flag.FlagSet, name string) bool {
 	found := false

@@ -125,3 +125,161 @@ func TestHelpDocumentsEveryFlagAndVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestOperationsSettings(t *testing.T) {
+	e := env(map[string]string{
+		"JOBBOARD_METRICS_ADDR":       "127.0.0.1:9090",
+		"JOBBOARD_TRUSTED_PROXIES":    "10.0.0.0/8, 192.168.1.7",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+		"REDIS_URL":                   "redis://redis:6379/2",
+		"REDIS_PASSWORD":              "s3cret",
+	})
+	c, err := Parse([]string{"-behind-tls-proxy"}, e, &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.MetricsAddr != "127.0.0.1:9090" || c.OTLPEndpoint != "http://collector:4318" {
+		t.Errorf("metrics/otlp = %q %q", c.MetricsAddr, c.OTLPEndpoint)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[0] != "10.0.0.0/8" || c.TrustedProxies[1] != "192.168.1.7" {
+		t.Errorf("TrustedProxies = %q", c.TrustedProxies)
+	}
+	if c.RedisURL != "redis://redis:6379/2" || c.RedisPassword != "s3cret" {
+		t.Errorf("redis = %q %q", c.RedisURL, c.RedisPassword)
+	}
+	if !c.BehindTLSProxy || !c.SecureCookie {
+		t.Errorf("-behind-tls-proxy: BehindTLSProxy=%v SecureCookie=%v, want both true", c.BehindTLSProxy, c.SecureCookie)
+	}
+	if c.Production || c.LogFormat != "text" {
+		t.Errorf("Production=%v LogFormat=%q, want false, text", c.Production, c.LogFormat)
+	}
+}
+
+func TestInvalidOperationsSettingsNeverEchoSecrets(t *testing.T) {
+	e := env(map[string]string{
+		"JOBBOARD_METRICS_ADDR":       "nine-thousand",
+		"JOBBOARD_TRUSTED_PROXIES":    "10.0.0.0/8,proxy.example",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318",
+		"REDIS_URL":                   "http://:hunter2@redis:6379",
+	})
+	_, err := Parse(nil, e, &bytes.Buffer{})
+	if err == nil {
+		t.Fatal("Parse accepted invalid settings")
+	}
+	want := []string{
+		`jobboard: JOBBOARD_TRUSTED_PROXIES: "proxy.example" is neither an IP address nor a CIDR`,
+		`jobboard: JOBBOARD_METRICS_ADDR "nine-thousand" is not a listen address`,
+		`jobboard: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`,
+		`jobboard: REDIS_URL is not a Redis URL`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d = %q, want prefix %q", i, lines[i], w)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error echoes the Redis password: %v", err)
+	}
+}
+
+func TestRedisPasswordNeedsRedisURL(t *testing.T) {
+	_, err := Parse(nil, env(map[string]string{"REDIS_PASSWORD": "s3cret"}), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "REDIS_PASSWORD is set but REDIS_URL is not") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error echoes the password: %v", err)
+	}
+}
+
+func TestRedisPasswordFromFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "redis-password")
+	if err := os.WriteFile(p, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse(nil, env(map[string]string{"REDIS_URL": "rediss://redis:6380", "REDIS_PASSWORD_FILE": p}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.RedisPassword != "from-file" {
+		t.Errorf("RedisPassword = %q, want from-file (trimmed)", c.RedisPassword)
+	}
+	// The variable wins over the file.
+	c, err = Parse(nil, env(map[string]string{"REDIS_URL": "redis://redis", "REDIS_PASSWORD": "direct", "REDIS_PASSWORD_FILE": p}), &bytes.Buffer{})
+	if err != nil || c.RedisPassword != "direct" {
+		t.Errorf("RedisPassword = %q (err %v), want direct", c.RedisPassword, err)
+	}
+	// A missing or empty file is a one-line problem naming the variable.
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{filepath.Join(dir, "missing"), empty} {
+		_, err := Parse(nil, env(map[string]string{"REDIS_URL": "redis://redis", "REDIS_PASSWORD_FILE": file}), &bytes.Buffer{})
+		if err == nil || !strings.HasPrefix(err.Error(), "jobboard: REDIS_PASSWORD_FILE: ") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("file %s: err = %v, want one line about REDIS_PASSWORD_FILE", file, err)
+		}
+	}
+}
+
+func TestProductionRefusals(t *testing.T) {
+	keys := hashHex + ":" + blockHex
+	cases := []struct {
+		name    string
+		env     map[string]string
+		refused []string // substrings of the expected lines; none = accepted
+	}{
+		{"generated keys and no Secure cookie", map[string]string{"JOBBOARD_PRODUCTION": "true"},
+			[]string{"needs SESSION_KEYS", "needs a Secure session cookie"}},
+		{"secure cookie explicitly off", map[string]string{"JOBBOARD_PRODUCTION": "true", "SESSION_KEYS": keys, "JOBBOARD_SECURE_COOKIE": "false"},
+			[]string{"needs a Secure session cookie"}},
+		{"keys and Secure cookie", map[string]string{"JOBBOARD_PRODUCTION": "true", "SESSION_KEYS": keys, "JOBBOARD_SECURE_COOKIE": "true"}, nil},
+		{"behind a TLS proxy", map[string]string{"JOBBOARD_PRODUCTION": "true", "SESSION_KEYS": keys, "JOBBOARD_SECURE_COOKIE": "false", "JOBBOARD_BEHIND_TLS_PROXY": "true"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse(nil, env(tc.env), &bytes.Buffer{})
+			if len(tc.refused) == 0 {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				if !c.Production || !c.SecureCookie || c.LogFormat != "json" {
+					t.Errorf("Production=%v SecureCookie=%v LogFormat=%q, want true, true, json", c.Production, c.SecureCookie, c.LogFormat)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("production mode started")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tc.refused) {
+				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(tc.refused), err)
+			}
+			for i, w := range tc.refused {
+				if !strings.HasPrefix(lines[i], "jobboard: ") || !strings.Contains(lines[i], w) {
+					t.Errorf("line %d = %q, want it to say %q", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestProductionLogFormatCanBeText(t *testing.T) {
+	e := env(map[string]string{"JOBBOARD_PRODUCTION": "1", "SESSION_KEYS": hashHex + ":" + blockHex, "JOBBOARD_BEHIND_TLS_PROXY": "true", "JOBBOARD_LOG_FORMAT": "text"})
+	c, err := Parse(nil, e, &bytes.Buffer{})
+	if err != nil || c.LogFormat != "text" {
+		t.Fatalf("LogFormat = %q (err %v), want text", c.LogFormat, err)
+	}
+}
+
+func TestMetricsAddrMustDifferFromAddr(t *testing.T) {
+	_, err := Parse([]string{"-addr", ":8080", "-metrics-addr", ":8080"}, env(nil), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "-metrics-addr") {
+		t.Fatalf("err = %v", err)
+	}
+}
