@@ -1,19 +1,35 @@
 # syntax=docker/dockerfile:1
-# Two-stage build: a static, trimmed binary on a distroless base, run as an
-# unprivileged user. Build: docker build --build-arg VERSION=$(git describe --always) -t jobboard .
+# Two-stage build: a static, trimmed binary on a distroless base (CA
+# certificates included, no shell), run as the unprivileged nonroot user.
+#
+#   docker build \
+#     --build-arg VERSION=$(git describe --tags --always) \
+#     --build-arg COMMIT=$(git rev-parse HEAD) \
+#     --build-arg SOURCE=https://git.example.com/team/jobboard \
+#     -t jobboard .
+#
+# No HEALTHCHECK on purpose: orchestrators probe GET /healthz (liveness)
+# and GET /readyz (readiness) themselves; see docs/operations.md.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/jobboard .
+ARG COMMIT=unknown
+RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" \
+      -o /out/jobboard .
 
 FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=dev
+ARG COMMIT=unknown
+ARG SOURCE=unknown
 LABEL org.opencontainers.image.title="jobboard" \
       org.opencontainers.image.description="Dashboard for NebulaGraph Explorer workflow jobs" \
-      org.opencontainers.image.version="${VERSION}"
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${COMMIT}" \
+      org.opencontainers.image.source="${SOURCE}"
 COPY --from=build /out/jobboard /jobboard
 USER nonroot:nonroot
 EXPOSE 8080

@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -22,21 +24,54 @@ import (
 	"jobboard/config"
 	"jobboard/explorersim"
 	"jobboard/handlers"
+	"jobboard/metrics"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version and commit are set at build time with
+// -ldflags "-X main.version=1.2.3 -X main.commit=abc1234"; without them
+// the commit comes from the VCS stamp Go records in the binary, if any.
+var (
+	version = "dev"
+	commit  = ""
+)
+
+// buildCommit is the commit the binary was built from: main.commit, else
+// the vcs.revision Go stamped (with "-dirty" for uncommitted changes),
+// else "unknown".
+func buildCommit() string {
+	if commit != "" {
+		return commit
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		var rev, dirty string
+		for _, s := range info.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				rev = s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				dirty = "-dirty"
+			}
+		}
+		if rev != "" {
+			return rev + dirty
+		}
+	}
+	return "unknown"
+}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	default:
+	applyMemoryLimit(os.Getenv) // memlimit.go
+	if err := runUntilSignal(); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// runUntilSignal runs the program until SIGINT or SIGTERM.
+func runUntilSignal() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 }
 
 // run is the whole program, with its inputs passed in so tests can drive
@@ -47,7 +82,7 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		case "simulate":
 			return runSimulator(ctx, args[1:], stdout, stderr)
 		case "-version", "--version":
-			fmt.Fprintln(stdout, "jobboard", version)
+			fmt.Fprintf(stdout, "jobboard %s (commit %s, %s)\n", version, buildCommit(), runtime.Version())
 			return nil
 		}
 	}
@@ -56,11 +91,17 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return err
 	}
 	logger := newLogger(cfg, stderr)
+	if cfg.OTLPEndpoint != "" {
+		// OpenTelemetry's exporter would add grpc and protobuf to every
+		// build; see docs/operations.md.
+		logger.Warn("OTEL_EXPORTER_OTLP_ENDPOINT is set, but this build does not export traces over OTLP; " +
+			"W3C traceparent is still continued, sent to Explorer and logged as trace_id")
+	}
 
 	explorerURL, nebulaAddress := cfg.ExplorerURL, cfg.NebulaAddress
 	if explorerURL == "" {
 		sim := explorersim.New(explorersim.Options{Logger: logger.With("component", "explorersim")})
-		simURL, stopSim, err := serveBackground(sim, "127.0.0.1:0")
+		simURL, stopSim, err := serveBackground(ctx, sim, "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("jobboard: start embedded simulator: %w", err)
 		}
@@ -79,11 +120,20 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		logger.Warn("SESSION_KEYS is not set: generated random session keys. Everyone is signed out when jobboard restarts, and replicas cannot share sessions. Set SESSION_KEYS (see -h) for production.")
 	}
 
-	client, err := apiclient.New(explorerURL, apiclient.WithTimeout(cfg.ExplorerTimeout))
+	m := metrics.New(version, buildCommit())
+	client, err := apiclient.New(explorerURL, apiclient.WithTimeout(cfg.ExplorerTimeout), apiclient.WithObserver(m.ObserveUpstream))
 	if err != nil {
 		return fmt.Errorf("jobboard: %w", err)
 	}
-	handler, err := handlers.New(handlers.Options{
+	m.WatchBreaker(client.BreakerState)
+	// Sessions across replicas: revocations in Redis when REDIS_URL is
+	// set (main_redis.go).
+	revocations, redisReady, closeRedis, err := sharedSessions(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	handler, err := handlers.New(handlers.Options{ //nolint:contextcheck // New only builds the routes; each request brings its own context
 		Explorer:      client,
 		Logger:        logger,
 		NebulaAddress: nebulaAddress,
@@ -94,14 +144,30 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		ReadOnly:      cfg.ReadOnly,
 		PollInterval:  cfg.PollInterval,
 		ExportCap:     cfg.ExportCap,
+		// Operations (issue 8).
+		Version:        version,
+		Metrics:        m,
+		ServeMetrics:   cfg.MetricsAddr == "",
+		TrustedProxies: cfg.TrustedProxies,
+		Revocations:    revocations,
+		ReadyChecks:    redisReady,
 	})
 	if err != nil {
 		return fmt.Errorf("jobboard: build handlers: %w", err)
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(ctx, cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("jobboard: listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.MetricsAddr != "" {
+		metricsURL, stopMetrics, err := serveBackground(ctx, metricsMux(m), cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("jobboard: listen for metrics on %s: %w", cfg.MetricsAddr, err)
+		}
+		defer stopMetrics()
+		fmt.Fprintf(stdout, "metrics at %s/metrics\n", metricsURL)
 	}
 	fmt.Fprintf(stdout, "jobboard %s listening on http://%s\n", version, displayAddr(ln.Addr()))
 	return serve(ctx, newServer(handler), ln, cfg.ShutdownTimeout, logger)
@@ -119,7 +185,7 @@ func runSimulator(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	sim := explorersim.New(explorersim.Options{TokenTTL: *ttl, Seed: *seed, Logger: logger})
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := listen(ctx, *addr)
 	if err != nil {
 		return fmt.Errorf("jobboard simulate: listen on %s: %w", *addr, err)
 	}
@@ -150,7 +216,7 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: waiting for in-flight requests", "grace", grace)
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		_ = srv.Close()
@@ -159,16 +225,29 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	return nil
 }
 
+// listen opens a TCP listener on addr.
+func listen(ctx context.Context, addr string) (net.Listener, error) {
+	var lc net.ListenConfig
+	return lc.Listen(ctx, "tcp", addr)
+}
+
 // serveBackground serves h on addr in a goroutine and returns its base URL
 // and a function that stops it.
-func serveBackground(h http.Handler, addr string) (string, func(), error) {
-	ln, err := net.Listen("tcp", addr)
+func serveBackground(ctx context.Context, h http.Handler, addr string) (string, func(), error) {
+	ln, err := listen(ctx, addr)
 	if err != nil {
 		return "", nil, err
 	}
 	srv := newServer(h)
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// metricsMux serves only GET /metrics, for the separate metrics listener.
+func metricsMux(m *metrics.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -247,3 +247,138 @@ func TestServeLetsInFlightRequestsFinish(t *testing.T) {
 		t.Errorf("serve: %v", err)
 	}
 }
+
+func TestVersionPrintsVersionAndCommit(t *testing.T) {
+	for _, tc := range []struct{ version, commit, want string }{
+		{"1.4.2", "0123abc", "jobboard 1.4.2 (commit 0123abc, go"},
+		{"dev", "", "jobboard dev (commit "},
+	} {
+		old, oldCommit := version, commit
+		version, commit = tc.version, tc.commit
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"-version"}, func(string) string { return "" }, &out, &out)
+		version, commit = old, oldCommit
+		if err != nil {
+			t.Fatalf("run -version: %v", err)
+		}
+		if !strings.HasPrefix(out.String(), tc.want) || strings.Count(out.String(), "\n") != 1 {
+			t.Errorf("-version with version %q commit %q printed %q, want prefix %q", tc.version, tc.commit, out.String(), tc.want)
+		}
+		if tc.commit == "" && strings.Contains(out.String(), "(commit ,") {
+			t.Errorf("-version without a commit printed an empty one: %q", out.String())
+		}
+	}
+}
+
+// getBody fetches url and returns its status and body.
+func getBody(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return res.StatusCode, string(b)
+}
+
+func TestHealthReadinessAndMetricsOnABootedServer(t *testing.T) {
+	base, _, _ := start(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	if st, body := getBody(t, base+"/healthz"); st != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz = %d %q", st, body)
+	}
+	if st, body := getBody(t, base+"/readyz"); st != http.StatusOK || body != "ready\n" {
+		t.Errorf("/readyz = %d %q (the embedded simulator is up)", st, body)
+	}
+	st, body := getBody(t, base+"/metrics")
+	if st != http.StatusOK {
+		t.Fatalf("/metrics = %d", st)
+	}
+	for _, want := range []string{
+		`jobboard_build_info{commit="`,
+		`jobboard_upstream_circuit_breaker_state{state="closed"} 1`,
+		`jobboard_http_requests_total{method="GET",route="/readyz",status="200"} 1`,
+		`jobboard_upstream_calls_total{endpoint="list jobs",outcome="unauthorized"} 1`,
+		"jobboard_active_polling_clients 0",
+		"go_goroutines ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+var metricsRE = regexp.MustCompile(`metrics at (http://[0-9.:]+)/metrics`)
+
+func TestMetricsOnSeparateAddress(t *testing.T) {
+	base, stdout, _ := start(t, []string{"-addr", "127.0.0.1:0", "-metrics-addr", "127.0.0.1:0"}, nil)
+	m := metricsRE.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("no metrics address printed: %q", stdout.String())
+	}
+	if st, body := getBody(t, m[1]+"/metrics"); st != http.StatusOK || !strings.Contains(body, "jobboard_build_info") {
+		t.Errorf("metrics listener: %d, body has build info: %v", st, strings.Contains(body, "jobboard_build_info"))
+	}
+	if st, _ := getBody(t, base+"/metrics"); st != http.StatusNotFound {
+		t.Errorf("/metrics on the dashboard's address = %d, want 404 when -metrics-addr is set", st)
+	}
+}
+
+func TestProductionModeRefusesGeneratedKeys(t *testing.T) {
+	env := map[string]string{"JOBBOARD_PRODUCTION": "true", "JOBBOARD_SECURE_COOKIE": "true"}
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "needs SESSION_KEYS") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v, want one line about SESSION_KEYS", err)
+	}
+}
+
+func TestProductionModeLogsJSON(t *testing.T) {
+	env := map[string]string{
+		"JOBBOARD_PRODUCTION":       "true",
+		"JOBBOARD_BEHIND_TLS_PROXY": "true",
+		"SESSION_KEYS":              "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f:000102030405060708090a0b0c0d0e0f",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdout, stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !listenRE.MatchString(stdout.String()) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	base := listenRE.FindStringSubmatch(stdout.String())
+	if base == nil {
+		cancel()
+		t.Fatalf("did not start: %s", stderr.String())
+	}
+	if st, _ := getBody(t, base[1]+"/login"); st != http.StatusOK {
+		t.Errorf("/login = %d", st)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	var sawRequest bool
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("log line is not JSON: %q", line)
+			continue
+		}
+		if rec["msg"] == "request" && rec["route"] == "/login" {
+			sawRequest = true
+			if id, _ := rec["trace_id"].(string); len(id) != 32 {
+				t.Errorf("request line trace_id = %v", rec["trace_id"])
+			}
+		}
+	}
+	if !sawRequest {
+		t.Errorf("no JSON request line for /login in %q", stderr.String())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -22,6 +23,10 @@ const (
 	// DefaultMaxBodyBytes caps a response body; a larger body is an
 	// ErrBadResponse, never silently truncated.
 	DefaultMaxBodyBytes int64 = 4 << 20
+
+	// DefaultMaxConnsPerHost bounds the default client's connections to
+	// Explorer, open and idle.
+	DefaultMaxConnsPerHost = 128
 
 	apiPrefix = "/api-open/v1"
 	userAgent = "jobboard-apiclient/1"
@@ -42,6 +47,8 @@ type Client struct {
 	noBreaker  bool
 	breaker    *gobreaker.TwoStepCircuitBreaker[struct{}] // nil when disabled
 	observer   Observer
+
+	bodies sync.Pool // *bytes.Buffer: response bodies, reused once decoded
 }
 
 // Option configures a Client in New.
@@ -132,8 +139,13 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = 5 * time.Second
 	tr.ResponseHeaderTimeout = timeout
-	tr.MaxIdleConns = 128
-	tr.MaxIdleConnsPerHost = 64
+	// One Explorer: every connection may stay idle for the next call, and
+	// at most MaxConnsPerHost are open at once; beyond that calls queue for
+	// a free connection instead of dialling without bound (500 busy readers
+	// once made about 630 connections).
+	tr.MaxIdleConns = DefaultMaxConnsPerHost
+	tr.MaxIdleConnsPerHost = DefaultMaxConnsPerHost
+	tr.MaxConnsPerHost = DefaultMaxConnsPerHost
 	tr.IdleConnTimeout = 90 * time.Second
 	tr.ExpectContinueTimeout = time.Second
 	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: refuseRedirect}
@@ -211,6 +223,9 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any) (_ *h
 	req.Header.Set("Content-Type", r.contentType)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", userAgent)
+	if tp := traceparentFrom(ctx); tp != "" {
+		req.Header.Set("Traceparent", tp)
+	}
 	if r.auth != "" {
 		req.Header.Set("Authorization", r.auth)
 	} else {
@@ -225,7 +240,19 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any) (_ *h
 	defer resp.Body.Close()
 	// resp.Body is already decompressed when the transport asked for gzip
 	// itself, so the cap bounds the decompressed size (no gzip bomb).
-	raw, over, err := readCapped(resp.Body, resp.ContentLength, c.maxBody)
+	// The body is read into a pooled buffer: decoding copies out every
+	// value it keeps, so the buffer is free again once attempt returns.
+	buf, _ := c.bodies.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= maxPooledBody {
+			buf.Reset()
+			c.bodies.Put(buf)
+		}
+	}()
+	raw, over, err := readCappedInto(buf, resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
 		if parent.Err() != nil || ctx.Err() != nil || isTimeout(err) {
 			return nil, false, c.transportError(parent, ctx, r.endpoint, err)
@@ -238,16 +265,51 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any) (_ *h
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return nil, false, badResponse(r.endpoint, resp, "redirect not followed", nil)
 	}
-	payload, err := decodeEnvelope(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, r.secrets...)
-	if err != nil {
+	if err := decodeBody(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, data, r.secrets); err != nil {
 		return nil, false, err
 	}
-	if data != nil {
-		if err := decodeData(payload, data); err != nil {
-			return nil, false, badResponse(r.endpoint, resp, "data has an unexpected shape", err)
-		}
-	}
 	return resp, false, nil
+}
+
+// maxPooledBody is the largest body buffer kept for the next call.
+const maxPooledBody = 256 << 10
+
+// readCappedInto is readCapped reading into buf (a pooled buffer), so
+// the usual body costs no allocation: a body of known length up to
+// maxPooledBody, or of unknown length up to pooledRead bytes, is read
+// into buf; a larger one continues in readCapped's bounded chunks.
+func readCappedInto(buf *bytes.Buffer, r io.Reader, contentLength, limit int64) (body []byte, over bool, err error) {
+	const pooledRead = 16 << 10
+	switch {
+	case contentLength > limit:
+		return nil, true, nil
+	case contentLength > maxPooledBody:
+		return readCapped(r, contentLength, limit)
+	}
+	size := int64(pooledRead)
+	if contentLength >= 0 {
+		size = contentLength + 1 // +1 to see the end without another read
+	}
+	size = min(size, limit+1)
+	buf.Reset()
+	buf.Grow(int(size))
+	head := buf.AvailableBuffer()[:size]
+	n, err := fill(r, head)
+	switch {
+	case errors.Is(err, io.EOF):
+		if int64(n) > limit {
+			return nil, true, nil
+		}
+		return head[:n], false, nil
+	case err != nil:
+		return nil, false, err
+	}
+	// Longer than expected: the rest in bounded chunks, after head.
+	rest, over, err := readCapped(r, -1, limit-int64(n))
+	if over || err != nil {
+		return nil, over, err
+	}
+	return append(head[:n:n], rest...), false, nil
 }
 
 // readCapped reads r to its end and returns its bytes, or over=true as

@@ -98,6 +98,59 @@ func decodeEnvelope(endpoint string, status int, contentType string, body []byte
 	return env.Data, nil
 }
 
+// decodeBody decodes a whole response body: the envelope (see
+// decodeEnvelope) and, when data is not nil, the envelope's data into data.
+// The answers of the read endpoints are decoded in one pass, straight into
+// their wire type; anything but a successful envelope with data falls back
+// to decodeTwoPass, whose errors are the reference.
+func decodeBody(endpoint string, status int, contentType string, body []byte, data any, secrets []string) error {
+	switch v := data.(type) {
+	case *wireJobPage:
+		return decodeOnePass(endpoint, status, contentType, body, v, secrets)
+	case *wireJobDetail:
+		return decodeOnePass(endpoint, status, contentType, body, v, secrets)
+	case *wireSample:
+		return decodeOnePass(endpoint, status, contentType, body, v, secrets)
+	}
+	return decodeTwoPass(endpoint, status, contentType, body, data, secrets)
+}
+
+// decodeOnePass decodes a successful envelope and its data into dst with
+// one json.Unmarshal; any other body goes to decodeTwoPass for its exact
+// error (or its APIError).
+func decodeOnePass[T any](endpoint string, status int, contentType string, body []byte, dst *T, secrets []string) error {
+	var env struct {
+		Code    *int   `json:"code"`
+		Message string `json:"message"`
+		Data    *T     `json:"data"` // nil when null or absent
+	}
+	if err := json.Unmarshal(body, &env); err != nil || env.Code == nil || *env.Code != CodeSuccess || env.Data == nil {
+		var fresh T
+		if err := decodeTwoPass(endpoint, status, contentType, body, &fresh, secrets); err != nil {
+			return err
+		}
+		*dst = fresh
+		return nil
+	}
+	*dst = *env.Data
+	return nil
+}
+
+// decodeTwoPass decodes the envelope with decodeEnvelope, then its data
+// into data (when not nil).
+func decodeTwoPass(endpoint string, status int, contentType string, body []byte, data any, secrets []string) error {
+	payload, err := decodeEnvelope(endpoint, status, contentType, body, secrets...)
+	if err != nil {
+		return err
+	}
+	if data != nil {
+		if err := decodeData(payload, data); err != nil {
+			return newResponseError(endpoint, status, contentType, "data has an unexpected shape", err)
+		}
+	}
+	return nil
+}
+
 // decodeData unmarshals an envelope's data into v; a missing or null data
 // is an error. The returned error's text must not be shown (it may quote
 // body bytes); callers wrap it in a ResponseError.
@@ -244,32 +297,35 @@ func decodeJobPage(data json.RawMessage) (JobPage, error) {
 // times keep their offset.
 type wireTime time.Time
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. encoding/json has validated
+// b, so a string literal without escapes is read in place.
 func (t *wireTime) UnmarshalJSON(b []byte) error {
-	s := string(bytes.TrimSpace(b))
-	if s == "null" {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
 		*t = wireTime{}
 		return nil
 	}
-	if strings.HasPrefix(s, `"`) {
-		if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) > 0 && b[0] == '"' {
+		s, err := stringLiteral(b)
+		if err != nil {
 			return err
 		}
-		s = strings.TrimSpace(s)
-		if s == "" {
+		s = bytes.TrimSpace(s)
+		if len(s) == 0 {
 			*t = wireTime{}
 			return nil
 		}
 		if !isDigits(s) {
-			v, err := time.Parse(time.RFC3339Nano, s)
+			v, err := time.Parse(time.RFC3339Nano, string(s))
 			if err != nil {
 				return errors.New("time is neither RFC 3339 nor epoch milliseconds")
 			}
 			*t = wireTime(v)
 			return nil
 		}
+		b = s
 	}
-	ms, err := strconv.ParseInt(s, 10, 64)
+	ms, err := parseInt64(b)
 	if err != nil {
 		return errors.New("time is not an integer number of milliseconds")
 	}
@@ -287,18 +343,19 @@ type flexInt64 int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *flexInt64) UnmarshalJSON(b []byte) error {
-	s := string(bytes.TrimSpace(b))
-	if s == "null" {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
 		*n = 0
 		return nil
 	}
-	if strings.HasPrefix(s, `"`) {
-		if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) > 0 && b[0] == '"' {
+		s, err := stringLiteral(b)
+		if err != nil {
 			return err
 		}
-		s = strings.TrimSpace(s)
+		b = bytes.TrimSpace(s)
 	}
-	v, err := strconv.ParseInt(s, 10, 64)
+	v, err := parseInt64(b)
 	if err != nil {
 		return errors.New("not an integer")
 	}
@@ -318,23 +375,68 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		*f = ""
 		return nil
 	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := stringLiteral(b)
+		if err != nil {
 			return err
 		}
 		*f = flexString(s)
 		return nil
+	case len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') && json.Valid(b):
+		// A number literal: its text as sent.
+		*f = flexString(b)
+		return nil
 	}
-	var num json.Number
-	if err := json.Unmarshal(b, &num); err != nil {
-		return errors.New("neither a string nor a number")
-	}
-	*f = flexString(num.String())
-	return nil
+	return errors.New("neither a string nor a number")
 }
 
-func isDigits(s string) bool {
-	if s == "" {
+// stringLiteral returns the text of the JSON string literal b: in place
+// when it holds no escape sequence (encoding/json has validated it), else
+// decoded by encoding/json.
+func stringLiteral(b []byte) ([]byte, error) {
+	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b) && !hasControl(b) {
+		return b[1 : len(b)-1], nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// hasControl reports whether b holds a byte below 0x20 (invalid in a JSON
+// string).
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// parseInt64 parses b as strconv.ParseInt(string(b), 10, 64) does,
+// without allocating for the usual up to 18 digits.
+func parseInt64(b []byte) (int64, error) {
+	digits := b
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 || !isDigits(digits) {
+		return strconv.ParseInt(string(b), 10, 64)
+	}
+	var v int64
+	for _, c := range digits {
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+func isDigits(s []byte) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

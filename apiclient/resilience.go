@@ -198,7 +198,7 @@ func isConnError(err error) bool {
 // may follow: false when ctx ends first or would leave the retry too
 // little time.
 func waitBeforeRetry(ctx context.Context) bool {
-	jitter := retryJitterMin + rand.N(retryJitterSpan)
+	jitter := retryJitterMin + rand.N(retryJitterSpan) //nolint:gosec // G404: retry jitter needs spread, not unpredictability
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < jitter+retryMinBudget {
 		return false
 	}

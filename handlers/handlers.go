@@ -124,6 +124,7 @@ type handler struct {
 	readOnly   bool
 	sec        security      // sign-in limits and browser defences (security.go)
 	lists      listState     // summary cache, poll interval, export cap (list_options.go)
+	bufs       bufferPool    // render buffers (render.go, bufpool.go)
 	obs        observability // version, metrics, readiness (observability.go)
 	// revocations is Options.Revocations, checked before sign-in when it
 	// can be unreachable (sessionstore.go).

@@ -36,7 +36,7 @@ func (h *handler) setLanguage(c *gin.Context) error {
 	if !i18n.IsSupported(lang) {
 		return &appError{status: http.StatusBadRequest, key: "lang.invalid", back: true}
 	}
-	http.SetCookie(c.Writer, &http.Cookie{
+	http.SetCookie(c.Writer, &http.Cookie{ //nolint:gosec // G124: HttpOnly and SameSite are set; Secure follows the deployment (SecureCookie or TLS) like the session cookie
 		Name:     langCookie,
 		Value:    lang,
 		Path:     "/",

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 
@@ -30,8 +29,14 @@ func isFragment(r *http.Request) bool {
 // render writes comp with status, rendering it fully into a buffer first so
 // that a render error never sends half a page.
 func (h *handler) render(c *gin.Context, status int, comp templ.Component) error {
-	var buf bytes.Buffer
-	if err := comp.Render(c.Request.Context(), &buf); err != nil {
+	buf, err := h.bufs.acquire(c.Request.Context())
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	err = comp.Render(c.Request.Context(), buf)
+	h.bufs.done() // the slot bounds rendering, not the client's reading
+	defer h.bufs.put(buf)
+	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
 	hd := c.Writer.Header()

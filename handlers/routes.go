@@ -21,7 +21,9 @@ func (h *handler) routes() (http.Handler, error) {
 	// sameOrigin refuses every cross-origin request with a non-safe method
 	// (POST …) on every route, present and future; limitBody caps bodies
 	// at 64 KiB and parses forms (413/400 before any handler).
-	r.Use(h.requestID, h.traceRequest, h.logRequests, h.recoverPanics, h.sameOrigin, h.limitBody)
+	// compress (compress.go) gzips text responses; it sits outside
+	// recoverPanics so that an error page after a panic is compressed too.
+	r.Use(h.requestID, h.traceRequest, h.logRequests, newCompressor(compressLevel, compressMinSize).handle, h.recoverPanics, h.sameOrigin, h.limitBody)
 
 	// Health, readiness and metrics (observability.go): no session, and
 	// logged at debug level only.

@@ -2,7 +2,7 @@ package i18n
 
 // english is the English catalog. Keys are grouped by page; values are
 // fmt.Sprintf formats.
-var english = map[string]string{
+var english = map[string]string{ //nolint:gosec // G101: message texts about passwords and tokens, not credentials
 	"app.name":        "jobboard",
 	"format.datetime": "2006-01-02 15:04",
 	// format.group separates thousands in counts; format.durationJoin

@@ -97,7 +97,17 @@ func (l Localizer) T(key string, args ...any) string {
 // always "other" in Chinese), formatted with args (the count itself is
 // usually among them).
 func (l Localizer) N(key string, n int, args ...any) string {
-	return l.T(key+"."+l.plural(n), args...)
+	// Look the full key up without building a string for it (a table
+	// formats counts for every row); a missing key takes T's path.
+	var buf [64]byte
+	full := append(append(append(buf[:0], key...), '.'), l.plural(n)...)
+	if msg, ok := l.messages[string(full)]; ok {
+		if len(args) == 0 {
+			return msg
+		}
+		return sprintf(msg, args)
+	}
+	return l.T(string(full), args...)
 }
 
 // Has reports whether the catalog holds key.
@@ -110,6 +120,9 @@ func (l Localizer) Has(key string) bool {
 // "format.group" message): 2345 → "2,345" in English and in Chinese, where
 // readers of software interfaces expect the same grouping.
 func (l Localizer) Count(n int) string {
+	if n > -1000 && n < 1000 {
+		return strconv.Itoa(n) // nothing to group
+	}
 	sep := l.T("format.group")
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")

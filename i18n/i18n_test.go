@@ -19,14 +19,14 @@ func TestCount(t *testing.T) {
 func TestDuration(t *testing.T) {
 	type want struct{ en, zh string }
 	cases := map[time.Duration]want{
-		0:                                         {"0 s", "0 秒"},
-		6 * time.Second:                           {"6 s", "6 秒"},
-		6*time.Second + 900*time.Millisecond:      {"6 s", "6 秒"},
-		2*time.Minute + 5*time.Second:             {"2 min 5 s", "2 分 5 秒"},
-		2 * time.Minute:                           {"2 min", "2 分"},
+		0:                                    {"0 s", "0 秒"},
+		6 * time.Second:                      {"6 s", "6 秒"},
+		6*time.Second + 900*time.Millisecond: {"6 s", "6 秒"},
+		2*time.Minute + 5*time.Second:        {"2 min 5 s", "2 分 5 秒"},
+		2 * time.Minute:                      {"2 min", "2 分"},
 		time.Hour + 3*time.Minute + 9*time.Second: {"1 h 3 min", "1 小时 3 分"},
-		50 * time.Hour:                            {"2 d 2 h", "2 天 2 小时"},
-		-time.Second:                              {"0 s", "0 秒"},
+		50 * time.Hour: {"2 d 2 h", "2 天 2 小时"},
+		-time.Second:   {"0 s", "0 秒"},
 	}
 	en, zh := For(English), For(Chinese)
 	for d, w := range cases {

@@ -4,8 +4,7 @@ package i18n
 // english, in the same order, except the ".one" plural forms: Chinese has
 // one plural form, so N always uses ".other". TestCatalogsComplete fails
 // when the two drift apart.
-var chinese = map[string]string{
-
+var chinese = map[string]string{ //nolint:gosec // G101: message texts about passwords and tokens, not credentials
 	"app.name":        "jobboard",
 	"format.datetime": "2006-01-02 15:04",
 	// format.group separates thousands in counts; format.durationJoin

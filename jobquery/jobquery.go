@@ -350,15 +350,25 @@ func (q Query) LastPage(total int) int {
 // StatusWord returns the URL word of a status ("failed"), or its code for
 // an undocumented status.
 func StatusWord(s apiclient.Status) string {
-	for w, st := range statusWords {
-		if st == s {
-			return w
-		}
+	switch s {
+	case apiclient.StatusPreparing:
+		return "preparing"
+	case apiclient.StatusRunning:
+		return "running"
+	case apiclient.StatusSuccess:
+		return "succeeded"
+	case apiclient.StatusFailed:
+		return "failed"
+	case apiclient.StatusInterrupted:
+		return "cancelled"
+	case apiclient.StatusStopping:
+		return "stopping"
 	}
 	return strconv.Itoa(int(s))
 }
 
-// statusWords are the canonical URL words; read-only.
+// statusWords are the canonical URL words (StatusWord's inverse; a test
+// checks they agree); read-only.
 var statusWords = map[string]apiclient.Status{
 	"preparing": apiclient.StatusPreparing,
 	"running":   apiclient.StatusRunning,

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -25,6 +26,7 @@ const Prefix = "/static/"
 
 type asset struct {
 	body        []byte
+	gzipped     []byte // body gzipped once at Load; nil when that is no smaller
 	contentType string
 }
 
@@ -63,7 +65,7 @@ func load(fsys fs.FS) (*Assets, error) {
 			ctype = "application/octet-stream"
 		}
 		a.urls[name] = Prefix + hashed
-		a.byPath[hashed] = asset{body: body, contentType: ctype}
+		a.byPath[hashed] = asset{body: body, gzipped: precompress(body), contentType: ctype}
 	}
 	return a, nil
 }
@@ -92,8 +94,18 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
+	body := f.body
+	if f.gzipped != nil {
+		// Precompressed at Load: no compression work per request.
+		h.Add("Vary", "Accept-Encoding")
+		if AcceptsGzip(r.Header.Get("Accept-Encoding")) {
+			h.Set("Content-Encoding", "gzip")
+			body = f.gzipped
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
 		return
 	}
-	_, _ = w.Write(f.body)
+	_, _ = w.Write(body)
 }

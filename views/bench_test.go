@@ -2,6 +2,7 @@ package views
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"testing"
@@ -62,6 +63,34 @@ func BenchmarkJobListResults(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(buf.Len()), "bytes/fragment")
+		})
+	}
+}
+
+// BenchmarkGzipLevels compresses a 20-row results fragment at a few gzip
+// levels and reports the compressed size next to the time: the choice of
+// handlers' compressLevel.
+func BenchmarkGzipLevels(b *testing.B) {
+	var page bytes.Buffer
+	if err := JobListResults(benchList(20)).Render(context.Background(), &page); err != nil {
+		b.Fatal(err)
+	}
+	for _, level := range []int{1, 5, 6} {
+		b.Run(fmt.Sprintf("level=%d", level), func(b *testing.B) {
+			var out bytes.Buffer
+			gz, err := gzip.NewWriterLevel(&out, level)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(page.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				out.Reset()
+				gz.Reset(&out)
+				_, _ = gz.Write(page.Bytes())
+				_ = gz.Close()
+			}
+			b.ReportMetric(float64(out.Len()), "gzip-bytes")
 		})
 	}
 }

@@ -3,6 +3,8 @@ package views
 import (
 	"context"
 	"io"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -12,97 +14,173 @@ import (
 )
 
 // The components in this file are written in Go rather than templ: a jobs
-// table renders them several times per row, and a hand-written component
-// costs one small allocation where a templ one pays for contexts, class
-// lists and buffers on every call. Their markup is as plain as templ's.
+// table renders them several times per row, and templ pays for contexts,
+// class lists, attribute resolution and a fmt.Sprint per expression on
+// every call, where these append to one buffer. Their markup is as plain
+// as templ's, and every text and attribute value is HTML-escaped.
 
 // StatusBadge shows a status as icon, word and colour (never colour alone):
 // <span class="status status-failed"><span aria-hidden="true">✕</span> Failed</span>.
 func StatusBadge(l i18n.Localizer, s apiclient.Status) templ.Component {
-	return &statusBadge{l: l, s: s}
-}
-
-type statusBadge struct {
-	l i18n.Localizer
-	s apiclient.Status
-}
-
-// Render implements templ.Component.
-func (c *statusBadge) Render(ctx context.Context, w io.Writer) error {
-	if err := ctx.Err(); err != nil {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := w.Write(appendStatus(make([]byte, 0, 128), l, s))
 		return err
-	}
-	return writeStrings(w,
-		`<span class="status status-`, statusName(c.s), `"><span aria-hidden="true">`, statusIcon(c.s), `</span> `,
-		templ.EscapeString(statusLabel(c.l, c.s)), `</span>`)
+	})
+}
+
+// appendStatus appends the markup of StatusBadge to b.
+func appendStatus(b []byte, l i18n.Localizer, s apiclient.Status) []byte {
+	b = append(b, `<span class="status status-`...)
+	b = append(b, statusName(s)...)
+	b = append(b, `"><span aria-hidden="true">`...)
+	b = append(b, statusIcon(s)...)
+	b = append(b, `</span> `...)
+	b = appendEscaped(b, statusLabel(l, s))
+	return append(b, `</span>`...)
 }
 
 // Time shows an instant in zone, absolute with a relative hint, inside a
 // <time> element carrying the UTC instant; "—" for the zero time:
 // <time datetime="2026-11-30T13:32:00Z">2026-11-30 14:32 <span class="ago">3 min ago</span></time>.
 func Time(l i18n.Localizer, t time.Time, zone *time.Location, now time.Time) templ.Component {
-	return &timeCell{l: l, t: t, zone: zone, now: now}
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := w.Write(appendTime(make([]byte, 0, 160), l, l.T("format.datetime"), t, zone, now))
+		return err
+	})
 }
 
-type timeCell struct {
-	l       i18n.Localizer
-	t, now  time.Time
-	zone    *time.Location
-	scratch [96]byte // the formatted times, in the component's one allocation
-}
-
-// Render implements templ.Component.
-func (c *timeCell) Render(ctx context.Context, w io.Writer) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// appendTime appends the markup of Time to b; layout is the Localizer's
+// format.datetime message (what l.DateTime formats with), looked up once
+// per table by the callers that render many.
+func appendTime(b []byte, l i18n.Localizer, layout string, t time.Time, zone *time.Location, now time.Time) []byte {
+	if t.IsZero() {
+		return append(b, `<span class="none">—</span>`...)
 	}
-	if c.t.IsZero() {
-		_, err := io.WriteString(w, `<span class="none">—</span>`)
-		return err
-	}
-	zone := c.zone
 	if zone == nil {
 		zone = time.UTC
 	}
-	b := append(c.scratch[:0], `<time datetime="`...)
-	b = c.t.UTC().AppendFormat(b, time.RFC3339)
+	b = append(b, `<time datetime="`...)
+	b = t.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, `">`...)
-	// l.DateTime, formatted in place: layouts are digits and separators,
-	// escaped all the same.
-	b = appendEscaped(b, c.t.In(zone).AppendFormat(make([]byte, 0, 32), c.l.T("format.datetime")))
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	return writeStrings(w, ` <span class="ago">`, templ.EscapeString(c.l.Ago(c.t, c.now)), `</span></time>`)
+	var scratch [64]byte
+	b = appendEscapedBytes(b, t.In(zone).AppendFormat(scratch[:0], layout))
+	b = append(b, ` <span class="ago">`...)
+	b = appendEscaped(b, l.Ago(t, now))
+	return append(b, `</span></time>`...)
 }
 
-// appendEscaped appends s to b, HTML-escaped like templ.EscapeString.
-func appendEscaped(b, s []byte) []byte {
-	for _, c := range s {
-		switch c {
-		case '<':
-			b = append(b, "&lt;"...)
-		case '>':
-			b = append(b, "&gt;"...)
-		case '&':
-			b = append(b, "&amp;"...)
-		case '"':
-			b = append(b, "&#34;"...)
-		case '\'':
-			b = append(b, "&#39;"...)
-		default:
-			b = append(b, c)
-		}
+// appendEscaped appends s to b, HTML-escaped as templ.EscapeString does.
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		b = appendEscapedByte(b, s[i])
 	}
 	return b
 }
 
-// writeStrings writes each string to w in turn.
-func writeStrings(w io.Writer, parts ...string) error {
-	for _, p := range parts {
-		if _, err := io.WriteString(w, p); err != nil {
+// appendEscapedBytes is appendEscaped for a byte slice.
+func appendEscapedBytes(b, s []byte) []byte {
+	for _, c := range s {
+		b = appendEscapedByte(b, c)
+	}
+	return b
+}
+
+func appendEscapedByte(b []byte, c byte) []byte {
+	switch c {
+	case '<':
+		return append(b, "&lt;"...)
+	case '>':
+		return append(b, "&gt;"...)
+	case '&':
+		return append(b, "&amp;"...)
+	case '"':
+		return append(b, "&#34;"...)
+	case '\'':
+		return append(b, "&#39;"...)
+	}
+	return append(b, c)
+}
+
+// jobRows renders the <tr> of every job of a jobs table (see jobTable for
+// the head). Each row carries data-job-id and data-status (static/app.js
+// flashes a status that changed), each cell its column's name in
+// data-label (the stacked phone layout shows it), and the job link the
+// list to come back to:
+//
+//	<tr data-job-id="115" data-status="failed">
+//	<td class="job-name" data-label="Job"><a href="/jobs/115?back=…">name</a></td>
+//	[<td class="workflow" data-label="Workflow"><a href="/workflows/1/jobs">wf</a></td>]
+//	<td class="status-cell" data-label="Status"><span class="status status-failed">…</span></td>
+//	<td data-label="Created"><time …>…</time></td> … Started, Finished
+//	<td class="duration" data-label="Duration">2 min 5 s</td></tr>
+func jobRows(d JobList) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-	}
-	return nil
+		l, zone := d.L, d.Query.Location()
+		layout := l.T("format.datetime")
+		label := func(key string) string { return `" data-label="` + templ.EscapeString(l.T(key)) + `">` }
+		nameLabel, wfLabel, statusLabel := label("col.name"), label("all.colWorkflow"), label("col.status")
+		createdLabel, startedLabel, finishedLabel := label("col.created"), label("col.started"), label("col.finished")
+		durationLabel := label("col.duration")
+		back := templ.EscapeString(url.QueryEscape(d.ListURL()))
+
+		b := make([]byte, 0, 2048)
+		for _, j := range d.Jobs {
+			b = append(b[:0], `<tr data-job-id="`...)
+			b = strconv.AppendInt(b, j.ID, 10)
+			b = append(b, `" data-status="`...)
+			b = append(b, statusName(j.Status)...)
+			b = append(b, `"><td class="job-name`...)
+			b = append(b, nameLabel...)
+			b = append(b, `<a href="/jobs/`...)
+			b = strconv.AppendInt(b, j.ID, 10)
+			b = append(b, `?back=`...)
+			b = append(b, back...)
+			b = append(b, `">`...)
+			b = appendEscaped(b, j.Name)
+			b = append(b, `</a></td>`...)
+			if d.All {
+				b = append(b, `<td class="workflow`...)
+				b = append(b, wfLabel...)
+				if u := workflowListURL(j.WorkflowID); u != "" {
+					b = append(b, `<a href="`...)
+					b = appendEscaped(b, u)
+					b = append(b, `">`...)
+					b = appendEscaped(b, workflowLabel(j))
+					b = append(b, `</a>`...)
+				} else {
+					b = appendEscaped(b, workflowLabel(j))
+				}
+				b = append(b, `</td>`...)
+			}
+			b = append(b, `<td class="status-cell`...)
+			b = append(b, statusLabel...)
+			b = appendStatus(b, l, j.Status)
+			b = append(b, `</td><td`...)
+			b = append(b, createdLabel[1:]...)
+			b = appendTime(b, l, layout, j.Created, zone, d.Now)
+			b = append(b, `</td><td`...)
+			b = append(b, startedLabel[1:]...)
+			b = appendTime(b, l, layout, j.RunBegin, zone, d.Now)
+			b = append(b, `</td><td`...)
+			b = append(b, finishedLabel[1:]...)
+			b = appendTime(b, l, layout, j.RunEnd, zone, d.Now)
+			b = append(b, `</td><td class="duration`...)
+			b = append(b, durationLabel...)
+			b = appendEscaped(b, duration(l, j, d.Now))
+			b = append(b, `</td></tr>`...)
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

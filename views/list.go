@@ -82,12 +82,6 @@ func (d JobList) InFlight() bool {
 // ListURL is the canonical URL of the list as shown.
 func (d JobList) ListURL() string { return d.Query.URL(d.Path) }
 
-// jobURL links to a job's page, carrying the list to come back to
-// (escapedBack: the list's URL, already query-escaped once per table).
-func jobURL(id int64, escapedBack string) string {
-	return "/jobs/" + itoa64(id) + "?back=" + escapedBack
-}
-
 // workflowListURL links to a workflow's jobs, or "" for an ID that is not
 // a number (never link to something the server would refuse).
 func workflowListURL(id string) string {

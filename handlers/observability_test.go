@@ -1,0 +1,566 @@
+package handlers
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/metrics"
+	"jobboard/views"
+)
+
+// upstreamSpy serves the simulator on a loopback port it can take down and
+// bring back on the same port, and remembers the headers of every request
+// the simulator received.
+type upstreamSpy struct {
+	t    *testing.T
+	h    http.Handler
+	addr string
+
+	mu      sync.Mutex
+	srv     *http.Server
+	headers []http.Header
+}
+
+func newUpstreamSpy(t *testing.T, h http.Handler) *upstreamSpy {
+	t.Helper()
+	s := &upstreamSpy{t: t, h: h, addr: "127.0.0.1:0"}
+	s.up()
+	t.Cleanup(s.down)
+	return s
+}
+
+func (s *upstreamSpy) url() string { return "http://" + s.addr }
+
+// up (re)starts serving on the spy's address.
+func (s *upstreamSpy) up() {
+	s.t.Helper()
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		s.t.Fatalf("listen: %v", err)
+	}
+	s.addr = ln.Addr().String()
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.headers = append(s.headers, r.Header.Clone())
+		s.mu.Unlock()
+		s.h.ServeHTTP(w, r)
+	}), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	s.mu.Lock()
+	s.srv = srv
+	s.mu.Unlock()
+}
+
+// down stops serving: connections are refused until up.
+func (s *upstreamSpy) down() {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv = nil
+	s.mu.Unlock()
+	if srv != nil {
+		_ = srv.Close()
+	}
+}
+
+func (s *upstreamSpy) seen() []http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]http.Header(nil), s.headers...)
+}
+
+// opsEnv is a dashboard whose Explorer is the simulator behind a spy,
+// with metrics served at /metrics.
+type opsEnv struct {
+	*testEnv
+	spy     *upstreamSpy
+	metrics *metrics.Metrics
+	client  *apiclient.Client
+}
+
+// newOpsEnv builds an opsEnv; clientOpts are added to the apiclient's,
+// edit may change the Options last.
+func newOpsEnv(t *testing.T, clientOpts []apiclient.Option, edit func(*Options)) *opsEnv {
+	t.Helper()
+	o := &opsEnv{}
+	o.testEnv = newEnv(t, 0, func(e *testEnv, opts *Options) {
+		o.spy = newUpstreamSpy(t, e.sim)
+		o.metrics = metrics.New("1.2.3-test", "abc1234")
+		copts := append([]apiclient.Option{apiclient.WithoutBreaker(), apiclient.WithObserver(o.metrics.ObserveUpstream)}, clientOpts...)
+		client, err := apiclient.New(o.spy.url(), copts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.client = client
+		opts.Explorer = client
+		opts.Metrics = o.metrics
+		opts.ServeMetrics = true
+		opts.Version = "1.2.3-test"
+		if edit != nil {
+			edit(opts)
+		}
+	})
+	return o
+}
+
+// sample is one line of the Prometheus text format.
+type sample struct {
+	name   string
+	labels map[string]string
+	value  float64
+}
+
+var labelRE = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
+
+// scrape fetches /metrics and parses its samples.
+func (o *opsEnv) scrape(t *testing.T) []sample {
+	t.Helper()
+	a := o.get(t, o.browser(t), "/metrics")
+	if a.status != http.StatusOK {
+		t.Fatalf("GET /metrics: status %d", a.status)
+	}
+	var out []sample
+	sc := bufio.NewScanner(strings.NewReader(a.body))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		s := sample{name: line[:i], labels: map[string]string{}, value: v}
+		if j := strings.IndexByte(line[:i], '{'); j >= 0 {
+			s.name = line[:j]
+			for _, m := range labelRE.FindAllStringSubmatch(line[j:i], -1) {
+				s.labels[m[1]] = m[2]
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// value returns the value of the sample of name with (at least) labels,
+// and whether there is one.
+func value(samples []sample, name string, labels map[string]string) (float64, bool) {
+	for _, s := range samples {
+		if s.name != name {
+			continue
+		}
+		match := true
+		for k, v := range labels {
+			if s.labels[k] != v {
+				match = false
+			}
+		}
+		if match {
+			return s.value, true
+		}
+	}
+	return 0, false
+}
+
+func TestRequestMetricsAreByRoutePattern(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	c := o.signedIn(t, "demo")
+	jobs := o.jobsOf("demo", o.workflow(t, "demo").ID)
+	if len(jobs) < 2 {
+		t.Fatalf("need two jobs, have %d", len(jobs))
+	}
+	for _, j := range jobs[:2] {
+		if a := o.get(t, c, "/jobs/"+strconv.FormatInt(j.ID, 10)); a.status != http.StatusOK {
+			t.Fatalf("job page: status %d", a.status)
+		}
+	}
+	if a := o.get(t, c, "/no/such/page/42"); a.status != http.StatusNotFound {
+		t.Fatalf("unknown page: status %d", a.status)
+	}
+	s := o.scrape(t)
+	if v, _ := value(s, metrics.RequestsTotal, map[string]string{"route": "/jobs/:id", "method": "GET", "status": "200"}); v != 2 {
+		t.Errorf("requests{route=/jobs/:id,status=200} = %v, want 2", v)
+	}
+	if v, _ := value(s, metrics.RequestsTotal, map[string]string{"route": "unmatched", "status": "404"}); v != 1 {
+		t.Errorf("requests{route=unmatched,status=404} = %v, want 1", v)
+	}
+	if v, _ := value(s, metrics.RequestDuration+"_count", map[string]string{"route": "/jobs/:id", "method": "GET"}); v != 2 {
+		t.Errorf("duration histogram count for /jobs/:id = %v, want 2", v)
+	}
+	for _, smp := range s {
+		if r := smp.labels["route"]; strings.Contains(r, strconv.FormatInt(jobs[0].ID, 10)) || strings.Contains(r, "such") {
+			t.Errorf("a route label holds a raw path: %q", r)
+		}
+	}
+}
+
+func TestUpstreamMetricsCountListCalls(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	c := o.signedIn(t, "demo")
+	wf := o.workflow(t, "demo").ID
+	if a := o.get(t, c, "/workflows/"+wf+"/jobs"); a.status != http.StatusOK {
+		t.Fatalf("list: status %d", a.status)
+	}
+	s := o.scrape(t)
+	if v, _ := value(s, metrics.UpstreamCallsTotal, map[string]string{"endpoint": "list workflow jobs", "outcome": "ok"}); v < 1 {
+		t.Errorf("upstream calls{list workflow jobs, ok} = %v, want ≥ 1", v)
+	}
+	if v, _ := value(s, metrics.UpstreamCallDuration+"_count", map[string]string{"endpoint": "list workflow jobs", "outcome": "ok"}); v < 1 {
+		t.Errorf("upstream duration count = %v, want ≥ 1", v)
+	}
+	if v, _ := value(s, metrics.UpstreamCallsTotal, map[string]string{"endpoint": "connect", "outcome": "ok"}); v != 1 {
+		t.Errorf("upstream calls{connect, ok} = %v, want 1", v)
+	}
+}
+
+func TestSignInMetricsByOutcome(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	o.signedIn(t, "demo")
+	if a := o.postForm(t, o.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"wrong"}}); a.status != http.StatusUnauthorized {
+		t.Fatalf("wrong password: status %d", a.status)
+	}
+	s := o.scrape(t)
+	if v, _ := value(s, metrics.SignInsTotal, map[string]string{"method": "password", "outcome": "ok"}); v != 1 {
+		t.Errorf("sign-ins{password, ok} = %v, want 1", v)
+	}
+	if v, _ := value(s, metrics.SignInsTotal, map[string]string{"method": "password", "outcome": "rejected"}); v != 1 {
+		t.Errorf("sign-ins{password, rejected} = %v, want 1", v)
+	}
+}
+
+func TestBreakerStateGauge(t *testing.T) {
+	o := newOpsEnv(t, []apiclient.Option{apiclient.WithBreaker(apiclient.BreakerConfig{Failures: 1, OpenFor: time.Hour})}, nil)
+	o.metrics.WatchBreaker(o.client.BreakerState)
+	c := o.signedIn(t, "demo")
+	state := func() map[string]float64 {
+		got := map[string]float64{}
+		for _, smp := range o.scrape(t) {
+			if smp.name == metrics.CircuitBreakerState {
+				got[smp.labels["state"]] = smp.value
+			}
+		}
+		return got
+	}
+	if got := state(); got[apiclient.BreakerClosed] != 1 || got[apiclient.BreakerOpen] != 0 {
+		t.Errorf("before failures: %v, want closed=1 open=0", got)
+	}
+	o.spy.down()
+	wf := o.workflow(t, "demo").ID
+	if a := o.get(t, c, "/workflows/"+wf+"/jobs"); a.status < 500 {
+		t.Fatalf("list with Explorer down: status %d", a.status)
+	}
+	if got := state(); got[apiclient.BreakerOpen] != 1 || got[apiclient.BreakerClosed] != 0 || len(got) != 4 {
+		t.Errorf("after failure: %v, want open=1 and the other three states 0", got)
+	}
+}
+
+// logLine returns the fields of the request log line with route, failing
+// when there is not exactly one.
+func logLine(t *testing.T, logs, route string) map[string]string {
+	t.Helper()
+	var found []map[string]string
+	for _, line := range strings.Split(logs, "\n") {
+		if !strings.Contains(line, "msg=request ") {
+			continue
+		}
+		f := map[string]string{}
+		for _, m := range regexp.MustCompile(`(\w+)=("(?:[^"\\]|\\.)*"|\S+)`).FindAllStringSubmatch(line, -1) {
+			f[m[1]] = strings.Trim(m[2], `"`)
+		}
+		if f["route"] == route {
+			found = append(found, f)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d request log lines for route %s, want 1:\n%s", len(found), route, logs)
+	}
+	return found[0]
+}
+
+func TestRequestLogLine(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	c := o.signedIn(t, "demo")
+	wf := o.workflow(t, "demo").ID
+	const incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	a := o.get(t, c, "/workflows/"+wf+"/jobs?status=failed", "Traceparent", incoming)
+	if a.status != http.StatusOK {
+		t.Fatalf("list: status %d", a.status)
+	}
+	f := logLine(t, o.logs.String(), "/workflows/:id/jobs")
+	if f["request_id"] == "" || f["request_id"] != a.header.Get("X-Request-ID") {
+		t.Errorf("request_id = %q, X-Request-ID = %q", f["request_id"], a.header.Get("X-Request-ID"))
+	}
+	if f["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("trace_id = %q, want the incoming trace's", f["trace_id"])
+	}
+	if f["status"] != "200" || f["method"] != "GET" || f["duration"] == "" || f["level"] != "INFO" {
+		t.Errorf("status/method/duration/level = %q %q %q %q", f["status"], f["method"], f["duration"], f["level"])
+	}
+	if n, err := strconv.Atoi(f["upstream_calls"]); err != nil || n < 1 {
+		t.Errorf("upstream_calls = %q, want ≥ 1", f["upstream_calls"])
+	}
+	if d, err := time.ParseDuration(f["upstream_time"]); err != nil || d <= 0 {
+		t.Errorf("upstream_time = %q, want a positive duration", f["upstream_time"])
+	}
+	if _, ok := f["path"]; ok || strings.Contains(o.logs.String(), "status=failed") {
+		t.Errorf("the log holds the raw path or query: %v", f)
+	}
+
+	// Neither the token nor the session cookie appears anywhere in the logs.
+	var token string
+	for _, h := range o.spy.seen() {
+		if ck := h.Get("Cookie"); strings.HasPrefix(ck, "explorer_token=") {
+			token = strings.TrimPrefix(ck, "explorer_token=")
+		}
+	}
+	if len(token) < 8 {
+		t.Fatalf("no token seen upstream")
+	}
+	logs := o.logs.String()
+	if strings.Contains(logs, token) {
+		t.Error("the Explorer token appears in the logs")
+	}
+	u, _ := url.Parse(o.app.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if len(ck.Value) >= 8 && strings.Contains(logs, ck.Value) {
+			t.Errorf("cookie %s appears in the logs", ck.Name)
+		}
+	}
+}
+
+func TestTraceparentIsContinuedUpstream(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	c := o.signedIn(t, "demo")
+	wf := o.workflow(t, "demo").ID
+	before := len(o.spy.seen())
+	const traceID, parent = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
+	a := o.get(t, c, "/workflows/"+wf+"/jobs", "Traceparent", "00-"+traceID+"-"+parent+"-01")
+	if a.status != http.StatusOK {
+		t.Fatalf("list: status %d", a.status)
+	}
+	seen := o.spy.seen()[before:]
+	if len(seen) == 0 {
+		t.Fatal("no upstream call")
+	}
+	ours := a.header.Get("Traceparent")
+	for _, h := range seen {
+		got, _, ok := parseTraceparentParts(h.Get("Traceparent"))
+		if !ok || got[1] != traceID || got[2] == parent || got[3] != "01" {
+			t.Errorf("Explorer got traceparent %q, want trace %s with a new span-id and flags 01", h.Get("Traceparent"), traceID)
+		}
+		if h.Get("Traceparent") != ours {
+			t.Errorf("Explorer got %q, the response says %q", h.Get("Traceparent"), ours)
+		}
+	}
+	if got, _, ok := parseTraceparentParts(ours); !ok || got[1] != traceID {
+		t.Errorf("response Traceparent = %q, want trace %s", ours, traceID)
+	}
+}
+
+// parseTraceparentParts splits a version-00 traceparent.
+func parseTraceparentParts(s string) ([]string, string, bool) {
+	m := regexp.MustCompile(`^(00)-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$`).FindStringSubmatch(s)
+	if m == nil {
+		return nil, "", false
+	}
+	return m[1:], s, true
+}
+
+func TestTraceIsStartedWithoutOrWithInvalidTraceparent(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	for _, incoming := range []string{"", "00-00000000000000000000000000000000-b7ad6b7169203331-01", "garbage", "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01"} {
+		before := len(o.spy.seen())
+		a := o.postForm(t, o.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}, "Traceparent", incoming)
+		if a.status != http.StatusSeeOther {
+			t.Fatalf("sign in: status %d", a.status)
+		}
+		seen := o.spy.seen()[before:]
+		if len(seen) != 1 {
+			t.Fatalf("%d upstream calls, want 1", len(seen))
+		}
+		sent, _, ok := parseTraceparentParts(seen[0].Get("Traceparent"))
+		if !ok || strings.Trim(sent[1], "0") == "" || strings.Contains(strings.ToLower(incoming), sent[1]) {
+			t.Errorf("incoming %q: Explorer got %q, want a new valid trace", incoming, seen[0].Get("Traceparent"))
+		}
+		if a.header.Get("Traceparent") != seen[0].Get("Traceparent") {
+			t.Errorf("response Traceparent %q differs from the one sent upstream %q", a.header.Get("Traceparent"), seen[0].Get("Traceparent"))
+		}
+	}
+}
+
+func TestParseTraceparent(t *testing.T) {
+	const id, span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	cases := []struct {
+		in    string
+		ok    bool
+		flags string
+	}{
+		{"00-" + id + "-" + span + "-01", true, "01"},
+		{" 00-" + id + "-" + span + "-00 ", true, "00"},
+		{"01-" + id + "-" + span + "-01-extra", true, "01"}, // a later version may add fields
+		{"00-" + id + "-" + span + "-01-extra", false, ""},  // version 00 may not
+		{"ff-" + id + "-" + span + "-01", false, ""},
+		{"00-" + strings.ToUpper(id) + "-" + span + "-01", false, ""},
+		{"00-" + strings.Repeat("0", 32) + "-" + span + "-01", false, ""},
+		{"00-" + id + "-" + strings.Repeat("0", 16) + "-01", false, ""},
+		{"00-" + id[:31] + "-" + span + "-01", false, ""},
+		{"00_" + id + "-" + span + "-01", false, ""},
+		{"", false, ""},
+	}
+	for _, tc := range cases {
+		tid, flags, ok := parseTraceparent(tc.in)
+		if ok != tc.ok || (ok && (tid != id || flags != tc.flags)) {
+			t.Errorf("parseTraceparent(%q) = %q, %q, %v; want ok=%v flags %q", tc.in, tid, flags, ok, tc.ok, tc.flags)
+		}
+	}
+}
+
+func TestHealthzCallsNothingUpstream(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	o.spy.down()
+	a := o.get(t, o.browser(t), "/healthz")
+	if a.status != http.StatusOK || a.body != "ok\n" {
+		t.Errorf("GET /healthz = %d %q, want 200 ok", a.status, a.body)
+	}
+	if n := len(o.spy.seen()); n != 0 {
+		t.Errorf("Explorer got %d requests, want 0", n)
+	}
+	// Probes are logged at debug level only.
+	f := logLine(t, o.logs.String(), "/healthz")
+	if f["level"] != "DEBUG" {
+		t.Errorf("/healthz logged at %s, want DEBUG", f["level"])
+	}
+}
+
+func TestReadyzFollowsExplorer(t *testing.T) {
+	o := newOpsEnv(t, nil, func(opts *Options) { opts.ReadyCacheTTL = -1 })
+	b := o.browser(t)
+	if a := o.get(t, b, "/readyz"); a.status != http.StatusOK || a.body != "ready\n" {
+		t.Fatalf("Explorer up: GET /readyz = %d %q, want 200 ready", a.status, a.body)
+	}
+	o.spy.down()
+	a := o.get(t, b, "/readyz")
+	if a.status != http.StatusServiceUnavailable || a.body != "not ready: explorer\n" {
+		t.Errorf("Explorer down: GET /readyz = %d %q, want 503 naming explorer", a.status, a.body)
+	}
+	if strings.Contains(a.body, o.spy.addr) {
+		t.Errorf("/readyz reveals Explorer's address: %q", a.body)
+	}
+	o.spy.up()
+	if a := o.get(t, b, "/readyz"); a.status != http.StatusOK {
+		t.Errorf("Explorer back: GET /readyz = %d %q, want 200", a.status, a.body)
+	}
+}
+
+func TestReadyzCachesItsResult(t *testing.T) {
+	o := newOpsEnv(t, nil, func(opts *Options) { opts.ReadyCacheTTL = time.Hour })
+	b := o.browser(t)
+	for range 3 {
+		if a := o.get(t, b, "/readyz"); a.status != http.StatusOK {
+			t.Fatalf("GET /readyz = %d", a.status)
+		}
+	}
+	if n := len(o.spy.seen()); n != 1 {
+		t.Errorf("three probes cost Explorer %d calls, want 1", n)
+	}
+	o.spy.down()
+	if a := o.get(t, b, "/readyz"); a.status != http.StatusOK {
+		t.Errorf("within the cache period: GET /readyz = %d, want the cached 200", a.status)
+	}
+}
+
+func TestReadyzRunsExtraChecks(t *testing.T) {
+	var calls int
+	var mu sync.Mutex
+	o := newOpsEnv(t, nil, func(opts *Options) {
+		opts.ReadyCacheTTL = -1
+		opts.ReadyTimeout = 100 * time.Millisecond
+		opts.ReadyChecks = []ReadyCheck{
+			{Name: "redis", Check: func(ctx context.Context) error {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				<-ctx.Done() // hangs until the readiness timeout
+				return ctx.Err()
+			}},
+			{Name: "fine", Check: func(context.Context) error { return nil }},
+		}
+	})
+	start := time.Now()
+	a := o.get(t, o.browser(t), "/readyz")
+	if a.status != http.StatusServiceUnavailable || a.body != "not ready: redis\n" {
+		t.Errorf("GET /readyz = %d %q, want 503 naming redis only", a.status, a.body)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("a hanging check held /readyz for %s", d)
+	}
+	if calls != 1 {
+		t.Errorf("redis check ran %d times, want 1", calls)
+	}
+	if !strings.Contains(o.logs.String(), "check=redis") {
+		t.Errorf("the failing check is not logged")
+	}
+}
+
+func TestActivePollingClients(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	wf := o.workflow(t, "demo").ID
+	poll := func(c *http.Client) {
+		t.Helper()
+		a := o.get(t, c, "/workflows/"+wf+"/jobs", "HX-Request", "true", "HX-Target", "div#"+views.LiveRegionID)
+		if a.status != http.StatusOK {
+			t.Fatalf("poll: status %d", a.status)
+		}
+	}
+	active := func() float64 {
+		t.Helper()
+		v, ok := value(o.scrape(t), metrics.ActivePollingClients, nil)
+		if !ok {
+			t.Fatal("no active polling clients gauge")
+		}
+		return v
+	}
+	alice, bob := o.signedIn(t, "demo"), o.signedIn(t, "demo")
+	// An ordinary page view is not a poll.
+	if a := o.get(t, alice, "/workflows/"+wf+"/jobs"); a.status != http.StatusOK {
+		t.Fatalf("list: status %d", a.status)
+	}
+	if v := active(); v != 0 {
+		t.Errorf("after a page view: %v active polling clients, want 0", v)
+	}
+	poll(alice)
+	poll(alice)
+	if v := active(); v != 1 {
+		t.Errorf("one session polling twice: %v, want 1", v)
+	}
+	poll(bob)
+	if v := active(); v != 2 {
+		t.Errorf("two sessions polling: %v, want 2", v)
+	}
+}
+
+func TestFooterShowsVersion(t *testing.T) {
+	o := newOpsEnv(t, nil, nil)
+	a := o.get(t, o.browser(t), "/login")
+	el := byID(parseHTML(t, a.body), "app-version")
+	if el == nil || !strings.Contains(text(el), "1.2.3-test") {
+		t.Errorf("footer version element missing or wrong in %s", a.body)
+	}
+}
+
+func TestMetricsNotServedWhenDisabled(t *testing.T) {
+	o := newOpsEnv(t, nil, func(opts *Options) { opts.ServeMetrics = false })
+	if a := o.get(t, o.browser(t), "/metrics"); a.status != http.StatusNotFound {
+		t.Errorf("GET /metrics with ServeMetrics off = %d, want 404", a.status)
+	}
+}
