@@ -28,10 +28,12 @@ type canned struct {
 	url   string
 }
 
-// startCanned serves list on a loopback port.
-func startCanned(list []byte) (*canned, error) {
+// startCanned serves list on a loopback port. ctx bounds opening the
+// port only; close stops the server.
+func startCanned(ctx context.Context, list []byte) (*canned, error) {
 	c := &canned{list: list}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("canned upstream: %w", err)
 	}
@@ -87,7 +89,8 @@ func serveProxy(ctx context.Context, upstream string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("reverse proxy: %w", err)
 	}

@@ -206,7 +206,7 @@ func (h *harness) start(ctx context.Context, rep *Report) error {
 	if h.bin == "" {
 		h.bin = filepath.Join(h.tmp, "jobboard")
 		h.logf("building jobboard")
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", h.bin, "jobboard")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", h.bin, "jobboard") //nolint:gosec // G204: builds this module into the harness's temp dir, no outside input
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %w: %s", err, out)
 		}
@@ -276,17 +276,17 @@ func assetTarget(base, path string) vegeta.Target {
 func (h *harness) canonicalPath(ctx context.Context, base, cookie string, size int) (string, error) {
 	path := listPath(h.wf, size)
 	for range 3 {
-		resp, body, err := fetch(ctx, h.client, pageTarget(base, cookie, path), false)
+		r, err := fetch(ctx, h.client, pageTarget(base, cookie, path), false)
 		if err != nil {
 			return "", err
 		}
-		switch resp.StatusCode {
+		switch r.status {
 		case http.StatusOK:
 			return path, nil
 		case http.StatusFound, http.StatusSeeOther, http.StatusMovedPermanently:
-			path = resp.Header.Get("Location")
+			path = r.header.Get("Location")
 		default:
-			return "", fmt.Errorf("full page %s: status %d: %.200s", path, resp.StatusCode, body)
+			return "", fmt.Errorf("full page %s: status %d: %.200s", path, r.status, r.body)
 		}
 	}
 	return "", fmt.Errorf("full page %s: too many redirects", path)
@@ -310,11 +310,11 @@ func (h *harness) sideBySide(ctx context.Context, rep *Report) error {
 		}
 		rep.canonicalPage[size] = page
 		ta, tb, tc := h.targetA(size), fragmentTarget(h.dash.url, h.cookie, h.wf, size), pageTarget(h.dash.url, h.cookie, page)
-		_, bodyA, err := expect200(ctx, h.client, ta)
+		ra, err := expect200(ctx, h.client, ta)
 		if err != nil {
 			return err
 		}
-		names, err := jobNames(bodyA)
+		names, err := jobNames(ra.body)
 		if err != nil {
 			return err
 		}
@@ -326,19 +326,20 @@ func (h *harness) sideBySide(ctx context.Context, rep *Report) error {
 			target vegeta.Target
 			pid    int
 		}{{"A", ta, h.sim.pid()}, {"B", tb, h.dash.pid()}, {"C", tc, h.dash.pid()}} {
-			resp, body, err := expect200(ctx, h.client, arm.target)
+			r, err := expect200(ctx, h.client, arm.target)
 			if err != nil {
 				return err
 			}
+			body := r.body
 			if arm.name != "A" {
 				if missing := missingNames(body, names); missing != "" {
 					return fmt.Errorf("%s %d rows: job %q of the simulator's page is not in the dashboard's answer", arm.name, size, missing)
 				}
 				if arm.name == "B" && strings.Contains(strings.ToLower(string(body)), "<html") {
-					return fmt.Errorf("B %d rows: the fragment request got a full page", size)
+					return fmt.Errorf("%s %d rows: the fragment request got a full page", arm.name, size)
 				}
 				if arm.name == "B" && size == 20 {
-					rep.FragmentVary = strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "HX-Request")
+					rep.FragmentVary = strings.Contains(strings.Join(r.header.Values("Vary"), ","), "HX-Request")
 				}
 			}
 			served, err := servesGzip(ctx, h.client, arm.target)
@@ -435,11 +436,11 @@ func (h *harness) memory(ctx context.Context, rep *Report) error {
 // dashboard against the canned upstream; counts upstream calls per request
 // kind, then measures D against B' at saturation.
 func (h *harness) cannedPhase(ctx context.Context, rep *Report) error {
-	_, list, err := expect200(ctx, h.client, h.targetA(20))
+	list, err := expect200(ctx, h.client, h.targetA(20))
 	if err != nil {
 		return err
 	}
-	if h.canned, err = startCanned(list); err != nil {
+	if h.canned, err = startCanned(ctx, list.body); err != nil {
 		return err
 	}
 	self, err := os.Executable()
@@ -463,7 +464,7 @@ func (h *harness) cannedPhase(ctx context.Context, rep *Report) error {
 	proxied.URL = h.proxy.url + strings.TrimPrefix(proxied.URL, h.sim.url)
 	proxied.Header = http.Header{"Cookie": {"explorer_token=" + cannedToken}}
 	for _, t := range []vegeta.Target{frag, page, proxied} {
-		if _, _, err := expect200(ctx, h.client, t); err != nil {
+		if _, err := expect200(ctx, h.client, t); err != nil {
 			return err
 		}
 	}
@@ -485,11 +486,11 @@ func (h *harness) cannedPhase(ctx context.Context, rep *Report) error {
 	if cp.PageReqs, cp.PageCalls, err = count(page); err != nil {
 		return err
 	}
-	_, body, err := expect200(ctx, h.client, page)
+	pageReply, err := expect200(ctx, h.client, page)
 	if err != nil {
 		return err
 	}
-	for _, u := range assetURLs(body) {
+	for _, u := range assetURLs(pageReply.body) {
 		a := Asset{URL: u, Hashed: hashedName.MatchString(u)}
 		t := assetTarget(h.dash2.url, u)
 		var calls int64
@@ -524,22 +525,22 @@ var hashedName = regexp.MustCompile(`\.[0-9a-f]{8,}\.[a-z]+$`)
 // weight measures what a first visit costs (page, CSS and JS) and what a
 // results swap costs, compressed, against the simulator-backed dashboard.
 func (h *harness) weight(ctx context.Context, rep *Report) error {
-	_, page, err := expect200(ctx, h.client, pageTarget(h.dash.url, h.cookie, rep.canonicalPage[20]))
+	page, err := expect200(ctx, h.client, pageTarget(h.dash.url, h.cookie, rep.canonicalPage[20]))
 	if err != nil {
 		return err
 	}
-	rep.PageGzip = gzipSize(page)
+	rep.PageGzip = gzipSize(page.body)
 	if r := rep.Row("B", 20); r != nil {
 		rep.SwapGzip = r.Gzip
 	}
 	for i := range rep.Assets {
 		a := &rep.Assets[i]
 		t := assetTarget(h.dash.url, a.URL)
-		resp, body, err := expect200(ctx, h.client, t)
+		r, err := expect200(ctx, h.client, t)
 		if err != nil {
 			return err
 		}
-		a.Raw, a.Gzip, a.CacheControl = len(body), gzipSize(body), resp.Header.Get("Cache-Control")
+		a.Raw, a.Gzip, a.CacheControl = len(r.body), gzipSize(r.body), r.header.Get("Cache-Control")
 		if a.ServedGzip, err = servesGzip(ctx, h.client, t); err != nil {
 			return err
 		}
@@ -558,12 +559,21 @@ func (r *Report) FirstVisitGzip() int {
 
 // HTTP helpers.
 
-// fetch sends one request described by t. With gz it asks for gzip and
-// returns the body as sent (possibly compressed).
-func fetch(ctx context.Context, c *http.Client, t vegeta.Target, gz bool) (*http.Response, []byte, error) {
+// reply is what the harness keeps of an HTTP response: fetch has read its
+// body in full and closed it.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// fetch sends one request described by t, reads the whole body and closes
+// it. With gz it asks for gzip and returns the body as sent (possibly
+// compressed).
+func fetch(ctx context.Context, c *http.Client, t vegeta.Target, gz bool) (reply, error) {
 	req, err := http.NewRequestWithContext(ctx, t.Method, t.URL, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("request %s: %w", t.URL, err)
+		return reply{}, fmt.Errorf("request %s: %w", t.URL, err)
 	}
 	for k, v := range t.Header {
 		req.Header[k] = v
@@ -573,35 +583,36 @@ func fetch(ctx context.Context, c *http.Client, t vegeta.Target, gz bool) (*http
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("request %s: %w", t.URL, err)
+		return reply{}, fmt.Errorf("request %s: %w", t.URL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", t.URL, err)
+		return reply{}, fmt.Errorf("read %s: %w", t.URL, err)
 	}
-	return resp, body, nil
+	return reply{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
 
-func expect200(ctx context.Context, c *http.Client, t vegeta.Target) (*http.Response, []byte, error) {
-	resp, body, err := fetch(ctx, c, t, false)
+// expect200 fetches t and fails unless the status is 200 OK.
+func expect200(ctx context.Context, c *http.Client, t vegeta.Target) (reply, error) {
+	r, err := fetch(ctx, c, t, false)
 	if err != nil {
-		return nil, nil, err
+		return reply{}, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, nil, fmt.Errorf("GET %s: status %d: %.300s", t.URL, resp.StatusCode, body)
+	if r.status != http.StatusOK {
+		return reply{}, fmt.Errorf("GET %s: status %d: %.300s", t.URL, r.status, r.body)
 	}
-	return resp, body, nil
+	return r, nil
 }
 
 // servesGzip reports whether the server answers t with a gzip body when
 // the request says Accept-Encoding: gzip.
 func servesGzip(ctx context.Context, c *http.Client, t vegeta.Target) (bool, error) {
-	resp, _, err := fetch(ctx, c, t, true)
+	r, err := fetch(ctx, c, t, true)
 	if err != nil {
 		return false, err
 	}
-	return resp.Header.Get("Content-Encoding") == "gzip", nil
+	return r.header.Get("Content-Encoding") == "gzip", nil
 }
 
 // gzipSize is the size of b compressed with gzip at the default level.
@@ -639,7 +650,7 @@ func connect(ctx context.Context, c *http.Client, sim string) (string, error) {
 // least min jobs.
 func pickWorkflow(ctx context.Context, c *http.Client, sim, tok string, min int) (string, error) {
 	t := vegeta.Target{Method: http.MethodGet, URL: sim + apiPrefix + "jobs?pageSize=50", Header: http.Header{"Cookie": {"explorer_token=" + tok}}}
-	_, body, err := expect200(ctx, c, t)
+	r, err := expect200(ctx, c, t)
 	if err != nil {
 		return "", err
 	}
@@ -650,12 +661,12 @@ func pickWorkflow(ctx context.Context, c *http.Client, sim, tok string, min int)
 			} `json:"items"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(body, &all); err != nil {
+	if err := json.Unmarshal(r.body, &all); err != nil {
 		return "", fmt.Errorf("all jobs: %w", err)
 	}
 	for _, it := range all.Data.Items {
 		t.URL = sim + apiPrefix + "workflows/" + it.WorkflowID + "/jobs?pageSize=1"
-		_, body, err := expect200(ctx, c, t)
+		r, err := expect200(ctx, c, t)
 		if err != nil {
 			return "", err
 		}
@@ -664,7 +675,7 @@ func pickWorkflow(ctx context.Context, c *http.Client, sim, tok string, min int)
 				Total int `json:"total"`
 			} `json:"data"`
 		}
-		if err := json.Unmarshal(body, &one); err == nil && one.Data.Total >= min {
+		if err := json.Unmarshal(r.body, &one); err == nil && one.Data.Total >= min {
 			return it.WorkflowID, nil
 		}
 	}
@@ -679,7 +690,7 @@ func signIn(ctx context.Context, base string) (string, error) {
 		return "", fmt.Errorf("sign in: %w", err)
 	}
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	if _, _, err := expect200(ctx, c, vegeta.Target{Method: http.MethodGet, URL: base + "/login"}); err != nil {
+	if _, err := expect200(ctx, c, vegeta.Target{Method: http.MethodGet, URL: base + "/login"}); err != nil {
 		return "", fmt.Errorf("sign in: %w", err)
 	}
 	form := url.Values{"account": {"demo"}, "password": {"demo"}, "next": {"/"}}

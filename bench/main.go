@@ -25,20 +25,22 @@ import (
 )
 
 func main() {
+	if err := start(os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// start runs until SIGINT or SIGTERM either the reverse proxy D (when the
+// harness started this binary as D) or the benchmark.
+func start(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if upstream := os.Getenv(proxyEnv); upstream != "" {
 		// Started by the harness as the reverse proxy D.
-		if err := serveProxy(ctx, upstream, os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		return
+		return serveProxy(ctx, upstream, os.Stdout)
 	}
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	return run(ctx, args, os.Stdout, os.Stderr)
 }
 
 // run parses the flags, runs the benchmark, prints the report to stdout and
@@ -84,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "bench: requests failed:\n  "+strings.Join(errs, "\n  "))
 	}
 	if path != "-" {
-		if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(md), 0o644); err != nil { //nolint:gosec // G306: BENCHMARKS.md is a public report committed with the source, readable like every file of the tree
 			return fmt.Errorf("bench: write report: %w", err)
 		}
 		fmt.Fprintln(stderr, "bench: wrote", path)

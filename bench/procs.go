@@ -40,11 +40,15 @@ type proc struct {
 // to a file in dir, so logging costs what it costs in production.
 func startProc(ctx context.Context, name, bin, dir string, args, env []string) (*proc, error) {
 	logPath := filepath.Join(dir, name+".log")
-	logFile, err := os.Create(logPath)
+	logFile, err := os.Create(logPath) //nolint:gosec // G304: dir is the harness's own temp dir and name a constant of the harness
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.CommandContext(ctx, bin, args...) //nolint:gosec // G204: bin is the jobboard binary the harness just built (or -bin) or the bench binary itself; args are constants
+	// When ctx ends, stop the process the way stop does: SIGTERM, then a
+	// kill if it has not exited 5 s later.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = logFile
 	stdout, err := cmd.StdoutPipe()
@@ -80,7 +84,10 @@ func startProc(ctx context.Context, name, bin, dir string, args, env []string) (
 	case p.url = <-urls:
 		return p, nil
 	case <-p.exited:
-		return nil, fmt.Errorf("start %s: exited before listening (%v); log: %s", name, p.waitErr, p.tail())
+		if p.waitErr == nil {
+			return nil, fmt.Errorf("start %s: exited with status 0 before listening; log: %s", name, p.tail())
+		}
+		return nil, fmt.Errorf("start %s: exited before listening (%w); log: %s", name, p.waitErr, p.tail())
 	case <-timer.C:
 		p.stop()
 		return nil, fmt.Errorf("start %s: no listening line within 30s; log: %s", name, p.tail())

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -77,6 +78,7 @@ func (b *tab) checkA11y(state string) {
 		b.run("enable scripts for axe-core", setScripts(true))
 		defer b.run("disable scripts again", setScripts(false))
 	}
+	start := time.Now()
 	tags := `["` + strings.Join(axeTags, `","`) + `"]`
 	var encoded string
 	if err := b.eval(`axe.run(document, {runOnly: {type: "tag", values: `+tags+`}, resultTypes: ["violations", "incomplete"]})
@@ -97,7 +99,7 @@ func (b *tab) checkA11y(state string) {
 	}
 	violations := res.Violations
 	if len(violations) == 0 {
-		b.t.Logf("axe-core on %s: no violations (%d rules passed; to review by hand: %v)", state, res.Passes, res.Incomplete)
+		b.t.Logf("axe-core on %s: no violations (%d rules passed in %v; to review by hand: %v)", state, res.Passes, time.Since(start).Round(time.Millisecond), res.Incomplete)
 		return
 	}
 	var msg strings.Builder

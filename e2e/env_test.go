@@ -54,6 +54,7 @@ type env struct {
 	t          *testing.T
 	clock      *explorersim.ManualClock
 	sim        *explorersim.Sim
+	simURL     string // the simulator's base URL, for truth the records do not hold (sample rows)
 	app        *httptest.Server
 	serverZone *time.Location
 	logs       *syncBuffer
@@ -63,6 +64,7 @@ type env struct {
 type envOptions struct {
 	explorerTimeout time.Duration // the dashboard's bound on each Explorer call; 0 → the client's default
 	noJS            bool          // the tab runs no page scripts
+	pollInterval    time.Duration // the live refresh interval; 0 → the dashboard's default
 }
 
 // newEnv starts the simulator, the dashboard and a signed-out tab.
@@ -94,6 +96,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		SessionKeys:   sessionKeys(t),
 		DefaultZone:   serverZone,
 		Now:           clock.Now,
+		PollInterval:  o.pollInterval,
 	})
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
@@ -105,7 +108,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 			t.Logf("dashboard log:\n%s", logs.String())
 		}
 	})
-	e := &env{t: t, clock: clock, sim: sim, app: app, serverZone: serverZone, logs: logs}
+	e := &env{t: t, clock: clock, sim: sim, simURL: simHS.URL, app: app, serverZone: serverZone, logs: logs}
 	e.tab = e.newTab(browserZoneName, o.noJS)
 	return e
 }
@@ -140,13 +143,16 @@ func (e *env) newTab(zone string, noJS bool) *tab {
 // countFetches runs before any script of each document the tab loads: it
 // counts the requests in flight that htmx makes (with fetch), so that a
 // test can wait until the page has settled — e.g. the outcome summary that
-// loads after the list — before it changes the world under it.
+// loads after the list — before it changes the world under it, and all the
+// requests the document made, so that a test can tell that polling stopped.
 const countFetches = `(() => {
 	const fetch = window.fetch;
-	let pending = 0;
+	let pending = 0, sent = 0;
 	Object.defineProperty(window, "__e2ePending", {get: () => pending});
+	Object.defineProperty(window, "__e2eFetches", {get: () => sent});
 	window.fetch = function (...args) {
 		pending++;
+		sent++;
 		return fetch.apply(this, args).finally(() => { pending--; });
 	};
 })();`

@@ -13,6 +13,7 @@ import (
 // Explorer is back. Once for a hang past the dashboard's timeout, once for
 // a 502 from a proxy in front of Explorer.
 func TestExplorerDownShowsRetry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{explorerTimeout: time.Second})
 	b := e.tab
 	wf := e.busiestWorkflow()

@@ -85,6 +85,7 @@ func (e *env) expectState(b *tab, what, workflowID string, f filter) view {
 // Scenario 3: status, date range, order, page and page size each update
 // the rows, the summary and the URL, without a full page load.
 func TestFilterSortAndPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	b := e.tab
 	wf := e.busiestWorkflow()
@@ -105,6 +106,7 @@ func TestFilterSortAndPage(t *testing.T) {
 // Scenario 4: Back and Forward step through the states of scenario 3,
 // restoring rows and form values, and a reload keeps the state.
 func TestBackForwardAndReload(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	b := e.tab
 	wf := e.busiestWorkflow()

@@ -10,6 +10,7 @@ import (
 // Scenario 6: with JavaScript disabled the same filtering, sorting and
 // paging work through full page loads.
 func TestWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{noJS: true})
 	b := e.tab
 	wf := e.busiestWorkflow()

@@ -14,6 +14,7 @@ import (
 // filtered list. Once by the clock (the token outlives its validity), once
 // by Explorer revoking the token.
 func TestSessionExpiresWhileBrowsing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	b := e.tab
 	wf := e.busiestWorkflow()

@@ -9,6 +9,7 @@ import (
 // Scenario 5: a URL pasted into a new incognito-like context (no cookies,
 // another time zone) asks to sign in, then shows exactly the same rows.
 func TestSharedURLShowsSameRows(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	a := e.tab
 	wf := e.busiestWorkflow()

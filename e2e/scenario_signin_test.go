@@ -42,6 +42,7 @@ func (e *env) openJobs(b *tab, wf explorersim.WorkflowRecord) view {
 
 // Scenario 1: sign in with a demo account; open a workflow from the home page.
 func TestSignInAndOpenWorkflowFromHome(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	b := e.tab
 

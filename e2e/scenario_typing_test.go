@@ -8,6 +8,7 @@ import (
 // Scenario 2: typing in the name box narrows the table without a full page
 // load; the URL follows, the focus stays in the box, the text is intact.
 func TestTypingNarrowsWithoutPageLoad(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	b := e.tab
 	wf := e.busiestWorkflow()

@@ -67,8 +67,8 @@ func (b *tab) screenshots(name string) {
 
 // checkPhoneLayout checks what a reader on a 375 px phone needs: no
 // sideways scrolling of the whole page (a wide table scrolls in its own
-// region), job names readable on at most two lines, and tap targets of at
-// least 24 px (WCAG 2.5.8).
+// region), job names readable on at most two lines, task names with no
+// word broken across lines, and tap targets of at least 24 px (WCAG 2.5.8).
 func (b *tab) checkPhoneLayout(page string, width int) {
 	b.t.Helper()
 	var got struct {
@@ -76,6 +76,7 @@ func (b *tab) checkPhoneLayout(page string, width int) {
 		NameLines            []int
 		Names                []string
 		SmallTargets         []string
+		BrokenWords          []string
 	}
 	b.mustEval(`(() => {
 		const lines = (el) => { const r = document.createRange(); r.selectNodeContents(el); return new Set(Array.from(r.getClientRects(), (x) => Math.round(x.top))).size; };
@@ -87,8 +88,23 @@ func (b *tab) checkPhoneLayout(page string, width int) {
 			if (el.closest("p") && el.tagName === "A" && getComputedStyle(el).display === "inline") continue; // inline links in a sentence are exempt
 			if (r.width < 24 || r.height < 24) small.push(el.tagName.toLowerCase() + " " + JSON.stringify(el.innerText.trim() || el.id || el.name) + " " + Math.round(r.width) + "×" + Math.round(r.height));
 		}
+		// Words of task names (short ones: a long identifier may have to
+		// wrap) that the layout breaks across lines.
+		const broken = [];
+		for (const td of document.querySelectorAll("#tasks tbody td:first-child")) {
+			const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+			for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+				for (const m of n.data.matchAll(/\S{2,20}/g)) {
+					const r = document.createRange();
+					r.setStart(n, m.index);
+					r.setEnd(n, m.index + m[0].length);
+					const rects = Array.from(r.getClientRects()).filter((x) => x.width > 0);
+					if (new Set(rects.map((x) => Math.round(x.top))).size > 1) broken.push(m[0]);
+				}
+			}
+		}
 		return {PageWidth: document.documentElement.scrollWidth, ViewWidth: innerWidth,
-			NameLines: cells.map(lines), Names: cells.map((c) => c.innerText), SmallTargets: small};
+			NameLines: cells.map(lines), Names: cells.map((c) => c.innerText), SmallTargets: small, BrokenWords: broken};
 	})()`, &got)
 	if got.PageWidth > width || got.ViewWidth > width {
 		b.t.Errorf("%s at %d px: the whole page is wider than the phone (%d px of content, %d px layout viewport)", page, width, got.PageWidth, got.ViewWidth)
@@ -97,6 +113,9 @@ func (b *tab) checkPhoneLayout(page string, width int) {
 		if n > 2 {
 			b.t.Errorf("%s at %d px: job name %q is broken over %d lines", page, width, got.Names[i], n)
 		}
+	}
+	if len(got.BrokenWords) > 0 {
+		b.t.Errorf("%s at %d px: task names are broken inside words: %q", page, width, got.BrokenWords)
 	}
 	if len(got.SmallTargets) > 0 {
 		b.t.Errorf("%s at %d px: tap targets smaller than 24×24 px: %s", page, width, strings.Join(got.SmallTargets, "; "))
@@ -125,9 +144,10 @@ func emulate(scheme string, width, height int64, mobile bool) chromedp.Action[ch
 	})
 }
 
-// TestScreenshots photographs the sign-in, home and jobs pages in every
-// look, and checks each with axe-core.
+// TestScreenshots photographs the sign-in, home and jobs pages and the page
+// of a failed job in every look, and checks each with axe-core.
 func TestScreenshots(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	b := e.tab
 	wf := e.busiestWorkflow()
@@ -146,4 +166,17 @@ func TestScreenshots(t *testing.T) {
 	steps[0].do()
 	e.expectState(b, steps[0].what, wf.ID, steps[0].f)
 	b.screenshots("jobs")
+
+	job, failed, _, ok := failedJobOf(e.truth(wf.ID, filter{Status: "failed"}).rows)
+	if !ok {
+		t.Fatalf("seed data: no failed job on the first page of %s has a succeeded task", wf.Name)
+	}
+	b.open(fmt.Sprintf("/jobs/%d", job.ID))
+	b.waitJob("the failed job's page", func(v jobView) error {
+		if v.H1 != job.Name || len(v.Tasks) == 0 || v.Tasks[0].ID != failed.ID {
+			return errorf("not the page of job %s with its failed task first", job.Name)
+		}
+		return nil
+	})
+	b.screenshots("job-failed")
 }

@@ -497,7 +497,7 @@ func (ac *account) tasks(d *acctData, j *job, now int64) []TaskRecord {
 	}
 	bounds := segments(ac.sim.seed, j.id, begin, planEnd, k)
 	var cut, cutEnd int64
-	cutStatus := -1
+	var cutStatus int // set by every case that reaches the loop below
 	switch st {
 	case StatusSuccess, StatusFailed:
 		for i := 0; i < k; i++ {

@@ -45,7 +45,7 @@ func TestSeededDataRealism(t *testing.T) {
 			t.Errorf("job %d: workflow %s %s is not demo's", j.ID, j.WorkflowID, j.WorkflowName)
 		}
 		m := regexp.MustCompile(`^` + regexp.QuoteMeta(j.WorkflowName) + `_(\d{14})$`).FindStringSubmatch(j.Name)
-		if m == nil || m[1] != j.Created.In(cst).Format("20060102150405") {
+		if len(m) != 2 || m[1] != j.Created.In(cst).Format("20060102150405") {
 			t.Errorf("job %d name %q: want %s_<creation time in +08:00 %s>", j.ID, j.Name, j.WorkflowName, j.Created.In(cst).Format("20060102150405"))
 		}
 		if n := len(j.Tasks); n < 2 || n > 5 {

@@ -207,8 +207,11 @@ func TestConcurrentUse(t *testing.T) {
 						e.sim.SetFault(Fault{Latency: time.Millisecond, PathPrefix: "/nowhere"})
 						_ = e.sim.AddJob(acc.Name, wf, JobRecord{Name: "concurrent", Created: testStart.Add(-time.Hour)})
 					}
-					if err != nil || code != 0 {
-						return fmt.Errorf("step %d: code %d, %v", i, code, err)
+					if err != nil {
+						return fmt.Errorf("step %d: %w", i, err)
+					}
+					if code != 0 {
+						return fmt.Errorf("step %d: code %d", i, code)
 					}
 				}
 				return nil
