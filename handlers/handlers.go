@@ -18,6 +18,7 @@ import (
 	"jobboard/metrics"
 	"jobboard/session"
 	"jobboard/static"
+	"jobboard/tracing"
 )
 
 // Explorer is the part of the Workflow API the handlers use; an
@@ -99,6 +100,11 @@ type Options struct {
 	// ReadyCacheTTL is how long a readiness result is reused (0 →
 	// DefaultReadyCacheTTL; negative → never reused).
 	ReadyCacheTTL time.Duration
+	// Tracer exports a SERVER span for every sampled request and a CLIENT
+	// span for each of its Explorer calls (nil → none; traceparent is still
+	// continued, sent to Explorer and logged). With a Tracer, new traces
+	// are started sampled; see traceRequest in observability.go.
+	Tracer *tracing.Exporter
 }
 
 // Defaults of the list options.

@@ -16,6 +16,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/metrics"
+	"jobboard/tracing"
 )
 
 // Operations (issue 8): the request log line, W3C trace context, the
@@ -63,6 +64,7 @@ type observability struct {
 	metrics      *metrics.Metrics // nil → nothing recorded
 	serveMetrics bool
 	ready        *readiness
+	tracer       *tracing.Exporter // nil → no spans exported (spans.go)
 }
 
 // newObservability builds the observability state from opts; explorer is
@@ -85,6 +87,7 @@ func newObservability(opts Options) observability {
 		metrics:      opts.Metrics,
 		serveMetrics: opts.ServeMetrics && opts.Metrics != nil,
 		ready:        &readiness{checks: checks, timeout: timeout, ttl: ttl},
+		tracer:       opts.Tracer,
 	}
 }
 
@@ -107,17 +110,28 @@ func explorerUp(ctx context.Context, ex Explorer) error {
 // request a new span-id, and puts the resulting traceparent in the
 // request's context (sent to Explorer on every call) and in the
 // Traceparent response header. It also sets up the request's upstream
-// call counter.
+// call counter and, when the trace is sampled and Options.Tracer is set,
+// its server span (spans.go), whose CLIENT spans then carry the calls'
+// traceparents instead.
 func (h *handler) traceRequest(c *gin.Context) {
-	traceID, flags, ok := parseTraceparent(c.GetHeader("Traceparent"))
-	if !ok {
+	incoming := c.GetHeader("Traceparent")
+	traceID, flags, ok := parseTraceparent(incoming)
+	parentID := ""
+	switch {
+	case ok:
+		parentID = strings.TrimSpace(incoming)[36:52]
+	case h.obs.tracer != nil:
+		traceID, flags = randomHex(16), "01" // sampled: exported
+	default:
 		traceID, flags = randomHex(16), "00" // not sampled: nothing records spans
 	}
-	tp := "00-" + traceID + "-" + randomHex(8) + "-" + flags
+	spanID := randomHex(8)
+	tp := "00-" + traceID + "-" + spanID + "-" + flags
 	c.Set(traceIDKey, traceID)
 	c.Header("Traceparent", tp)
 	ctx := apiclient.WithTraceparent(c.Request.Context(), tp)
 	ctx = context.WithValue(ctx, upstreamStatsKey{}, &upstreamStats{})
+	ctx = withServerSpan(ctx, h.obs.tracer, traceID, spanID, parentID, flags)
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
 }
@@ -182,42 +196,51 @@ func countUpstream(ctx context.Context, start time.Time) {
 }
 
 // countingExplorer times every call of the Explorer it wraps into the
-// calling request's upstreamStats. Methods added to Explorer later pass
+// calling request's upstreamStats and, for a sampled request with a
+// Tracer, exports a CLIENT span per call (beginUpstream, spans.go). The
+// endpoint names are apiclient's. Methods added to Explorer later pass
 // through the embedded interface uncounted until listed here.
 type countingExplorer struct{ Explorer }
 
-func (e countingExplorer) Connect(ctx context.Context, account, password, address string, port int) (apiclient.Credentials, error) {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) Connect(ctx context.Context, account, password, address string, port int) (creds apiclient.Credentials, err error) {
+	ctx, done := beginUpstream(ctx, "connect")
+	defer func() { done(err) }()
 	return e.Explorer.Connect(ctx, account, password, address, port)
 }
 
-func (e countingExplorer) ListWorkflowJobs(ctx context.Context, tok apiclient.Token, workflowID int64, q apiclient.ListQuery) (apiclient.JobPage, error) {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) ListWorkflowJobs(ctx context.Context, tok apiclient.Token, workflowID int64, q apiclient.ListQuery) (page apiclient.JobPage, err error) {
+	ctx, done := beginUpstream(ctx, "list workflow jobs")
+	defer func() { done(err) }()
 	return e.Explorer.ListWorkflowJobs(ctx, tok, workflowID, q)
 }
 
-func (e countingExplorer) ListJobs(ctx context.Context, tok apiclient.Token, q apiclient.ListQuery) (apiclient.JobPage, error) {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) ListJobs(ctx context.Context, tok apiclient.Token, q apiclient.ListQuery) (page apiclient.JobPage, err error) {
+	ctx, done := beginUpstream(ctx, "list jobs")
+	defer func() { done(err) }()
 	return e.Explorer.ListJobs(ctx, tok, q)
 }
 
-func (e countingExplorer) GetJob(ctx context.Context, tok apiclient.Token, jobID int64) (apiclient.JobDetail, error) {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) GetJob(ctx context.Context, tok apiclient.Token, jobID int64) (job apiclient.JobDetail, err error) {
+	ctx, done := beginUpstream(ctx, "get job")
+	defer func() { done(err) }()
 	return e.Explorer.GetJob(ctx, tok, jobID)
 }
 
-func (e countingExplorer) CancelJob(ctx context.Context, tok apiclient.Token, jobID int64) error {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) CancelJob(ctx context.Context, tok apiclient.Token, jobID int64) (err error) {
+	ctx, done := beginUpstream(ctx, "cancel job")
+	defer func() { done(err) }()
 	return e.Explorer.CancelJob(ctx, tok, jobID)
 }
 
-func (e countingExplorer) StartJob(ctx context.Context, tok apiclient.Token, workflowID int64, in apiclient.Input) (int64, error) {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) StartJob(ctx context.Context, tok apiclient.Token, workflowID int64, in apiclient.Input) (jobID int64, err error) {
+	ctx, done := beginUpstream(ctx, "start job")
+	defer func() { done(err) }()
 	return e.Explorer.StartJob(ctx, tok, workflowID, in)
 }
 
-func (e countingExplorer) SampleResult(ctx context.Context, tok apiclient.Token, jobID int64, taskID string, limit int) ([][]string, error) {
-	defer countUpstream(ctx, time.Now())
+func (e countingExplorer) SampleResult(ctx context.Context, tok apiclient.Token, jobID int64, taskID string, limit int) (rows [][]string, err error) {
+	ctx, done := beginUpstream(ctx, "sample result")
+	defer func() { done(err) }()
 	return e.Explorer.SampleResult(ctx, tok, jobID, taskID, limit)
 }
 
@@ -261,6 +284,7 @@ func (h *handler) finishRequest(c *gin.Context, d time.Duration) {
 		slog.Duration("upstream_time", time.Duration(nanos)),
 	)
 	h.obs.metrics.ObserveRequest(route, c.Request.Method, status, d)
+	endServerSpan(c.Request.Context(), c.Request.Method, route, status, reqID(c), calls)
 	if status == http.StatusOK && isLivePoll(c.Request) {
 		if id := c.GetString(sessionIDKey); id != "" {
 			h.obs.metrics.Polled(id, time.Now().Add(2*h.lists.pollInterval))

@@ -1,0 +1,15 @@
+// Package multireplica proves that jobboard runs as several replicas
+// behind a load balancer, with real parts on loopback: the simulator
+// (jobboard simulate), redis-server, two jobboard processes sharing
+// SESSION_KEYS and REDIS_URL, and Debian's nginx round-robin in front of
+// them. Its test is behind the build tag multireplica (it builds the
+// binary and starts processes) and is run by .ci/run:
+//
+//	go test -tags multireplica -count=1 -v ./deploy/multireplica/
+//
+// It signs in through nginx and spreads 100 list requests over both
+// replicas, signs out through one replica and replays the cookie at each,
+// restarts one replica (SIGTERM, start again) under a steady stream of
+// requests, and rotates the session keys with a rolling restart, printing
+// the figures of each step.
+package multireplica
