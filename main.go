@@ -25,6 +25,7 @@ import (
 	"jobboard/explorersim"
 	"jobboard/handlers"
 	"jobboard/metrics"
+	"jobboard/session"
 )
 
 // version and commit are set at build time with
@@ -91,12 +92,14 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return err
 	}
 	logger := newLogger(cfg, stderr)
-	if cfg.OTLPEndpoint != "" {
-		// OpenTelemetry's exporter would add grpc and protobuf to every
-		// build; see docs/operations.md.
-		logger.Warn("OTEL_EXPORTER_OTLP_ENDPOINT is set, but this build does not export traces over OTLP; " +
-			"W3C traceparent is still continued, sent to Explorer and logged as trace_id")
+	// Spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+	// (main_tracing.go); the deferred stop flushes them after the server
+	// has stopped.
+	tracer, stopTracing, err := startTracing(ctx, cfg, logger)
+	if err != nil {
+		return err
 	}
+	defer stopTracing()
 
 	explorerURL, nebulaAddress := cfg.ExplorerURL, cfg.NebulaAddress
 	if explorerURL == "" {
@@ -118,6 +121,10 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	if keys == nil {
 		keys = [][]byte{randomKey(32), randomKey(32)}
 		logger.Warn("SESSION_KEYS is not set: generated random session keys. Everyone is signed out when jobboard restarts, and replicas cannot share sessions. Set SESSION_KEYS (see -h) for production.")
+	}
+
+	if !cfg.SecureCookie {
+		logger.Warn(session.InsecureWarning)
 	}
 
 	m := metrics.New(version, buildCommit())
@@ -149,8 +156,11 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		Metrics:        m,
 		ServeMetrics:   cfg.MetricsAddr == "",
 		TrustedProxies: cfg.TrustedProxies,
-		Revocations:    revocations,
-		ReadyChecks:    redisReady,
+		// Sessions (issue 6).
+		SessionIdleTimeout: cfg.SessionIdleTimeout,
+		Revocations:        revocations,
+		ReadyChecks:        redisReady,
+		Tracer:             tracer,
 	})
 	if err != nil {
 		return fmt.Errorf("jobboard: build handlers: %w", err)

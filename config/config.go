@@ -32,9 +32,11 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string // "text" or "json"
 	ShutdownTimeout time.Duration
-	ReadOnly        bool          // hide cancel/run and refuse their POSTs
-	PollInterval    time.Duration // live refresh interval of pages with jobs in flight
-	ExportCap       int           // most rows one export may hold
+	// SessionIdleTimeout signs out a reader idle for this long.
+	SessionIdleTimeout time.Duration
+	ReadOnly           bool          // hide cancel/run and refuse their POSTs
+	PollInterval       time.Duration // live refresh interval of pages with jobs in flight
+	ExportCap          int           // most rows one export may hold
 
 	// Operations (issue 8).
 
@@ -95,6 +97,7 @@ var settings = []setting{
 	{flag: "read-only", env: "JOBBOARD_READ_ONLY", def: "false", usage: "hide cancel and run, and refuse their requests (for deployments where staff only look)"},
 	{flag: "poll-interval", env: "JOBBOARD_POLL_INTERVAL", def: "5s", usage: "how often pages with running jobs refresh themselves"},
 	{flag: "export-cap", env: "JOBBOARD_EXPORT_CAP", def: "10000", usage: "most rows one CSV/JSON export may hold"},
+	{flag: "session-idle-timeout", env: "JOBBOARD_SESSION_IDLE_TIMEOUT", def: "12h", usage: "sign a reader out after this long without a request (the session never outlives the Explorer token)"},
 	{flag: "shutdown-timeout", env: "JOBBOARD_SHUTDOWN_TIMEOUT", def: "15s", usage: "how long in-flight requests may finish after SIGINT/SIGTERM"},
 }
 
@@ -205,6 +208,8 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	}
 	v, src = get(byFlag["shutdown-timeout"])
 	c.ShutdownTimeout = duration(v, src, bad)
+	v, src = get(byFlag["session-idle-timeout"])
+	c.SessionIdleTimeout = duration(v, src, bad)
 	v, src = get(byFlag["read-only"])
 	c.ReadOnly = boolean(v, src, bad)
 	v, src = get(byFlag["poll-interval"])

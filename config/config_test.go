@@ -25,7 +25,7 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.ExplorerURL != "" || c.ExplorerTimeout != 10*time.Second || c.NebulaPort != 9669 {
 		t.Errorf("defaults = %+v", c)
 	}
-	if c.ReadOnly || c.PollInterval != 5*time.Second || c.ExportCap != 10000 {
+	if c.ReadOnly || c.PollInterval != 5*time.Second || c.ExportCap != 10000 || c.SessionIdleTimeout != 12*time.Hour {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.SessionKeys != nil || c.SecureCookie || c.LogFormat != "text" || c.Zone == nil {

@@ -363,7 +363,7 @@ func (w *worker) problem(msg string, attrs ...slog.Attr) {
 	} else {
 		w.suppressed++
 	}
-	w.e.log.LogAttrs(context.Background(), level, "tracing: "+msg, append(attrs, slog.String("collector", w.e.url))...)
+	w.e.log.LogAttrs(w.e.ctx, level, "tracing: "+msg, append(attrs, slog.String("collector", w.e.url))...)
 }
 
 // rejection is a collector's partial-success answer.
