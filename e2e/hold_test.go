@@ -46,7 +46,7 @@ func (b *tab) holdRequest(what string, match func(*url.URL) bool, start, during 
 	var heldID network.RequestID
 	for ev, err := range paused {
 		if err != nil {
-			b.t.Fatalf("%s: no such request: %v\npage: %s", what, err, b.describe())
+			b.t.Fatalf("%s: no such request: %v\npage: %s", what, err, b.describe()) //nolint:contextcheck // describe reads the tab through its own context, b.ctx
 		}
 		if ev.ResponseStatusCode != 0 || ev.ResponseErrorReason != "" { // the held request's answer
 			if ev.NetworkID != heldID {

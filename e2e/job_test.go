@@ -230,12 +230,12 @@ func fetchSampleRows(ctx context.Context, base string, jobID int64, taskID strin
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+base64.StdEncoding.EncodeToString([]byte(account+":"+password)))
 	var connected struct{}
-	resp, err := callExplorer(req, &connected)
+	cookies, err := callExplorer(req, &connected)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	var token *http.Cookie
-	for _, c := range resp.Cookies() {
+	for _, c := range cookies {
 		if c.Name == explorersim.TokenCookie {
 			token = c
 		}
@@ -258,8 +258,9 @@ func fetchSampleRows(ctx context.Context, base string, jobID int64, taskID strin
 	return data.Items, nil
 }
 
-// callExplorer sends req and decodes the data of Explorer's envelope.
-func callExplorer(req *http.Request, data any) (*http.Response, error) {
+// callExplorer sends req, decodes the data of Explorer's envelope and
+// returns the cookies Explorer set.
+func callExplorer(req *http.Request, data any) ([]*http.Cookie, error) {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
@@ -283,7 +284,7 @@ func callExplorer(req *http.Request, data any) (*http.Response, error) {
 	if err := json.Unmarshal(env.Data, data); err != nil {
 		return nil, fmt.Errorf("data %q: %w", clip(string(env.Data), 200), err)
 	}
-	return resp, nil
+	return resp.Cookies(), nil
 }
 
 // englishDuration writes d as the dashboard's English does: the two

@@ -70,7 +70,7 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: chromium did not start within 60 s")
 		return 1
 	}
-	browserCtx = ctx
+	browserCtx = ctx //nolint:fatcontext // the package's one browser, shared by every test; set once before m.Run
 	return m.Run()
 }
 
