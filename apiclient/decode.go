@@ -106,6 +106,9 @@ func decodeEnvelope(endpoint string, status int, contentType string, body []byte
 func decodeBody(endpoint string, status int, contentType string, body []byte, data any, secrets []string) error {
 	switch v := data.(type) {
 	case *wireJobPage:
+		if decodeListPageFast(body, v) {
+			return nil
+		}
 		return decodeOnePass(endpoint, status, contentType, body, v, secrets)
 	case *wireJobDetail:
 		return decodeOnePass(endpoint, status, contentType, body, v, secrets)

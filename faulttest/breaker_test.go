@@ -21,7 +21,7 @@ const failFast = 50 * time.Millisecond
 // probe goes through (a failing probe opens the circuit again, a good one
 // closes it).
 func TestBreakerFailsFast(t *testing.T) {
-	const openFor = 400 * time.Millisecond
+	const openFor = 2 * time.Second // long enough for the checks made while open, on a loaded machine
 	var mu sync.Mutex
 	var transitions []string
 	e := newEnv(t, apiclient.BreakerConfig{Failures: 5, OpenFor: openFor, OnStateChange: func(from, to string) {

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -410,12 +412,37 @@ func loadZone(name string) (*time.Location, bool) {
 	if name == "Local" || len(name) > 64 || strings.ContainsAny(name, "\\\x00") {
 		return nil, false
 	}
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), true
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, false
 	}
+	if zoneCacheSize.Load() < maxCachedZones {
+		if _, loaded := zoneCache.LoadOrStore(name, loc); !loaded {
+			zoneCacheSize.Add(1)
+		}
+	}
 	return loc, true
 }
+
+// maxCachedZones bounds zoneCache; names beyond it are loaded each time.
+// The IANA database has about 600 names, so real zones all fit.
+const maxCachedZones = 1000
+
+// zoneCache memoises time.LoadLocation by zone name: loading reads and
+// parses the zone file on every call (about 100 µs), and nearly every list
+// request names a zone. This is the package's only mutable state, and it
+// is acceptable because it is a pure memo of an immutable lookup: a
+// *time.Location is never modified after LoadLocation returns it, only
+// successful loads are stored, and a cached answer is the one a fresh load
+// would give (the zone database does not change while the process runs).
+// It is bounded by maxCachedZones and safe for concurrent use.
+var (
+	zoneCache     sync.Map // zone name → *time.Location
+	zoneCacheSize atomic.Int64
+)
 
 // parseBound reads a date or date-time in loc and returns its canonical
 // text, the first and the last instant it covers (a day or a minute, or a

@@ -71,25 +71,52 @@ func appendTime(b []byte, l i18n.Localizer, layout string, t time.Time, zone *ti
 	var scratch [64]byte
 	b = appendEscapedBytes(b, t.In(zone).AppendFormat(scratch[:0], layout))
 	b = append(b, ` <span class="ago">`...)
-	b = appendEscaped(b, l.Ago(t, now))
+	b = appendEscapedBytes(b, l.AppendAgo(scratch[:0], t, now))
 	return append(b, `</span></time>`...)
 }
 
-// appendEscaped appends s to b, HTML-escaped as templ.EscapeString does.
-func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		b = appendEscapedByte(b, s[i])
+// appendDuration appends the text of duration(l, j, now), HTML-escaped,
+// to b, building it in place.
+func appendDuration(b []byte, l i18n.Localizer, j apiclient.Job, now time.Time) []byte {
+	var d time.Duration
+	key := "job.duration"
+	switch {
+	case j.RunBegin.IsZero():
+		return append(b, "—"...)
+	case j.RunEnd.IsZero():
+		if !j.Status.InFlight() {
+			return append(b, "—"...)
+		}
+		key, d = "job.runningFor", now.Sub(j.RunBegin)
+	default:
+		d = j.RunEnd.Sub(j.RunBegin)
 	}
-	return b
+	var text, msg [128]byte
+	return appendEscapedBytes(b, l.AppendT(msg[:0], key, l.AppendDuration(text[:0], d)))
 }
 
+// appendEscaped appends s to b, HTML-escaped as templ.EscapeString does.
+func appendEscaped(b []byte, s string) []byte { return appendEscapedText(b, s) }
+
 // appendEscapedBytes is appendEscaped for a byte slice.
-func appendEscapedBytes(b, s []byte) []byte {
-	for _, c := range s {
-		b = appendEscapedByte(b, c)
+func appendEscapedBytes(b, s []byte) []byte { return appendEscapedText(b, s) }
+
+// appendEscapedText appends s escaped, copying the runs between the bytes
+// that need escaping in one piece.
+func appendEscapedText[T string | []byte](b []byte, s T) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if needsEscape[s[i]] {
+			b = append(b, s[start:i]...)
+			b = appendEscapedByte(b, s[i])
+			start = i + 1
+		}
 	}
-	return b
+	return append(b, s[start:]...)
 }
+
+// needsEscape marks the bytes appendEscapedByte replaces.
+var needsEscape = [256]bool{'<': true, '>': true, '&': true, '"': true, '\'': true}
 
 func appendEscapedByte(b []byte, c byte) []byte {
 	switch c {
@@ -175,7 +202,7 @@ func jobRows(d JobList) templ.Component {
 			b = appendTime(b, l, layout, j.RunEnd, zone, d.Now)
 			b = append(b, `</td><td class="duration`...)
 			b = append(b, durationLabel...)
-			b = appendEscaped(b, duration(l, j, d.Now))
+			b = appendDuration(b, l, j, d.Now)
 			b = append(b, `</td></tr>`...)
 			if _, err := w.Write(b); err != nil {
 				return err

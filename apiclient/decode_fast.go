@@ -1,0 +1,576 @@
+package apiclient
+
+import (
+	"bytes"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// decodeListPageFast decodes a successful list answer, the envelope
+// {"code":0,"message":…,"data":{"items":[…],"total":N,"Page":p,"PageSize":s}},
+// into dst without encoding/json. It reads exactly the fields wireJobPage
+// and wireJob hold and skips (while validating) everything else. It
+// reports false, leaving dst alone, on anything it does not expect: a
+// non-zero or missing code, null data, a value of another type or form
+// than the usual (a time as a string, a float where an integer goes), a
+// key that is repeated, escaped, non-ASCII or matches a field only without
+// regard to case, nesting deeper than fastMaxDepth, or invalid JSON. The
+// caller then decodes the body with encoding/json, whose answers and
+// errors are the reference: when this reports true, dst holds what
+// encoding/json would have produced (FuzzDecodeListPageFast checks it).
+func decodeListPageFast(body []byte, dst *wireJobPage) bool {
+	s := fastScanner{b: body}
+	var page wireJobPage
+	if !s.envelope(&page) {
+		return false
+	}
+	*dst = page
+	return true
+}
+
+// fastMaxDepth bounds the nesting of skipped values.
+const fastMaxDepth = 64
+
+// fastScanner reads a JSON document from b, position i. Its methods
+// report false when the input is not what they expect.
+type fastScanner struct {
+	b   []byte
+	i   int
+	str string // b as a string, made on first need: field strings share it
+}
+
+func (s *fastScanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next non-space byte, or 0 at the end.
+func (s *fastScanner) peek() byte {
+	s.ws()
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *fastScanner) consume(c byte) bool {
+	if s.peek() != c {
+		return false
+	}
+	s.i++
+	return true
+}
+
+// object reads an object, calling member for each key with the scanner
+// before the value; member must read the value.
+func (s *fastScanner) object(member func(key []byte) bool) bool {
+	if !s.consume('{') {
+		return false
+	}
+	if s.peek() == '}' {
+		s.i++
+		return true
+	}
+	for {
+		if s.peek() != '"' {
+			return false
+		}
+		start, end, plain, ok := s.str0()
+		if !ok || !plain {
+			return false
+		}
+		key := s.b[start:end]
+		for _, c := range key {
+			if c >= utf8.RuneSelf {
+				return false // encoding/json folds some non-ASCII letters
+			}
+		}
+		if !s.consume(':') || !member(key) {
+			return false
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// str0 reads a string literal at s.i and returns the bounds of its
+// content and whether it holds no escape sequence.
+func (s *fastScanner) str0() (start, end int, plain, ok bool) {
+	s.i++ // opening quote
+	start, plain = s.i, true
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			end = s.i
+			s.i++
+			return start, end, plain, true
+		case c < 0x20:
+			return 0, 0, false, false
+		case c == '\\':
+			plain = false
+			if s.i+1 >= len(s.b) {
+				return 0, 0, false, false
+			}
+			switch s.b[s.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.i += 2
+			case 'u':
+				if s.i+6 > len(s.b) || hex4(s.b[s.i+2:s.i+6]) < 0 {
+					return 0, 0, false, false
+				}
+				s.i += 6
+			default:
+				return 0, 0, false, false
+			}
+		default:
+			s.i++
+		}
+	}
+	return 0, 0, false, false
+}
+
+// hex4 returns the value of 4 hex digits, or -1.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
+
+// number reads a number literal and returns its bounds and whether it is
+// an integer (no fraction, no exponent).
+func (s *fastScanner) number() (start, end int, integer, ok bool) {
+	start, integer = s.i, true
+	b := s.b
+	i := s.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+	default:
+		return 0, 0, false, false
+	}
+	if i < len(b) && b[i] == '.' {
+		integer = false
+		i++
+		d := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return 0, 0, false, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		integer = false
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return 0, 0, false, false
+		}
+	}
+	s.i = i
+	return start, i, integer, true
+}
+
+func (s *fastScanner) literal(word string) bool {
+	if !bytes.HasPrefix(s.b[s.i:], []byte(word)) {
+		return false
+	}
+	s.i += len(word)
+	return true
+}
+
+// skip reads and discards any value.
+func (s *fastScanner) skip(depth int) bool {
+	if depth > fastMaxDepth {
+		return false
+	}
+	switch s.peek() {
+	case '"':
+		_, _, _, ok := s.str0()
+		return ok
+	case '{':
+		return s.object(func([]byte) bool { return s.skip(depth + 1) })
+	case '[':
+		return s.array(func() bool { return s.skip(depth + 1) })
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
+	}
+	_, _, _, ok := s.number()
+	return ok
+}
+
+// array reads an array, calling elem before each element; elem must read it.
+func (s *fastScanner) array(elem func() bool) bool {
+	if !s.consume('[') {
+		return false
+	}
+	if s.peek() == ']' {
+		s.i++
+		return true
+	}
+	for {
+		if !elem() {
+			return false
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// null reads a null if one comes next.
+func (s *fastScanner) null() bool {
+	return s.peek() == 'n' && s.literal("null")
+}
+
+// int64Lit reads an integer number literal of at most 18 digits.
+func (s *fastScanner) int64Lit() (int64, bool) {
+	if c := s.peek(); c != '-' && (c < '0' || c > '9') {
+		return 0, false
+	}
+	start, end, integer, ok := s.number()
+	if !ok || !integer {
+		return 0, false
+	}
+	return smallInt(s.b[start:end])
+}
+
+// smallInt parses -?[0-9]{1,18}.
+func smallInt(b []byte) (int64, bool) {
+	digits := b
+	if len(b) > 0 && b[0] == '-' {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 || !isDigits(digits) {
+		return 0, false
+	}
+	v, err := parseInt64(b)
+	return v, err == nil
+}
+
+// intField reads an int field: an integer, or null (left as is).
+func (s *fastScanner) intField(dst *int) bool {
+	if s.null() {
+		return true
+	}
+	v, ok := s.int64Lit()
+	if ok {
+		*dst = int(v)
+	}
+	return ok
+}
+
+// stringField reads a string field: a string literal, or null (left as
+// is, or set to "" when nullEmpty).
+func (s *fastScanner) stringField(dst *string, nullEmpty bool) bool {
+	if s.null() {
+		if nullEmpty {
+			*dst = ""
+		}
+		return true
+	}
+	if s.peek() != '"' {
+		return false
+	}
+	start, end, plain, ok := s.str0()
+	if !ok {
+		return false
+	}
+	*dst = s.text(start, end, plain)
+	return true
+}
+
+// text returns the content b[start:end] of a string literal, decoded as
+// encoding/json does: escapes resolved, invalid UTF-8 and lone surrogates
+// replaced by U+FFFD.
+func (s *fastScanner) text(start, end int, plain bool) string {
+	raw := s.b[start:end]
+	if plain && utf8.Valid(raw) {
+		if s.str == "" {
+			s.str = string(s.b)
+		}
+		return s.str[start:end]
+	}
+	out := make([]byte, 0, len(raw)+8)
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		switch {
+		case c == '\\':
+			switch raw[i+1] {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r := hex4(raw[i+2:])
+				i += 6
+				if utf16.IsSurrogate(r) {
+					r2 := rune(-1)
+					if i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
+						r2 = hex4(raw[i+2:])
+					}
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						i += 6
+						r = dec
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				out = utf8.AppendRune(out, r)
+				continue
+			default: // '"', '\\', '/'
+				out = append(out, raw[i+1])
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(raw[i:])
+			out = utf8.AppendRune(out, r)
+			i += size
+		}
+	}
+	return string(out)
+}
+
+// timeField reads a time sent as epoch milliseconds or null, as wireTime
+// does; other forms (strings) are left to encoding/json.
+func (s *fastScanner) timeField(dst *wireTime) bool {
+	if s.null() {
+		*dst = wireTime{}
+		return true
+	}
+	ms, ok := s.int64Lit()
+	if !ok {
+		return false
+	}
+	if ms <= 0 {
+		*dst = wireTime{}
+	} else {
+		*dst = wireTime(time.UnixMilli(ms).UTC())
+	}
+	return true
+}
+
+// once records which of up to 64 keys an object has had, to refuse a
+// repeated one.
+type once uint64
+
+func (o *once) first(bit uint) bool {
+	if *o&(1<<bit) != 0 {
+		return false
+	}
+	*o |= 1 << bit
+	return true
+}
+
+// other handles a key that names no field: skipped, unless it matches one
+// of names without regard to case (encoding/json would decode it).
+func (s *fastScanner) other(key []byte, names ...string) bool {
+	for _, n := range names {
+		if bytes.EqualFold(key, []byte(n)) {
+			return false
+		}
+	}
+	return s.skip(1)
+}
+
+func (s *fastScanner) envelope(page *wireJobPage) bool {
+	var seen once
+	ok := s.object(func(key []byte) bool {
+		switch string(key) {
+		case "code":
+			if !seen.first(0) {
+				return false
+			}
+			code, ok := s.int64Lit()
+			return ok && code == CodeSuccess
+		case "message": // checked, not kept: a successful answer's message is not used
+			if !seen.first(1) {
+				return false
+			}
+			if s.null() {
+				return true
+			}
+			if s.peek() != '"' {
+				return false
+			}
+			_, _, _, ok := s.str0()
+			return ok
+		case "data":
+			return seen.first(2) && s.page(page)
+		}
+		return s.other(key, "code", "message", "data")
+	})
+	if !ok || seen&1 == 0 || seen&4 == 0 {
+		return false
+	}
+	s.ws()
+	return s.i == len(s.b)
+}
+
+func (s *fastScanner) page(page *wireJobPage) bool {
+	var seen once
+	return s.object(func(key []byte) bool {
+		switch string(key) {
+		case "items":
+			if !seen.first(0) {
+				return false
+			}
+			if s.null() {
+				return true
+			}
+			page.Items = make([]wireJob, 0, 20)
+			return s.array(func() bool {
+				if s.peek() != '{' {
+					return false
+				}
+				page.Items = append(page.Items, wireJob{})
+				return s.job(&page.Items[len(page.Items)-1])
+			})
+		case "total":
+			return seen.first(1) && s.intField(&page.Total)
+		case "Page":
+			return seen.first(2) && s.intField(&page.Page)
+		case "PageSize":
+			return seen.first(3) && s.intField(&page.PageSize)
+		}
+		return s.other(key, "items", "total", "Page", "PageSize")
+	})
+}
+
+func (s *fastScanner) job(j *wireJob) bool {
+	var seen once
+	return s.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			if !seen.first(0) {
+				return false
+			}
+			return s.idField(&j.ID)
+		case "name":
+			return seen.first(1) && s.stringField(&j.Name, false)
+		case "workflowId":
+			return seen.first(2) && s.workflowID(&j.WorkflowID)
+		case "workflowName":
+			return seen.first(3) && s.stringField(&j.WorkflowName, false)
+		case "status":
+			var st int
+			if !seen.first(4) || !s.intField(&st) {
+				return false
+			}
+			j.Status = Status(st)
+			return true
+		case "runBeginTime":
+			return seen.first(5) && s.timeField(&j.RunBeginTime)
+		case "runEndTime":
+			return seen.first(6) && s.timeField(&j.RunEndTime)
+		case "createTime":
+			return seen.first(7) && s.timeField(&j.CreateTime)
+		}
+		return s.other(key, "id", "name", "workflowId", "workflowName", "status", "runBeginTime", "runEndTime", "createTime")
+	})
+}
+
+// idField reads an ID as flexInt64 does: an integer, a string of digits,
+// or null.
+func (s *fastScanner) idField(dst *flexInt64) bool {
+	if s.null() {
+		*dst = 0
+		return true
+	}
+	if s.peek() == '"' {
+		start, end, plain, ok := s.str0()
+		if !ok || !plain {
+			return false
+		}
+		v, ok := smallInt(s.b[start:end])
+		*dst = flexInt64(v)
+		return ok
+	}
+	v, ok := s.int64Lit()
+	*dst = flexInt64(v)
+	return ok
+}
+
+// workflowID reads a workflow ID as flexString does: a string, a number
+// (its literal text) or null.
+func (s *fastScanner) workflowID(dst *flexString) bool {
+	switch c := s.peek(); {
+	case c == '"' || c == 'n':
+		var v string
+		if !s.stringField(&v, true) {
+			return false
+		}
+		*dst = flexString(v)
+		return true
+	case c == '-' || '0' <= c && c <= '9':
+		start, end, _, ok := s.number()
+		if !ok {
+			return false
+		}
+		if s.str == "" {
+			s.str = string(s.b)
+		}
+		*dst = flexString(s.str[start:end])
+		return true
+	}
+	return false
+}
