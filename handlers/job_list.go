@@ -68,7 +68,7 @@ func (s listSource) upstreamError(err error) error {
 // isPoll reports whether the request is a live-refresh poll: htmx
 // re-fetching the list's live region (see views.JobListLive).
 func isPoll(r *http.Request) bool {
-	return isFragment(r) && r.Header.Get("HX-Target") == "div#"+views.LiveRegionID
+	return isFragment(r) && header(r, hdrHXTarget) == "div#"+views.LiveRegionID
 }
 
 // jobList serves GET /workflows/:id/jobs (a workflow's jobs) and GET /jobs
@@ -156,7 +156,7 @@ func (h *handler) jobList(c *gin.Context) error {
 	} else if isFragment(c.Request) && !d.Poll {
 		// The form sends empty fields; the history gets the canonical URL.
 		// Polls never touch the history.
-		c.Header("HX-Push-Url", d.Query.URL(path))
+		c.Writer.Header()["Hx-Push-Url"] = []string{d.Query.URL(path)} // HX-Push-Url, canonical
 	}
 	return h.render(c, status, h.jobListView(c, d))
 }

@@ -16,10 +16,12 @@ const requestIDKey = "requestID"
 // attached to its log lines.
 func (h *handler) requestID(c *gin.Context) {
 	var b [8]byte
-	_, _ = rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	var hx [16]byte
+	hex.Encode(hx[:], b[:])
+	id := string(hx[:])
 	c.Set(requestIDKey, id)
-	c.Header("X-Request-ID", id)
+	c.Writer.Header()["X-Request-Id"] = []string{id} // X-Request-ID, canonical
 	c.Next()
 }
 
@@ -57,12 +59,16 @@ func (h *handler) recoverPanics(c *gin.Context) {
 
 // sameOrigin refuses state-changing requests sent from another origin
 // (Sec-Fetch-Site, else Origin against Host), using Go's
-// CrossOriginProtection.
-func (h *handler) sameOrigin(c *gin.Context) {
-	if err := http.NewCrossOriginProtection().Check(c.Request); err != nil {
-		h.handleError(c, &appError{status: http.StatusForbidden, key: "problem.crossOrigin", cause: err, back: true})
-		c.Abort()
-		return
+// CrossOriginProtection (one for the handler: it is safe for concurrent
+// use and holds no per-request state).
+func (h *handler) sameOrigin() gin.HandlerFunc {
+	cop := http.NewCrossOriginProtection()
+	return func(c *gin.Context) {
+		if err := cop.Check(c.Request); err != nil {
+			h.handleError(c, &appError{status: http.StatusForbidden, key: "problem.crossOrigin", cause: err, back: true})
+			c.Abort()
+			return
+		}
+		c.Next()
 	}
-	c.Next()
 }

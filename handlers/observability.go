@@ -114,21 +114,37 @@ func explorerUp(ctx context.Context, ex Explorer) error {
 // its server span (spans.go), whose CLIENT spans then carry the calls'
 // traceparents instead.
 func (h *handler) traceRequest(c *gin.Context) {
-	incoming := c.GetHeader("Traceparent")
-	traceID, flags, ok := parseTraceparent(incoming)
+	incoming := header(c.Request, "Traceparent")
+	inTrace, inFlags, ok := parseTraceparent(incoming)
+	// One read of randomness for a new trace-id and the span-id; the
+	// traceparent is built in place and the IDs are slices of it.
+	var rnd [24]byte
+	if ok {
+		_, _ = rand.Read(rnd[16:]) // crypto/rand.Read never fails on supported platforms
+	} else {
+		_, _ = rand.Read(rnd[:])
+	}
+	var buf [55]byte // "00-" trace-id "-" span-id "-" flags
+	copy(buf[:], "00-")
+	buf[35], buf[52] = '-', '-'
 	parentID := ""
 	switch {
 	case ok:
 		parentID = strings.TrimSpace(incoming)[36:52]
+		copy(buf[3:35], inTrace)
+		copy(buf[53:], inFlags)
 	case h.obs.tracer != nil:
-		traceID, flags = randomHex(16), "01" // sampled: exported
+		hex.Encode(buf[3:35], rnd[:16])
+		copy(buf[53:], "01") // sampled: exported
 	default:
-		traceID, flags = randomHex(16), "00" // not sampled: nothing records spans
+		hex.Encode(buf[3:35], rnd[:16])
+		copy(buf[53:], "00") // not sampled: nothing records spans
 	}
-	spanID := randomHex(8)
-	tp := "00-" + traceID + "-" + spanID + "-" + flags
+	hex.Encode(buf[36:52], rnd[16:])
+	tp := string(buf[:])
+	traceID, spanID, flags := tp[3:35], tp[36:52], tp[53:55]
 	c.Set(traceIDKey, traceID)
-	c.Header("Traceparent", tp)
+	c.Writer.Header()["Traceparent"] = []string{tp}
 	ctx := apiclient.WithTraceparent(c.Request.Context(), tp)
 	ctx = context.WithValue(ctx, upstreamStatsKey{}, &upstreamStats{})
 	ctx = withServerSpan(ctx, h.obs.tracer, traceID, spanID, parentID, flags)
@@ -167,12 +183,6 @@ func lowerHex(s string) bool {
 		}
 	}
 	return true
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
 }
 
 // traceID returns the request's trace-id.
@@ -296,7 +306,7 @@ func (h *handler) finishRequest(c *gin.Context, d time.Duration) {
 // isPoll) or of a job page (htmx re-fetching the #job-detail region).
 func isLivePoll(r *http.Request) bool {
 	return r.Method == http.MethodGet &&
-		(isPoll(r) || (isFragment(r) && r.Header.Get("HX-Target") == "section#job-detail"))
+		(isPoll(r) || (isFragment(r) && header(r, hdrHXTarget) == "section#job-detail"))
 }
 
 // healthz serves GET /healthz: the process is alive and serving. It calls

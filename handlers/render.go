@@ -14,16 +14,35 @@ import (
 // varyHTMX lists the request headers that choose between page and fragment.
 const varyHTMX = "HX-Request, HX-Request-Type, HX-History-Restore-Request"
 
+// Request headers htmx sends, in canonical form (textproto's), so that
+// they are looked up in the header map directly: Header.Get would
+// canonicalise (and allocate) the key on every call, several per request.
+const (
+	hdrHXRequest        = "Hx-Request"
+	hdrHXRequestType    = "Hx-Request-Type"
+	hdrHXHistoryRestore = "Hx-History-Restore-Request"
+	hdrHXTarget         = "Hx-Target"
+)
+
+// header returns the first value of the request header key, which must
+// be in canonical form; it is Header.Get without the canonicalisation.
+func header(r *http.Request, key string) string {
+	if v := r.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // isHTMX reports whether htmx sent the request.
-func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+func isHTMX(r *http.Request) bool { return header(r, hdrHXRequest) == "true" }
 
 // isFragment reports whether the request wants only the swapped region:
 // an htmx request that targets part of the page and is not a history
 // restore (htmx 4 restores history by swapping a full page into <body>).
 func isFragment(r *http.Request) bool {
 	return isHTMX(r) &&
-		r.Header.Get("HX-Request-Type") != "full" &&
-		r.Header.Get("HX-History-Restore-Request") != "true"
+		header(r, hdrHXRequestType) != "full" &&
+		header(r, hdrHXHistoryRestore) != "true"
 }
 
 // render writes comp with status, rendering it fully into a buffer first so

@@ -23,7 +23,7 @@ func (h *handler) routes() (http.Handler, error) {
 	// at 64 KiB and parses forms (413/400 before any handler).
 	// compress (compress.go) gzips text responses; it sits outside
 	// recoverPanics so that an error page after a panic is compressed too.
-	r.Use(h.requestID, h.traceRequest, h.logRequests, newCompressor(compressLevel, compressMinSize).handle, h.recoverPanics, h.sameOrigin, h.limitBody)
+	r.Use(h.requestID, h.traceRequest, h.logRequests, newCompressor(compressLevel, compressMinSize).handle, h.recoverPanics, h.sameOrigin(), h.limitBody)
 
 	// Health, readiness and metrics (observability.go): no session, and
 	// logged at debug level only.

@@ -69,30 +69,51 @@ func newSessionStore(opts Options) (*session.Store, error) {
 // securityHeaders sets the browser defences on every response before the
 // engine sees the request, so that nothing (Gin's own redirects and 404s,
 // static files, recovered panics) goes out without them.
+//
+// The values are built once and shared by every response: the header
+// map gets them by direct assignment under canonical keys, which costs
+// no canonicalisation and no allocation per request. Sharing is safe as
+// long as nothing writes into a header's value slice in place; handlers
+// replace values (Header.Set, direct assignment) or append to them
+// (Header.Add, which copies a full slice), never modify them.
 type securityHeaders struct {
 	next *gin.Engine
 	hsts bool
+
+	csp, noSniff, sameOrigin, deny, maxAge, noStore []string
 }
 
 // withSecurityHeaders wraps the engine.
 func (h *handler) withSecurityHeaders(r *gin.Engine) http.Handler {
-	return &securityHeaders{next: r, hsts: h.sec.hsts}
+	// Each value is a full slice (len == cap), so that an append (Header.Add)
+	// copies it instead of writing into the shared array.
+	one := func(v string) []string { return []string{v}[:1:1] }
+	return &securityHeaders{
+		next:       r,
+		hsts:       h.sec.hsts,
+		csp:        one(contentSecurityPolicy),
+		noSniff:    one("nosniff"),
+		sameOrigin: one("same-origin"),
+		deny:       one("DENY"),
+		maxAge:     one("max-age=31536000"),
+		noStore:    one("no-store"),
+	}
 }
 
 // ServeHTTP implements http.Handler.
 func (s *securityHeaders) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", contentSecurityPolicy)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "same-origin")
-	hd.Set("X-Frame-Options", "DENY")
-	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+	hd["Content-Security-Policy"] = s.csp
+	hd["X-Content-Type-Options"] = s.noSniff
+	hd["Referrer-Policy"] = s.sameOrigin
+	hd["X-Frame-Options"] = s.deny
+	hd["Cross-Origin-Opener-Policy"] = s.sameOrigin
 	if s.hsts || r.TLS != nil {
-		hd.Set("Strict-Transport-Security", "max-age=31536000")
+		hd["Strict-Transport-Security"] = s.maxAge
 	}
 	// Nothing is cached unless a handler says otherwise: the static
 	// assets, whose hashed names make them immutable, do.
-	hd.Set("Cache-Control", "no-store")
+	hd["Cache-Control"] = s.noStore
 	s.next.ServeHTTP(w, r)
 }
 

@@ -165,12 +165,13 @@ func (s *Store) Name(r *http.Request) string {
 // expired, idle or revoked session returns an error wrapping ErrNoSession;
 // any other error means the revocation list could not be read.
 func (s *Store) Load(r *http.Request, now time.Time) (Data, error) {
-	name := s.Name(r)
-	if _, err := r.Cookie(name); err != nil {
+	// CookieStore.New looks the cookie up itself (the request's cookies are
+	// parsed once): no error and a new session means there is none.
+	sess, err := s.cookies.New(r, s.Name(r))
+	switch {
+	case err == nil && sess.IsNew:
 		return Data{}, fmt.Errorf("%w: no cookie", ErrNoSession)
-	}
-	sess, err := s.cookies.New(r, name)
-	if err != nil || sess.IsNew {
+	case err != nil || sess.IsNew:
 		return Data{}, fmt.Errorf("%w: unreadable cookie", ErrNoSession)
 	}
 	str := func(k string) string { v, _ := sess.Values[k].(string); return v }

@@ -66,13 +66,68 @@ func appendTime(b []byte, l i18n.Localizer, layout string, t time.Time, zone *ti
 		zone = time.UTC
 	}
 	b = append(b, `<time datetime="`...)
-	b = t.UTC().AppendFormat(b, time.RFC3339)
+	b = appendRFC3339UTC(b, t)
 	b = append(b, `">`...)
 	var scratch [64]byte
-	b = appendEscapedBytes(b, t.In(zone).AppendFormat(scratch[:0], layout))
+	b = appendEscapedBytes(b, appendLocalDateTime(scratch[:0], t.In(zone), layout))
 	b = append(b, ` <span class="ago">`...)
 	b = appendEscapedBytes(b, l.AppendAgo(scratch[:0], t, now))
 	return append(b, `</span></time>`...)
+}
+
+// dateTimeLayout is the layout appendLocalDateTime formats without
+// time.AppendFormat's layout parsing; every language uses it today.
+const dateTimeLayout = "2006-01-02 15:04"
+
+// appendRFC3339UTC appends t in UTC as time.RFC3339 does ("2026-11-30T13:32:00Z"),
+// writing the fixed layout directly; years outside 0..9999 go through
+// AppendFormat.
+func appendRFC3339UTC(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, time.RFC3339)
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDate(b, year, month, day)
+	b = append(b, 'T')
+	b = append2(b, hour)
+	b = append(b, ':')
+	b = append2(b, minute)
+	b = append(b, ':')
+	b = append2(b, sec)
+	return append(b, 'Z')
+}
+
+// appendLocalDateTime appends t formatted with layout; the common layout
+// dateTimeLayout ("2026-11-30 14:32") is written directly, any other one
+// goes through AppendFormat.
+func appendLocalDateTime(b []byte, t time.Time, layout string) []byte {
+	year, month, day := t.Date()
+	if layout != dateTimeLayout || year < 0 || year > 9999 {
+		return t.AppendFormat(b, layout)
+	}
+	hour, minute, _ := t.Clock()
+	b = appendDate(b, year, month, day)
+	b = append(b, ' ')
+	b = append2(b, hour)
+	b = append(b, ':')
+	return append2(b, minute)
+}
+
+// appendDate appends "YYYY-MM-DD" for a year in 0..9999.
+func appendDate(b []byte, year int, month time.Month, day int) []byte {
+	b = append2(b, year/100)
+	b = append2(b, year%100)
+	b = append(b, '-')
+	b = append2(b, int(month))
+	b = append(b, '-')
+	return append2(b, day)
+}
+
+// append2 appends n (0..99) as two digits.
+func append2(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
 }
 
 // appendDuration appends the text of duration(l, j, now), HTML-escaped,
