@@ -12,6 +12,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/jobquery"
+	"jobboard/session"
 	"jobboard/views"
 )
 
@@ -56,6 +57,31 @@ func listSourceOf(c *gin.Context) (listSource, error) {
 	return listSource{workflowID: id}, nil
 }
 
+// listRequest is what every list route (the page, its summary, its export)
+// reads first: the signed-in session, which list, and the list state
+// parsed from the URL with its field errors.
+type listRequest struct {
+	sess      session.Data
+	src       listSource
+	q         jobquery.Query
+	fieldErrs jobquery.FieldErrors
+}
+
+// readList reads a list route's request. Its errors (signed out, a
+// workflow ID that is not a number) go to the common error path.
+func (h *handler) readList(c *gin.Context) (listRequest, error) {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return listRequest{}, err
+	}
+	src, err := listSourceOf(c)
+	if err != nil {
+		return listRequest{}, err
+	}
+	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
+	return listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs}, nil
+}
+
 // upstreamError maps a list call's failure: an unknown workflow is a 404
 // naming it; everything else goes to the common error path.
 func (s listSource) upstreamError(err error) error {
@@ -82,16 +108,12 @@ func isPoll(r *http.Request) bool {
 // is not a number and 404 for an unknown workflow; 502/504 with a Retry
 // panel in the results region when Explorer fails.
 func (h *handler) jobList(c *gin.Context) error {
-	sess, err := h.requireSession(c)
+	lr, err := h.readList(c)
 	if err != nil {
 		return err
 	}
-	src, err := listSourceOf(c)
-	if err != nil {
-		return err
-	}
+	sess, src, q, fieldErrs := lr.sess, lr.src, lr.q, lr.fieldErrs
 	path := src.path()
-	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
 
 	// A full page load of a valid but non-canonical URL (e.g. a plain form
 	// submission with empty fields) moves to the canonical URL, so the

@@ -41,15 +41,11 @@ var exportColumns = []string{"id", "name", "workflow_id", "workflow", "status", 
 // (finished jobs only). CSV cells starting with = + - @ (or a tab or CR)
 // get a leading ' so spreadsheets do not run them as formulas.
 func (h *handler) listExport(c *gin.Context) error {
-	sess, err := h.requireSession(c)
+	lr, err := h.readList(c)
 	if err != nil {
 		return err
 	}
-	src, err := listSourceOf(c)
-	if err != nil {
-		return err
-	}
-	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
+	sess, src, q, fieldErrs := lr.sess, lr.src, lr.q, lr.fieldErrs
 	if fieldErrs != nil {
 		return &appError{status: http.StatusBadRequest, key: "export.badQuery", back: true}
 	}

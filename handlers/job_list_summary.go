@@ -32,15 +32,11 @@ const summaryConcurrency = 3
 // filters when a parameter is invalid; an upstream failure shows a short
 // "not available" line with a Retry.
 func (h *handler) listSummary(c *gin.Context) error {
-	sess, err := h.requireSession(c)
+	lr, err := h.readList(c)
 	if err != nil {
 		return err
 	}
-	src, err := listSourceOf(c)
-	if err != nil {
-		return err
-	}
-	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
+	sess, src, q, fieldErrs := lr.sess, lr.src, lr.q, lr.fieldErrs
 	d := views.Summary{Page: h.page(c, &sess), Path: src.path(), Query: q}
 	d.Title = d.L.T("summary.title")
 	d.Outcomes, err = h.outcomes(c.Request.Context(), sess.Token, src, q)
