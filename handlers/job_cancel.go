@@ -19,15 +19,11 @@ import (
 // Answers: 200; 409 nothing to cancel; 400/404 as the job page; 403 in
 // read-only mode (see writable).
 func (h *handler) cancelConfirm(c *gin.Context) error {
-	sess, err := h.requireSession(c)
+	jr, err := h.readJob(c)
 	if err != nil {
 		return err
 	}
-	nav, _ := h.jobNav(c.Query("back"), c.Query("tz"))
-	id, err := jobIDParam(c)
-	if err != nil {
-		return err
-	}
+	sess, id, nav := jr.sess, jr.id, jr.nav
 	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
@@ -57,15 +53,11 @@ func (h *handler) cancelConfirm(c *gin.Context) error {
 // Answers: 303 (HX-Redirect for htmx); 409 nothing to cancel; 400/404 as
 // the job page; 403 cross-site or read-only; 502/504 when Explorer fails.
 func (h *handler) cancelSubmit(c *gin.Context) error {
-	sess, err := h.requireSession(c)
+	jr, err := h.readJob(c)
 	if err != nil {
 		return err
 	}
-	nav, zone := h.jobNav(c.PostForm("back"), c.PostForm("tz"))
-	id, err := jobIDParam(c)
-	if err != nil {
-		return err
-	}
+	sess, id, nav, zone := jr.sess, jr.id, jr.nav, jr.zone
 	ctx := c.Request.Context()
 	cancelErr := h.explorer.CancelJob(ctx, sess.Token, id)
 	if cancelErr == nil {

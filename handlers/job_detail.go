@@ -28,15 +28,11 @@ import (
 // does not exist or belongs to another account; 502/504 with a Retry when
 // Explorer fails.
 func (h *handler) jobDetail(c *gin.Context) error {
-	sess, err := h.requireSession(c)
+	jr, err := h.readJob(c)
 	if err != nil {
 		return err
 	}
-	nav, zone := h.jobNav(c.Query("back"), c.Query("tz"))
-	id, err := jobIDParam(c)
-	if err != nil {
-		return err
-	}
+	sess, id, nav, zone := jr.sess, jr.id, jr.nav, jr.zone
 	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
@@ -97,6 +93,35 @@ func (h *handler) jobNav(back, tz string) (views.JobNav, *time.Location) {
 		nav.TZ = q.TZ
 	}
 	return nav, q.Location()
+}
+
+// jobRequest is what every /jobs/:id route reads first: the signed-in
+// session, the job's ID, the list to go back to and the reader's zone.
+type jobRequest struct {
+	sess session.Data
+	id   int64
+	nav  views.JobNav
+	zone *time.Location
+}
+
+// readJob reads a job route's request; back and tz come from the query, or
+// from the form for a POST. Its errors (signed out, an ID that is not a
+// number) go to the common error path.
+func (h *handler) readJob(c *gin.Context) (jobRequest, error) {
+	sess, err := h.requireSession(c)
+	if err != nil {
+		return jobRequest{}, err
+	}
+	param := c.Query
+	if c.Request.Method == http.MethodPost {
+		param = c.PostForm
+	}
+	nav, zone := h.jobNav(param("back"), param("tz"))
+	id, err := jobIDParam(c)
+	if err != nil {
+		return jobRequest{}, err
+	}
+	return jobRequest{sess: sess, id: id, nav: nav, zone: zone}, nil
 }
 
 // jobIDParam reads the :id of a job route: a positive decimal number, else

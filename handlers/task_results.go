@@ -73,15 +73,11 @@ func (h *handler) taskResultsCSV(c *gin.Context) error {
 // loadTaskResults reads and checks the parameters of the results routes
 // and fetches the job (for its name and the task) and the rows.
 func (h *handler) loadTaskResults(c *gin.Context) (views.TaskResults, error) {
-	sess, err := h.requireSession(c)
+	jr, err := h.readJob(c)
 	if err != nil {
 		return views.TaskResults{}, err
 	}
-	nav, _ := h.jobNav(c.Query("back"), c.Query("tz"))
-	id, err := jobIDParam(c)
-	if err != nil {
-		return views.TaskResults{}, err
-	}
+	sess, id, nav := jr.sess, jr.id, jr.nav
 	taskID := c.Param("taskID")
 	if !isTaskID(taskID) {
 		return views.TaskResults{}, &appError{status: http.StatusBadRequest, key: "task.badID", args: []any{taskID}, back: true}
