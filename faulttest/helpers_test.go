@@ -21,6 +21,7 @@ import (
 	"jobboard/explorersim"
 	"jobboard/handlers"
 	"jobboard/i18n"
+	"jobboard/internal/htmltest"
 )
 
 // callTimeout is the deadline of every upstream call in these tests.
@@ -242,82 +243,19 @@ func (e *env) listURL(t *testing.T, b *browser, name string) string {
 	return ""
 }
 
-// --- parsed HTML ---
+// --- parsed HTML (jobboard/internal/htmltest) ---
+
+var (
+	attr    = htmltest.Attr
+	findAll = htmltest.FindAll
+	byID    = htmltest.ByID
+	byClass = htmltest.ByClass
+	text    = htmltest.Text
+)
 
 func parseHTML(t *testing.T, body string) *html.Node {
 	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("parse HTML: %v", err)
-	}
-	return doc
-}
-
-func attr(n *html.Node, name string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func hasClass(n *html.Node, class string) bool {
-	v, _ := attr(n, "class")
-	for _, c := range strings.Fields(v) {
-		if c == class {
-			return true
-		}
-	}
-	return false
-}
-
-// findAll returns the element nodes under n matching match, in document
-// order.
-func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && match(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-func byID(n *html.Node, id string) *html.Node {
-	found := findAll(n, func(n *html.Node) bool { v, ok := attr(n, "id"); return ok && v == id })
-	if len(found) == 0 {
-		return nil
-	}
-	return found[0]
-}
-
-func byClass(n *html.Node, class string) []*html.Node {
-	return findAll(n, func(n *html.Node) bool { return hasClass(n, class) })
-}
-
-// text is the text content of n, white space collapsed.
-func text(n *html.Node) string {
-	if n == nil {
-		return ""
-	}
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
+	return htmltest.Parse(t, body)
 }
 
 // rowIDs returns the job IDs of the table rows.

@@ -18,6 +18,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/explorersim"
+	"jobboard/internal/htmltest"
 )
 
 // testEnv is a simulator and a dashboard on loopback, sharing one clock.
@@ -196,85 +197,21 @@ func (e *testEnv) jobsOf(account, workflowID string) []explorersim.JobRecord {
 	return out
 }
 
-// --- parsed HTML helpers ---
+// --- parsed HTML (jobboard/internal/htmltest) ---
+
+var (
+	attr     = htmltest.Attr
+	hasClass = htmltest.HasClass
+	findAll  = htmltest.FindAll
+	byID     = htmltest.ByID
+	byTag    = htmltest.ByTag
+	byClass  = htmltest.ByClass
+	text     = htmltest.Text
+)
 
 func parseHTML(t *testing.T, body string) *html.Node {
 	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("parse HTML: %v", err)
-	}
-	return doc
-}
-
-func attr(n *html.Node, name string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func hasClass(n *html.Node, class string) bool {
-	v, _ := attr(n, "class")
-	for _, c := range strings.Fields(v) {
-		if c == class {
-			return true
-		}
-	}
-	return false
-}
-
-// findAll returns the element nodes under n matching match, in document order.
-func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && match(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-func byID(n *html.Node, id string) *html.Node {
-	found := findAll(n, func(n *html.Node) bool { v, ok := attr(n, "id"); return ok && v == id })
-	if len(found) == 0 {
-		return nil
-	}
-	return found[0]
-}
-
-func byTag(n *html.Node, tag string) []*html.Node {
-	return findAll(n, func(n *html.Node) bool { return n.Data == tag })
-}
-
-func byClass(n *html.Node, class string) []*html.Node {
-	return findAll(n, func(n *html.Node) bool { return hasClass(n, class) })
-}
-
-// text returns the text content of n with runs of white space collapsed.
-func text(n *html.Node) string {
-	if n == nil {
-		return ""
-	}
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
+	return htmltest.Parse(t, body)
 }
 
 // rowIDs returns the job IDs of the table rows, in order.

@@ -1,0 +1,98 @@
+// Package htmltest holds the helpers tests use to read the dashboard's HTML
+// as parsed structure (golang.org/x/net/html) rather than as text: find
+// elements by id, class or tag, read attributes and text content.
+package htmltest
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// Parse parses a page or fragment, failing the test when it cannot.
+func Parse(t testing.TB, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse HTML: %v", err)
+	}
+	return doc
+}
+
+// Attr returns the value of n's attribute name and whether it is present.
+func Attr(n *html.Node, name string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// HasClass reports whether n's class attribute lists class.
+func HasClass(n *html.Node, class string) bool {
+	v, _ := Attr(n, "class")
+	for _, c := range strings.Fields(v) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// FindAll returns the element nodes under n matching match, in document
+// order.
+func FindAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// ByID returns the first element under n with the given id, or nil.
+func ByID(n *html.Node, id string) *html.Node {
+	found := FindAll(n, func(n *html.Node) bool { v, ok := Attr(n, "id"); return ok && v == id })
+	if len(found) == 0 {
+		return nil
+	}
+	return found[0]
+}
+
+// ByTag returns the elements under n with the given tag name.
+func ByTag(n *html.Node, tag string) []*html.Node {
+	return FindAll(n, func(n *html.Node) bool { return n.Data == tag })
+}
+
+// ByClass returns the elements under n whose class attribute lists class.
+func ByClass(n *html.Node, class string) []*html.Node {
+	return FindAll(n, func(n *html.Node) bool { return HasClass(n, class) })
+}
+
+// Text returns the text content of n with runs of white space collapsed
+// ("" for nil).
+func Text(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
