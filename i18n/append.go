@@ -7,7 +7,7 @@ import (
 
 // AppendAgo appends Ago(t, now) to dst and returns the extended slice. A
 // table formats a relative time in every row: this builds the text in
-// place, without the strings Ago allocates for its parts.
+// place, without a string per part; Ago is its string form.
 func (l Localizer) AppendAgo(dst []byte, t, now time.Time) []byte {
 	d := now.Sub(t)
 	future := d < 0
@@ -35,7 +35,7 @@ func (l Localizer) AppendAgo(dst []byte, t, now time.Time) []byte {
 }
 
 // AppendDuration appends Duration(d) to dst and returns the extended
-// slice, without allocating (see AppendAgo).
+// slice, without allocating (see AppendAgo); Duration is its string form.
 func (l Localizer) AppendDuration(dst []byte, d time.Duration) []byte {
 	if d < 0 {
 		d = 0

@@ -2,61 +2,12 @@ package i18n
 
 import (
 	"fmt"
-	"math/rand"
 	"testing"
 	"time"
 )
 
-// agoDistances are distances from now that reach every branch of Ago and
-// Duration and their edges.
-func agoDistances(r *rand.Rand) []time.Duration {
-	ds := []time.Duration{0, 1, time.Second, 59 * time.Second, time.Minute, time.Minute + time.Second,
-		59*time.Minute + 59*time.Second, time.Hour, time.Hour + time.Minute, 2 * time.Hour, 23*time.Hour + 59*time.Minute,
-		24 * time.Hour, 25 * time.Hour, 48 * time.Hour, 999 * 24 * time.Hour, 1000 * 24 * time.Hour, 12345 * 24 * time.Hour,
-		-1, -time.Hour, -25 * time.Hour}
-	for range 2000 {
-		scale := []time.Duration{time.Second, time.Minute, time.Hour, 24 * time.Hour, 1000 * 24 * time.Hour}[r.Intn(5)]
-		ds = append(ds, time.Duration(r.Int63n(int64(3*scale)))-scale/2)
-	}
-	return ds
-}
-
-// TestAppendAgoMatchesAgo checks that AppendAgo appends exactly Ago's
-// text, after what dst held, in both languages.
-func TestAppendAgoMatchesAgo(t *testing.T) {
-	r := rand.New(rand.NewSource(7))
-	now := time.Date(2026, 11, 30, 14, 32, 0, 0, time.UTC)
-	for _, lang := range Supported() {
-		l := For(lang)
-		for _, d := range agoDistances(r) {
-			then := now.Add(-d)
-			want := l.Ago(then, now)
-			if got := string(l.AppendAgo([]byte("x|"), then, now)); got != "x|"+want {
-				t.Fatalf("%s: AppendAgo(now-%v) = %q, want %q", lang, d, got, "x|"+want)
-			}
-		}
-	}
-}
-
-// TestAppendDurationMatchesDuration checks AppendDuration against
-// Duration in both languages.
-func TestAppendDurationMatchesDuration(t *testing.T) {
-	r := rand.New(rand.NewSource(8))
-	for _, lang := range Supported() {
-		l := For(lang)
-		for _, d := range agoDistances(r) {
-			want := l.Duration(d)
-			if got := string(l.AppendDuration([]byte("x|"), d)); got != "x|"+want {
-				t.Fatalf("%s: AppendDuration(%v) = %q, want %q", lang, d, got, "x|"+want)
-			}
-		}
-	}
-}
-
-// TestAppendMissingAndOddMessages checks the lookup and formatting paths a
-// shipped catalog does not take: a key missing from the language (English
-// used), missing from both (the key itself), and messages with verbs,
-// counts of arguments or percent signs sprintf hands to fmt.
+// TestAppendMissingAndOddMessages checks the slow path: a missing key and
+// messages whose verbs the fast formatter does not take go through fmt.
 func TestAppendMissingAndOddMessages(t *testing.T) {
 	l := Localizer{lang: "xx", language: language{plural: pluralEnglish, messages: map[string]string{
 		"unit.s":          "%5d sec",
@@ -67,14 +18,26 @@ func TestAppendMissingAndOddMessages(t *testing.T) {
 		"ago.past":        "%v back %",
 		"ago.future":      "soon",
 	}}}
+	// The expected texts are composed with T and N (fmt's formatting), the
+	// independent slow path: odd verbs and a missing join message must come
+	// out exactly as fmt writes them.
 	now := time.Date(2026, 11, 30, 14, 32, 0, 0, time.UTC)
-	for _, d := range []time.Duration{3 * time.Second, 2*time.Minute + 5*time.Second, 3*time.Hour + 4*time.Minute, 26 * time.Hour,
-		5 * time.Minute, 3 * time.Hour, 1 * time.Hour, 50 * 24 * time.Hour, -5 * time.Minute, -2 * time.Hour} {
-		if got, want := string(l.AppendDuration(nil, d)), l.Duration(d); got != want {
-			t.Errorf("AppendDuration(%v) = %q, want %q", d, got, want)
-		}
-		if got, want := string(l.AppendAgo(nil, now.Add(-d), now)), l.Ago(now.Add(-d), now); got != want {
-			t.Errorf("AppendAgo(now-%v) = %q, want %q", d, got, want)
+	join := func(a, b string) string { return l.T("format.durationJoin", a, b) }
+	i := func(n int64) int64 { return n }
+	cases := []struct{ name, got, want string }{
+		{"Duration(3s)", l.Duration(3 * time.Second), l.T("unit.s", i(3))},
+		{"Duration(2m5s)", l.Duration(2*time.Minute + 5*time.Second), join(l.T("unit.min", i(2)), l.T("unit.s", i(5)))},
+		{"Duration(3h4m)", l.Duration(3*time.Hour + 4*time.Minute), join(l.T("unit.h", i(3)), l.T("unit.min", i(4)))},
+		{"Duration(26h)", l.Duration(26 * time.Hour), join(l.T("unit.d", i(1)), l.T("unit.h", i(2)))},
+		{"Duration(1h)", l.Duration(time.Hour), l.T("unit.h", i(1))},
+		{"Ago(-5m)", l.Ago(now.Add(-5*time.Minute), now), l.T("ago.past", l.T("ago.min", i(5)))},
+		{"Ago(-3h)", l.Ago(now.Add(-3*time.Hour), now), l.T("ago.past", l.N("ago.hours", 3, i(3)))},
+		{"Ago(-50d)", l.Ago(now.Add(-50*24*time.Hour), now), l.T("ago.past", l.N("ago.days", 50, l.Count(50)))},
+		{"Ago(+2h)", l.Ago(now.Add(2*time.Hour), now), l.T("ago.future", l.N("ago.hours", 2, i(2)))},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
 		}
 	}
 	for _, msg := range []string{"", "plain", "%d", "%s", "%v %v", "%d %s", "%%", "%", "a %d b %d", "%q", "%d%%", "%5s"} {

@@ -147,55 +147,14 @@ func (l Localizer) Count(n int) string {
 // English, "6 秒", "2 分 5 秒", "1 小时 3 分" in Chinese (the unit.* and
 // format.durationJoin messages). Negative durations read as zero.
 func (l Localizer) Duration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	secs := int64(d / time.Second)
-	days, secs := secs/86400, secs%86400
-	hours, secs := secs/3600, secs%3600
-	mins, secs := secs/60, secs%60
-	pair := func(bigKey string, big int64, smallKey string, small int64) string {
-		if small == 0 {
-			return l.T(bigKey, big)
-		}
-		return l.T("format.durationJoin", l.T(bigKey, big), l.T(smallKey, small))
-	}
-	switch {
-	case days > 0:
-		return pair("unit.d", days, "unit.h", hours)
-	case hours > 0:
-		return pair("unit.h", hours, "unit.min", mins)
-	case mins > 0:
-		return pair("unit.min", mins, "unit.s", secs)
-	}
-	return l.T("unit.s", secs)
+	return string(l.AppendDuration(nil, d))
 }
 
 // Ago describes t relative to now in words: "just now", "3 min ago",
 // "2 hours ago", "5 days ago", or for future times "in 2 hours"; in Chinese
 // "刚刚", "3 分钟前", "2 小时后".
 func (l Localizer) Ago(t, now time.Time) string {
-	d := now.Sub(t)
-	future := d < 0
-	if future {
-		d = -d
-	}
-	var amount string
-	switch {
-	case d < time.Minute:
-		return l.T("ago.now")
-	case d < time.Hour:
-		amount = l.T("ago.min", int(d/time.Minute))
-	case d < 24*time.Hour:
-		amount = l.N("ago.hours", int(d/time.Hour), int(d/time.Hour))
-	default:
-		days := int(d / (24 * time.Hour))
-		amount = l.N("ago.days", days, l.Count(days))
-	}
-	if future {
-		return l.T("ago.future", amount)
-	}
-	return l.T("ago.past", amount)
+	return string(l.AppendAgo(nil, t, now))
 }
 
 // DateTime formats an instant, already in the reader's zone, absolutely,
