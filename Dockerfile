@@ -18,7 +18,7 @@ COPY . .
 ARG VERSION=dev
 ARG COMMIT=unknown
 RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
-      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" \
+      -ldflags "-s -w -X jobboard/internal/app.version=${VERSION} -X jobboard/internal/app.commit=${COMMIT}" \
       -o /out/jobboard .
 
 FROM gcr.io/distroless/static-debian12:nonroot

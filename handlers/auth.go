@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"jobboard/session"
+	"jobboard/internal/session"
 )
 
 // requireSession returns the reader's session, or errSignedOut, which the

@@ -15,10 +15,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
-	"jobboard/metrics"
-	"jobboard/session"
+	"jobboard/internal/metrics"
+	"jobboard/internal/session"
 	"jobboard/static"
-	"jobboard/tracing"
+	"jobboard/internal/tracing"
 )
 
 // Explorer is the part of the Workflow API the handlers use; an

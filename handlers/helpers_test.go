@@ -17,7 +17,7 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 	"jobboard/internal/htmltest"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 func TestCancelRunningJob(t *testing.T) {

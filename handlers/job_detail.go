@@ -11,8 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
-	"jobboard/jobquery"
-	"jobboard/session"
+	"jobboard/internal/jobquery"
+	"jobboard/internal/session"
 	"jobboard/views"
 )
 

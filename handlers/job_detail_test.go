@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"jobboard/explorersim"
-	"jobboard/i18n"
+	"jobboard/internal/explorersim"
+	"jobboard/internal/i18n"
 )
 
 // findJob returns the newest of account's jobs (simulator truth) that

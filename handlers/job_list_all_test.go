@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 func TestAllJobsRowsMatchSimulator(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
-	"jobboard/jobquery"
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // exportPageSize is the page size of an export's upstream calls.

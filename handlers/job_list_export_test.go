@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 // readCSV parses an export and splits off the trailing "# …" note rows.

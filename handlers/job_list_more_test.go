@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 func TestJobListPastLastPageShowsLastPage(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"jobboard/apiclient"
-	"jobboard/jobquery"
-	"jobboard/summarycache"
+	"jobboard/internal/jobquery"
+	"jobboard/internal/summarycache"
 	"jobboard/views"
 )
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 // summaryWords are the summary's words per status code, in its order.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 // expected computes, from the simulator's truth, the IDs a page must list.

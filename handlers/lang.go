@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"jobboard/i18n"
+	"jobboard/internal/i18n"
 )
 
 // langCookie holds the language the reader chose with the switch; it

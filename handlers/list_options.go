@@ -3,7 +3,7 @@ package handlers
 import (
 	"time"
 
-	"jobboard/summarycache"
+	"jobboard/internal/summarycache"
 	"jobboard/views"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
-	"jobboard/session"
+	"jobboard/internal/session"
 	"jobboard/views"
 )
 

@@ -15,8 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
-	"jobboard/metrics"
-	"jobboard/tracing"
+	"jobboard/internal/metrics"
+	"jobboard/internal/tracing"
 )
 
 // Operations (issue 8): the request log line, W3C trace context, the

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/metrics"
+	"jobboard/internal/metrics"
 	"jobboard/views"
 )
 

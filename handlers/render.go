@@ -7,7 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
 
-	"jobboard/session"
+	"jobboard/internal/session"
 	"jobboard/views"
 )
 

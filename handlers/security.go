@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"jobboard/session"
+	"jobboard/internal/session"
 )
 
 // contentSecurityPolicy is sent with every response. No 'unsafe-inline'

@@ -16,8 +16,8 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
-	"jobboard/session"
+	"jobboard/internal/explorersim"
+	"jobboard/internal/session"
 )
 
 // newEnvWith is newEnv with the simulator's options and a tweak of the

@@ -14,8 +14,8 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
-	"jobboard/session"
+	"jobboard/internal/explorersim"
+	"jobboard/internal/session"
 )
 
 func TestSignedOutGoesToLoginAndBack(t *testing.T) {

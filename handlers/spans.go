@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/metrics"
-	"jobboard/tracing"
+	"jobboard/internal/metrics"
+	"jobboard/internal/tracing"
 )
 
 // Spans (issue 8): with Options.Tracer set, every sampled request is

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"jobboard/tracing"
+	"jobboard/internal/tracing"
 )
 
 // spanCollector is a fake OTLP/HTTP collector: it keeps the raw bodies

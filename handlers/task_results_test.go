@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 )
 
 // sampleTruth asks the simulator's API directly (as demo) for a task's rows.

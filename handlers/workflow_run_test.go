@@ -12,7 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 	"jobboard/views"
 )
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
-	"jobboard/jobquery"
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // benchList is a workflow's jobs list of n rows as the handler builds it:

@@ -10,7 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
+	"jobboard/internal/i18n"
 )
 
 // The components in this file are written in Go rather than templ: a jobs

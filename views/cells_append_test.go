@@ -10,7 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
+	"jobboard/internal/i18n"
 )
 
 // TestAppendDurationMatchesDuration checks that the jobs table's duration

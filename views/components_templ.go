@@ -9,7 +9,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "jobboard/i18n"
+import "jobboard/internal/i18n"
 
 // ProblemPanel is the plain-language error panel, with Retry and a way back
 // when the Problem offers them. It never shows upstream error text.

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
-	"jobboard/jobquery"
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // statusName returns the i18n key suffix and CSS name of a status.

@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"jobboard/apiclient"
-	"jobboard/jobquery"
+	"jobboard/internal/jobquery"
 )
 
 // JobListPage is a workflow's jobs page: heading, filter form and the

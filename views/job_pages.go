@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
+	"jobboard/internal/i18n"
 )
 
 // Result row limits a reader may choose on a task's result page.

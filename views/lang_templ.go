@@ -9,7 +9,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "jobboard/i18n"
+import "jobboard/internal/i18n"
 
 // languageSwitch is the footer's choice of language: one submit button per
 // language, each named in its own language, posting to /lang with the page

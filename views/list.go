@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
-	"jobboard/jobquery"
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // LiveRegionID is the id of a jobs list's self-refreshing region: a poll

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
-	"jobboard/jobquery"
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // Page is what every full page needs: the reader's language, the asset URLs

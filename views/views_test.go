@@ -13,8 +13,8 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/i18n"
-	"jobboard/jobquery"
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // TestMessageKeysExist finds every message key written as a literal in the
@@ -23,7 +23,7 @@ func TestMessageKeysExist(t *testing.T) {
 	l := i18n.For("en")
 	key := regexp.MustCompile(`"((?:app|nav|unit|ago|status|login|home|jobs|job|col|filter|field|pager|problem|format|task|cancel|run|readonly)\.[A-Za-z.]*[A-Za-z])"`)
 	var files []string
-	for _, pattern := range []string{"*.templ", "*.go", "../handlers/*.go", "../jobquery/*.go"} {
+	for _, pattern := range []string{"*.templ", "*.go", "../handlers/*.go", "../internal/jobquery/*.go"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

@@ -24,7 +24,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
-	"jobboard/config"
+	"jobboard/internal/config"
 )
 
 // kinds maps every kind the folder may hold to its apiVersion and API type.

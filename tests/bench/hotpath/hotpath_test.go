@@ -1,0 +1,197 @@
+package hotpath_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jobboard/apiclient"
+	"jobboard/internal/explorersim"
+	"jobboard/handlers"
+)
+
+// rig is a dashboard in front of a canned upstream that answers every list
+// call with a page captured from the simulator.
+type rig struct {
+	dash     http.Handler
+	proxy    http.Handler
+	cookie   string
+	workflow string
+	calls    int
+}
+
+var sizes = []int{10, 20, 50, 100}
+
+func newRig(tb testing.TB) *rig {
+	tb.Helper()
+	sim := httptest.NewServer(explorersim.New(explorersim.Options{Seed: 1}))
+	tb.Cleanup(sim.Close)
+	tok := connect(tb, sim.URL)
+	wf := explorersim.New(explorersim.Options{Seed: 1}).Workflows("demo")[0].ID
+	pages := map[string][]byte{}
+	for _, n := range sizes {
+		q := apiclient.ListQuery{Order: apiclient.OrderDesc, Page: 1, PageSize: n}
+		pages[strconv.Itoa(n)] = get(tb, sim.URL+"/api-open/v1/workflows/"+wf+"/jobs?"+q.Values().Encode(), tok)
+	}
+	r := &rig{workflow: wf}
+	canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(req.URL.Path, "/connect") {
+			w.Header().Add("Set-Cookie", "explorer_token=canned; Path=/; Max-Age=259200; HttpOnly")
+			_, _ = io.WriteString(w, `{"code":0,"message":"Success","data":{"success":true}}`)
+			return
+		}
+		r.calls++
+		p, ok := pages[req.URL.Query().Get("pageSize")]
+		if !ok {
+			p = pages["20"]
+		}
+		_, _ = w.Write(p)
+	}))
+	tb.Cleanup(canned.Close)
+	client, err := apiclient.New(canned.URL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keys := [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("b", 32))}
+	r.dash, err = handlers.New(handlers.Options{
+		Explorer:      client,
+		NebulaAddress: "127.0.0.1",
+		SessionKeys:   keys,
+		// Production logs every request at info level; format it, then drop it.
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	target, _ := url.Parse(canned.URL)
+	r.proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+
+	form := url.Values{"account": {"demo"}, "password": {"demo"}, "next": {"/"}}
+	req := httptest.NewRequest(http.MethodPost, "http://dash.test/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://dash.test")
+	rec := httptest.NewRecorder()
+	r.dash.ServeHTTP(rec, req)
+	var parts []string
+	for _, c := range rec.Result().Cookies() {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	if rec.Code != http.StatusSeeOther || len(parts) == 0 {
+		tb.Fatalf("sign in: status %d, cookies %v: %s", rec.Code, parts, rec.Body)
+	}
+	r.cookie = strings.Join(parts, "; ")
+	return r
+}
+
+func connect(tb testing.TB, base string) string {
+	tb.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api-open/v1/connect", strings.NewReader(`{"address":"127.0.0.1","port":9669}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+base64.StdEncoding.EncodeToString([]byte("demo:demo")))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "explorer_token" {
+			return c.Value
+		}
+	}
+	tb.Fatalf("connect: no token (status %d)", res.StatusCode)
+	return ""
+}
+
+func get(tb testing.TB, u, tok string) []byte {
+	tb.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
+	req.Header.Set("Cookie", "explorer_token="+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s: %v %d", u, err, res.StatusCode)
+	}
+	return b
+}
+
+// serve runs one request through h and fails unless it answers 200.
+func serve(tb testing.TB, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		tb.Fatalf("%s: status %d: %.300s", req.URL, rec.Code, rec.Body)
+	}
+	return rec
+}
+
+func (r *rig) fragment(size int) *http.Request {
+	req := httptest.NewRequest(http.MethodGet, "http://dash.test/workflows/"+r.workflow+"/jobs?size="+strconv.Itoa(size), nil)
+	req.Header.Set("Cookie", r.cookie)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Request-Type", "partial")
+	return req
+}
+
+// BenchmarkFragment is B in process: the htmx results fragment.
+func BenchmarkFragment(b *testing.B) {
+	r := newRig(b)
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				serve(b, r.dash, r.fragment(n))
+			}
+		})
+	}
+}
+
+// BenchmarkFullPage is C in process: the whole jobs page, 20 rows.
+func BenchmarkFullPage(b *testing.B) {
+	r := newRig(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "http://dash.test/workflows/"+r.workflow+"/jobs", nil)
+		req.Header.Set("Cookie", r.cookie)
+		serve(b, r.dash, req)
+	}
+}
+
+// BenchmarkProxy is D in process: httputil.ReverseProxy relaying the same
+// 20-row JSON, the floor any proxy pays.
+func BenchmarkProxy(b *testing.B) {
+	r := newRig(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "http://dash.test/api-open/v1/workflows/"+r.workflow+"/jobs?pageSize=20", nil)
+		req.Header.Set("Cookie", "explorer_token=canned")
+		serve(b, r.proxy, req)
+	}
+}
+
+// TestFragmentOneUpstreamCall checks the rig measures what the benchmark
+// says: a fragment is one upstream call and lists the page's jobs.
+func TestFragmentOneUpstreamCall(t *testing.T) {
+	r := newRig(t)
+	before := r.calls
+	rec := serve(t, r.dash, r.fragment(20))
+	if got := r.calls - before; got != 1 {
+		t.Errorf("upstream calls for one fragment = %d, want 1", got)
+	}
+	if strings.Contains(strings.ToLower(rec.Body.String()), "<html") {
+		t.Error("fragment request answered a full page")
+	}
+}

@@ -1,0 +1,108 @@
+// Command bench measures jobboard side by side with the Explorer API it
+// fronts (issue 7): the simulator's JSON list endpoint direct (A), the
+// dashboard's htmx fragment (B) and full page (C) for page sizes 10, 20, 50
+// and 100, at a fixed rate and at saturation, interleaved; a plain reverse
+// proxy (D) against a canned upstream next to the dashboard against the same
+// upstream (B'); upstream calls per request; page weight; memory with 500
+// keep-alive clients. It prints the tables and writes docs/benchmarks.md.
+//
+//	go run ./tests/bench            # full run, about two minutes on two cores
+//	go run ./tests/bench -quick     # smoke run, about thirty seconds
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	if err := start(os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// start runs until SIGINT or SIGTERM either the reverse proxy D (when the
+// harness started this binary as D) or the benchmark.
+func start(args []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if upstream := os.Getenv(proxyEnv); upstream != "" {
+		// Started by the harness as the reverse proxy D.
+		return serveProxy(ctx, upstream, os.Stdout)
+	}
+	return run(ctx, args, os.Stdout, os.Stderr)
+}
+
+// run parses the flags, runs the benchmark, prints the report to stdout and
+// writes it to the -out file.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quick := fs.Bool("quick", false, "smoke run of about thirty seconds")
+	out := fs.String("out", "", "where to write the markdown report (default: docs/benchmarks.md; \"-\" for none)")
+	bin := fs.String("bin", "", "use this jobboard binary instead of building one")
+	rate := fs.Int("rate", 0, "fixed rate in req/s (default 200)")
+	workers := fs.Int("workers", 0, "closed-loop workers at saturation (default 16)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := FullConfig()
+	if *quick {
+		cfg = QuickConfig()
+	}
+	if *rate > 0 {
+		cfg.Rate = *rate
+	}
+	if *workers > 0 {
+		cfg.Workers = *workers
+	}
+	cfg.Bin = *bin
+	cfg.Progress = stderr
+	path := *out
+	if path == "" {
+		root, err := moduleRoot(ctx)
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(root, "docs", "benchmarks.md")
+	}
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	md := rep.Markdown()
+	fmt.Fprint(stdout, md)
+	if errs := rep.Errors(); len(errs) > 0 {
+		fmt.Fprintln(stderr, "bench: requests failed:\n  "+strings.Join(errs, "\n  "))
+	}
+	if path != "-" {
+		if err := os.WriteFile(path, []byte(md), 0o644); err != nil { //nolint:gosec // G306: docs/benchmarks.md is a public report committed with the source, readable like every file of the tree
+			return fmt.Errorf("bench: write report: %w", err)
+		}
+		fmt.Fprintln(stderr, "bench: wrote", path)
+	}
+	return nil
+}
+
+// moduleRoot returns the directory of the jobboard module's go.mod.
+func moduleRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("bench: find module root: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("bench: not inside the jobboard module")
+	}
+	return filepath.Dir(gomod), nil
+}

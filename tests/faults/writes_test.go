@@ -1,0 +1,59 @@
+package faults
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// TestFaultWritesNotRetried: cancel and run change state in Explorer, so a
+// failure (503, or the connection reset after the request was sent) is
+// answered after exactly one upstream call, with a plain error page that
+// offers no Retry.
+func TestFaultWritesNotRetried(t *testing.T) {
+	e := newEnv(t, noBreaker())
+	b := e.signedIn(t)
+	list := e.listURL(t, b, e.workflow.Name)
+	var jobID string
+	for id := range e.jobs {
+		jobID = id
+		break
+	}
+	tb := &table{}
+	defer tb.log(t, "cancel and run")
+
+	routes := []struct {
+		name     string
+		path     string
+		form     url.Values
+		upstream func(method, path string) bool
+	}{
+		{name: "cancel", path: "/jobs/" + jobID + "/cancel", form: url.Values{}, upstream: isCancel},
+		{name: "run", path: "/workflows/" + e.workflow.ID + "/run", form: url.Values{}, upstream: isStart},
+	}
+	faults := []struct {
+		name  string
+		serve func(http.ResponseWriter, *http.Request)
+	}{
+		{"503 with HTML body", unavailable503},
+		{"connection reset (RST)", reset},
+	}
+	for _, rt := range routes {
+		for _, f := range faults {
+			t.Run(rt.name+"/"+f.name, func(t *testing.T) {
+				before := e.up.callCount(rt.upstream)
+				e.up.set(&fault{match: rt.upstream, serve: f.serve})
+				a := b.post(t, rt.path, rt.form)
+				e.up.set(nil)
+				calls := e.up.callCount(rt.upstream) - before
+				tb.add(rt.name+": "+f.name, "POST "+rt.path, a.status, a.elapsed, "upstream calls: "+itoa(int64(calls)))
+
+				if calls != 1 {
+					t.Errorf("Explorer was called %d times, want exactly 1 (no retry of a write)", calls)
+				}
+				checkProblemAnswer(t, e, a, http.StatusBadGateway, "problem.unavailable", "", false)
+				checkRecovered(t, e, b, list)
+			})
+		}
+	}
+}

@@ -1,0 +1,398 @@
+package htmlcheck
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"jobboard/apiclient"
+	"jobboard/internal/explorersim"
+	"jobboard/handlers"
+	"jobboard/internal/i18n"
+)
+
+// env is the simulator and the dashboard on loopback.
+type env struct {
+	sim *explorersim.Sim
+	app *httptest.Server
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	clock := explorersim.NewManualClock(time.Now().UTC().Truncate(time.Second))
+	sim := explorersim.New(explorersim.Options{Clock: clock, Seed: 7})
+	simHS := httptest.NewServer(sim)
+	t.Cleanup(simHS.Close)
+	client, err := apiclient.New(simHS.URL, apiclient.WithoutBreaker())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, block := make([]byte, 32), make([]byte, 32)
+	_, _ = rand.Read(hash)
+	_, _ = rand.Read(block)
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := handlers.New(handlers.Options{
+		Explorer:      client,
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		NebulaAddress: "graphd.internal",
+		SessionKeys:   [][]byte{hash, block},
+		DefaultZone:   zone,
+		Now:           clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := httptest.NewServer(h)
+	t.Cleanup(app.Close)
+	return &env{sim: sim, app: app}
+}
+
+// browser is a client with a cookie jar that does not follow redirects.
+func browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{
+		Jar:           jar,
+		Timeout:       15 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// request is one page or fragment to check.
+type request struct {
+	name     string     // file name stem
+	route    string     // the route pattern it exercises (routes.go)
+	method   string     // GET when ""
+	path     string     // path and query
+	form     url.Values // POST body
+	headers  []string   // name, value pairs
+	fragment bool       // an htmx fragment: wrapped before checking
+}
+
+// htmx headers of a fragment request targeting sel.
+func htmx(target string) []string {
+	return []string{"HX-Request", "true", "HX-Request-Type", "partial", "HX-Target", target}
+}
+
+// fetch performs r as lang and returns the status, content type and body.
+func (e *env) fetch(t *testing.T, c *http.Client, r request, lang string) (int, string, string) {
+	t.Helper()
+	method := r.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var body io.Reader
+	if r.form != nil {
+		body = strings.NewReader(r.form.Encode())
+	}
+	req, err := http.NewRequest(method, e.app.URL+r.path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Language", lang)
+	for i := 0; i+1 < len(r.headers); i += 2 {
+		req.Header.Set(r.headers[i], r.headers[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, r.path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return resp.StatusCode, ct, string(b)
+}
+
+// routePattern finds the routes registered in handlers/*.go.
+var routePattern = regexp.MustCompile(`\br\.(GET|POST)\("(/[^"]*)"`)
+
+// registeredRoutes returns "METHOD /pattern" for every route of handlers.
+func registeredRoutes(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../../handlers/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range routePattern.FindAllStringSubmatch(string(src), -1) {
+			seen[m[1]+" "+m[2]] = true
+		}
+	}
+	var out []string
+	for r := range seen {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	if len(out) < 10 {
+		t.Fatalf("found only %d routes in handlers/: is the scan broken?", len(out))
+	}
+	return out
+}
+
+// notHTML are the routes that never answer with HTML a reader sees as a
+// page (downloads, probes, redirects); every other route must be checked.
+var notHTML = map[string]string{
+	"GET /healthz":                            "probe",
+	"GET /readyz":                             "probe",
+	"GET /metrics":                            "Prometheus text",
+	"GET /jobs/export.csv":                    "download",
+	"GET /jobs/export.json":                   "download",
+	"GET /workflows/:id/jobs/export.csv":      "download",
+	"GET /workflows/:id/jobs/export.json":     "download",
+	"GET /jobs/:id/tasks/:taskID/results.csv": "download",
+	"POST /logout":                            "redirect",
+	"POST /jobs/:id/cancel":                   "redirect, or the job page's markup (checked via GET /jobs/:id)",
+}
+
+// pages lists what to fetch, signed in, for the simulator's demo account.
+func (e *env) pages(t *testing.T) []request {
+	t.Helper()
+	wfs := e.sim.Workflows("demo")
+	if len(wfs) == 0 {
+		t.Fatal("simulator has no workflow for demo")
+	}
+	wf := wfs[0].ID
+	var failed, running, succeeded explorersim.JobRecord
+	for _, j := range e.sim.Jobs("demo") {
+		switch apiclient.Status(j.Status) {
+		case apiclient.StatusFailed:
+			if failed.ID == 0 {
+				failed = j
+			}
+		case apiclient.StatusRunning:
+			if running.ID == 0 {
+				running = j
+			}
+		case apiclient.StatusSuccess:
+			if succeeded.ID == 0 && len(j.Tasks) > 0 {
+				succeeded = j
+			}
+		}
+	}
+	if failed.ID == 0 || running.ID == 0 || succeeded.ID == 0 {
+		t.Fatal("simulator lacks a failed, a running or a succeeded job for demo")
+	}
+	job := func(j explorersim.JobRecord) string { return "/jobs/" + fmt.Sprint(j.ID) }
+	list := "/workflows/" + wf + "/jobs"
+	back := "?back=" + url.QueryEscape(list+"?status=failed")
+	task := succeeded.Tasks[0].ID
+	// Canonical list URLs (sorted keys), so that none is redirected.
+	filtered := "?" + url.Values{"name": {"a"}, "status": {"succeeded"}, "from": {"2020-01-01"}, "to": {"2030-12-31T23:59"},
+		"order": {"asc"}, "page": {"2"}, "size": {"10"}, "tz": {"Asia/Shanghai"}}.Encode()
+	return []request{
+		{name: "home", route: "GET /", path: "/"},
+		{name: "home-bad-id", route: "GET /workflows/go", path: "/workflows/go?id=abc"},
+		{name: "list", route: "GET /workflows/:id/jobs", path: list},
+		{name: "list-filtered", route: "GET /workflows/:id/jobs", path: list + filtered},
+		{name: "list-invalid", route: "GET /workflows/:id/jobs", path: list + "?status=nope&from=yesterday&to=x&page=0&size=7&order=up&tz=Mars%2FBase"},
+		{name: "list-empty", route: "GET /workflows/:id/jobs", path: list + "?name=zzzzzzzzzz"},
+		{name: "list-past-end", route: "GET /workflows/:id/jobs", path: list + "?page=9999"},
+		{name: "list-unknown-workflow", route: "GET /workflows/:id/jobs", path: "/workflows/1/jobs"},
+		{name: "list-results", route: "GET /workflows/:id/jobs", path: list + filtered, headers: htmx("section#results"), fragment: true},
+		{name: "list-poll", route: "GET /workflows/:id/jobs", path: list + "?status=running", headers: htmx("div#list-live"), fragment: true},
+		{name: "all", route: "GET /jobs", path: "/jobs"},
+		{name: "all-running", route: "GET /jobs", path: "/jobs?size=50&status=running"},
+		{name: "all-results", route: "GET /jobs", path: "/jobs?status=failed", headers: htmx("section#results"), fragment: true},
+		{name: "summary", route: "GET /jobs/summary", path: "/jobs/summary?status=failed"},
+		{name: "summary-fragment", route: "GET /jobs/summary", path: "/jobs/summary", headers: htmx("div#outcomes"), fragment: true},
+		{name: "wf-summary", route: "GET /workflows/:id/jobs/summary", path: list + "/summary"},
+		{name: "wf-summary-fragment", route: "GET /workflows/:id/jobs/summary", path: list + "/summary?name=a", headers: htmx("div#outcomes"), fragment: true},
+		{name: "job-failed", route: "GET /jobs/:id", path: job(failed) + back},
+		{name: "job-running", route: "GET /jobs/:id", path: job(running)},
+		{name: "job-succeeded", route: "GET /jobs/:id", path: job(succeeded)},
+		{name: "job-poll", route: "GET /jobs/:id", path: job(running), headers: htmx("section#job-detail"), fragment: true},
+		{name: "job-bad-id", route: "GET /jobs/:id", path: "/jobs/abc"},
+		{name: "job-unknown", route: "GET /jobs/:id", path: "/jobs/1"},
+		{name: "task-results", route: "GET /jobs/:id/tasks/:taskID/results", path: job(succeeded) + "/tasks/" + task + "/results?limit=10"},
+		{name: "task-results-bad-limit", route: "GET /jobs/:id/tasks/:taskID/results", path: job(succeeded) + "/tasks/" + task + "/results?limit=7"},
+		{name: "task-failed-results", route: "GET /jobs/:id/tasks/:taskID/results", path: job(failed) + "/tasks/" + failed.Tasks[len(failed.Tasks)-1].ID + "/results"},
+		{name: "cancel-confirm", route: "GET /jobs/:id/cancel", path: job(running) + "/cancel" + back},
+		{name: "cancel-dialog", route: "GET /jobs/:id/cancel", path: job(running) + "/cancel", headers: htmx("div#dialog-slot"), fragment: true},
+		{name: "cancel-finished", route: "GET /jobs/:id/cancel", path: job(succeeded) + "/cancel"},
+		{name: "run-form", route: "GET /workflows/:id/run", path: "/workflows/" + wf + "/run"},
+		{name: "run-add-row", route: "POST /workflows/:id/run", method: http.MethodPost, path: "/workflows/" + wf + "/run",
+			form: url.Values{"task": {""}, "param": {""}, "value": {""}, "action": {"add"}}},
+		{name: "run-invalid", route: "POST /workflows/:id/run", method: http.MethodPost, path: "/workflows/" + wf + "/run",
+			form: url.Values{"task": {"nothex", "f93dea90fc3a11ecac7e6da0662c195b"}, "param": {"", "x"}, "value": {"1", ""}}},
+		{name: "not-found", route: "", path: "/no/such/page"},
+	}
+}
+
+// signedOutPages need no session.
+func signedOutPages() []request {
+	return []request{
+		{name: "login", route: "GET /login", path: "/login?next=%2Fjobs%3Fstatus%3Dfailed"},
+		{name: "login-failed", route: "POST /login", method: http.MethodPost, path: "/login",
+			form: url.Values{"account": {"demo"}, "password": {"wrong"}, "next": {"/"}}},
+		{name: "login-missing", route: "POST /login", method: http.MethodPost, path: "/login", form: url.Values{"next": {"/"}}},
+		{name: "lang-invalid", route: "POST /lang", method: http.MethodPost, path: "/lang", form: url.Values{"lang": {"xx"}, "next": {"/"}}},
+	}
+}
+
+// upstreamDownPages are fetched while the simulator answers every call
+// with a 502: the problem panels with Retry.
+func upstreamDownPages(wf string) []request {
+	list := "/workflows/" + wf + "/jobs"
+	return []request{
+		{name: "down-list", route: "GET /workflows/:id/jobs", path: list + "?status=failed"},
+		{name: "down-list-results", route: "GET /workflows/:id/jobs", path: list + "?status=failed", headers: htmx("section#results"), fragment: true},
+		{name: "down-summary", route: "GET /jobs/summary", path: "/jobs/summary", headers: htmx("div#outcomes"), fragment: true},
+		{name: "down-home", route: "GET /", path: "/"},
+	}
+}
+
+// TestPagesAreValidHTML fetches every page and fragment in both languages,
+// writes them to a temporary directory and checks them with one vnu run:
+// zero errors allowed. Fragments are wrapped in a minimal document
+// (WrapFragment). It also fails when a route of handlers/routes.go is
+// neither fetched here nor listed in notHTML.
+func TestPagesAreValidHTML(t *testing.T) {
+	jar, err := FindJar()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("vnu.jar is required in CI: %v; install it with: %s", err, InstallHint)
+		}
+		t.Skipf("vnu.jar not found (%v); install it with: %s", err, InstallHint)
+	}
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Fatalf("java is needed to run vnu.jar: %v", err)
+	}
+
+	e := newEnv(t)
+	dir := t.TempDir()
+	var files []string
+	covered := map[string]bool{}
+	save := func(r request, lang string, status int, ctype, body string) {
+		if status >= 300 && status < 400 {
+			t.Errorf("%s (%s %s, %s): redirected (%d); list its final URL instead", r.name, r.method, r.path, lang, status)
+			return
+		}
+		if ctype != "text/html" || strings.TrimSpace(body) == "" {
+			t.Errorf("%s (%s %s, %s): got %d %q with %d bytes, want an HTML page", r.name, r.method, r.path, lang, status, ctype, len(body))
+			return
+		}
+		if status >= 500 && !strings.HasPrefix(r.name, "down-") {
+			t.Errorf("%s (%s, %s): status %d", r.name, r.path, lang, status)
+		}
+		if r.fragment {
+			if strings.Contains(strings.ToLower(body), "<html") {
+				t.Errorf("%s (%s): a fragment request got a whole page", r.name, lang)
+			}
+			body = WrapFragment(lang, body, "filters")
+		}
+		f := filepath.Join(dir, r.name+"."+lang+".html")
+		if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+		covered[r.route] = true
+	}
+
+	for _, lang := range i18n.Supported() {
+		anon := browser(t)
+		for _, r := range signedOutPages() {
+			status, ct, body := e.fetch(t, anon, r, lang)
+			save(r, lang, status, ct, body)
+		}
+		c := browser(t)
+		status, _, body := e.fetch(t, c, request{method: http.MethodPost, path: "/login",
+			form: url.Values{"account": {"demo"}, "password": {"demo"}, "next": {"/"}}}, lang)
+		if status != http.StatusSeeOther {
+			t.Fatalf("sign in: status %d: %s", status, body)
+		}
+		for _, r := range e.pages(t) {
+			status, ct, body := e.fetch(t, c, r, lang)
+			save(r, lang, status, ct, body)
+		}
+		e.sim.SetFault(explorersim.Fault{Kind: explorersim.FaultHTML502})
+		for _, r := range upstreamDownPages(e.sim.Workflows("demo")[0].ID) {
+			status, ct, body := e.fetch(t, c, r, lang)
+			save(r, lang, status, ct, body)
+		}
+		e.sim.SetFault(explorersim.Fault{})
+	}
+
+	for _, route := range registeredRoutes(t) {
+		if _, skip := notHTML[route]; !skip && !covered[route] {
+			t.Errorf("route %s is not checked: add a request for it to htmlcheck's lists (or to notHTML if it never answers HTML)", route)
+		}
+	}
+
+	// Canaries in the same run (one JVM start) prove the checker: a broken
+	// document must yield errors with its line, an htmx attribute alone
+	// must not.
+	canary := filepath.Join(dir, "canary-broken.html")
+	htmxOnly := filepath.Join(dir, "canary-htmx.html")
+	if err := os.WriteFile(canary, []byte("<!DOCTYPE html>\n<html lang=\"en\"><head><title>x</title></head><body>\n<p><div>block in p</div></p>\n</body></html>\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(htmxOnly, []byte(WrapFragment("en", `<a href="/x" hx-get="/x" hx-target:inherited="#r">x</a>`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	res, err := Check(ctx, jar, append(files, canary, htmxOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	canaryErrors := 0
+	for _, m := range res.Errors {
+		if m.File == canary && m.Line >= 3 {
+			canaryErrors++
+			continue
+		}
+		t.Errorf("%s", m)
+	}
+	if canaryErrors == 0 || res.IgnoredHTMX < 2 {
+		t.Errorf("the checker is broken: %d errors in the broken canary, %d htmx complaints ignored", canaryErrors, res.IgnoredHTMX)
+	}
+	t.Logf("vnu %s checked %d documents: %d errors (%d complaints about htmx attributes allowed)", VNUVersion, len(files), len(res.Errors)-canaryErrors, res.IgnoredHTMX)
+}
+
+// TestCIInstallsThisVersion keeps .ci/run's vnu-jar version and
+// VNUVersion (the install hint) the same.
+func TestCIInstallsThisVersion(t *testing.T) {
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), "VNU_VERSION="+VNUVersion+"\n") {
+		t.Errorf(".ci/run does not install vnu-jar %s", VNUVersion)
+	}
+}
