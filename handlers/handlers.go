@@ -17,8 +17,8 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/metrics"
 	"jobboard/internal/session"
-	"jobboard/static"
 	"jobboard/internal/tracing"
+	"jobboard/static"
 )
 
 // Explorer is the part of the Workflow API the handlers use; an

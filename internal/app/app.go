@@ -22,9 +22,9 @@ import (
 	"time"
 
 	"jobboard/apiclient"
+	"jobboard/handlers"
 	"jobboard/internal/config"
 	"jobboard/internal/explorersim"
-	"jobboard/handlers"
 	"jobboard/internal/metrics"
 	"jobboard/internal/session"
 )

@@ -7,10 +7,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"jobboard/internal/config"
 	"jobboard/handlers"
-	"jobboard/internal/session/redisrevoke"
+	"jobboard/internal/config"
 	"jobboard/internal/session"
+	"jobboard/internal/session/redisrevoke"
 )
 
 // sharedSessions returns what cfg.RedisURL selects for sessions across

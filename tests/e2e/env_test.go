@@ -18,8 +18,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jobboard/apiclient"
-	"jobboard/internal/explorersim"
 	"jobboard/handlers"
+	"jobboard/internal/explorersim"
 )
 
 // The demo account every scenario signs in with.

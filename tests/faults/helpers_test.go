@@ -18,10 +18,10 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/internal/explorersim"
 	"jobboard/handlers"
-	"jobboard/internal/i18n"
+	"jobboard/internal/explorersim"
 	"jobboard/internal/htmltest"
+	"jobboard/internal/i18n"
 )
 
 // callTimeout is the deadline of every upstream call in these tests.

@@ -21,8 +21,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/internal/explorersim"
 	"jobboard/handlers"
+	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
 )
 

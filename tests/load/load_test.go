@@ -27,8 +27,8 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/internal/explorersim"
 	"jobboard/handlers"
+	"jobboard/internal/explorersim"
 	"jobboard/internal/jobquery"
 )
 

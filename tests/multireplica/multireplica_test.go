@@ -18,8 +18,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"jobboard/internal/testenv/redistest"
 	"jobboard/internal/session"
+	"jobboard/internal/testenv/redistest"
 )
 
 // listPath is the list every step reads: all jobs of the demo account.

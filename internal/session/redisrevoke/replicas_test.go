@@ -15,11 +15,11 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/internal/explorersim"
 	"jobboard/handlers"
+	"jobboard/internal/explorersim"
+	"jobboard/internal/session"
 	"jobboard/internal/session/redisrevoke"
 	"jobboard/internal/testenv/redistest"
-	"jobboard/internal/session"
 )
 
 // The tests below run whole dashboards (handlers.New) as replicas: each

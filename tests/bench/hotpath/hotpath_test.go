@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"jobboard/apiclient"
-	"jobboard/internal/explorersim"
 	"jobboard/handlers"
+	"jobboard/internal/explorersim"
 )
 
 // rig is a dashboard in front of a canned upstream that answers every list
