@@ -18,7 +18,7 @@ import (
 )
 
 // seedListResponse is the response body of the list endpoint's
-// documentation, verbatim (shared/seeds).
+// documentation, verbatim (quoted in docs/explorer-api.md).
 const seedListResponse = `{
 "code": 0,
 "data": {

@@ -13,7 +13,7 @@ import (
 )
 
 // seedCurlQuery is the query string of the list endpoint's documented curl
-// example (shared/seeds), whose filter is
+// example (docs/explorer-api.md), whose filter is
 // {"status": 2, "fromCreateTime": 1657874100000}.
 const seedCurlQuery = "filter=%7B%22status%22%3A%202%2C%20%20%22fromCreateTime%22%3A%201657874100000%7D&pageSize=10&page=1"
 

@@ -1,5 +1,5 @@
 // Package apiclient is a typed client for the Workflow API of NebulaGraph
-// Explorer (see ../shared/explorer-api.md). It knows nothing of HTTP handlers
+// Explorer (see docs/explorer-api.md). It knows nothing of HTTP handlers
 // or HTML: one method per endpoint, ctx first, typed results and typed errors.
 package apiclient
 

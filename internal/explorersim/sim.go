@@ -1,5 +1,5 @@
 // Package explorersim simulates the Workflow API of NebulaGraph Explorer as
-// documented in shared/explorer-api.md: the seven endpoints under
+// documented in docs/explorer-api.md: the seven endpoints under
 // /api-open/v1/, the {"code","message","data"} envelope and its error codes,
 // cookie tokens from connect, and deterministic per-account data (workflows,
 // thousands of jobs over months, tasks and sample results) whose newest jobs
