@@ -4,7 +4,6 @@
 package apiclient
 
 import (
-	"fmt"
 	"log/slog"
 	"time"
 )
@@ -41,55 +40,6 @@ type Credentials struct {
 	// Expires is the absolute expiry: receipt time + MaxAge, else the
 	// cookie's Expires attribute (zero if Explorer sent neither).
 	Expires time.Time
-}
-
-// Status is a job or task status code as documented by Explorer.
-type Status int
-
-// The six documented status codes.
-const (
-	StatusPreparing   Status = 0
-	StatusRunning     Status = 1
-	StatusSuccess     Status = 2
-	StatusFailed      Status = 3
-	StatusInterrupted Status = 4
-	StatusStopping    Status = 5
-)
-
-// Statuses lists the documented statuses in code order.
-var Statuses = []Status{StatusPreparing, StatusRunning, StatusSuccess, StatusFailed, StatusInterrupted, StatusStopping}
-
-// Known reports whether s is one of the six documented codes.
-func (s Status) Known() bool { return s >= StatusPreparing && s <= StatusStopping }
-
-// Terminal reports whether a job in status s will not change any more.
-func (s Status) Terminal() bool {
-	return s == StatusSuccess || s == StatusFailed || s == StatusInterrupted
-}
-
-// InFlight reports whether a job in status s is still moving (Preparing,
-// Running or Stopping).
-func (s Status) InFlight() bool {
-	return s == StatusPreparing || s == StatusRunning || s == StatusStopping
-}
-
-// String returns Explorer's English name of the status, or "Unknown (N)".
-func (s Status) String() string {
-	switch s {
-	case StatusPreparing:
-		return "Preparing"
-	case StatusRunning:
-		return "Running"
-	case StatusSuccess:
-		return "Success"
-	case StatusFailed:
-		return "Failed"
-	case StatusInterrupted:
-		return "Interrupted"
-	case StatusStopping:
-		return "Stopping"
-	}
-	return fmt.Sprintf("Unknown (%d)", int(s))
 }
 
 // Order is the creation-time sort order of a list call.

@@ -151,7 +151,7 @@ func exportFileName(src listSource, q jobquery.Query, first []apiclient.Job, now
 	}
 	parts := []string{"jobs", fileSafe(what)}
 	if q.HasStatus {
-		parts = append(parts, jobquery.StatusWord(q.Status))
+		parts = append(parts, q.Status.Word())
 	}
 	parts = append(parts, now.In(q.Location()).Format("2006-01-02"))
 	ext := ".csv"
@@ -224,7 +224,7 @@ func (e *csvExport) row(j apiclient.Job) error {
 	}
 	return e.w.Write([]string{
 		strconv.FormatInt(j.ID, 10), csvSafe(j.Name), csvSafe(j.WorkflowID), csvSafe(j.WorkflowName),
-		jobquery.StatusWord(j.Status), exportTime(j.Created), exportTime(j.RunBegin), exportTime(j.RunEnd), dur,
+		j.Status.Word(), exportTime(j.Created), exportTime(j.RunBegin), exportTime(j.RunEnd), dur,
 	})
 }
 
@@ -284,7 +284,7 @@ func (e *jsonExport) row(j apiclient.Job) error {
 		return &s
 	}
 	x := exportJob{ID: j.ID, Name: j.Name, WorkflowID: j.WorkflowID, Workflow: j.WorkflowName,
-		Status: jobquery.StatusWord(j.Status), Created: opt(j.Created), Started: opt(j.RunBegin), Finished: opt(j.RunEnd)}
+		Status: j.Status.Word(), Created: opt(j.Created), Started: opt(j.RunBegin), Finished: opt(j.RunEnd)}
 	if d, ok := exportDuration(j); ok {
 		x.DurationSeconds = &d
 	}

@@ -10,47 +10,27 @@ import (
 )
 
 // statusName returns the i18n key suffix and CSS name of a status.
-func statusName(s apiclient.Status) string {
-	if !s.Known() {
-		return "unknown"
-	}
-	return jobquery.StatusWord(s)
-}
+func statusName(s apiclient.Status) string { return s.Name() }
 
 // statusLabel is the status in words: "Succeeded", "Unknown (7)".
 func statusLabel(l i18n.Localizer, s apiclient.Status) string {
 	if !s.Known() {
-		return l.T("status.unknown", int(s))
+		return l.T(s.MessageKey(), int(s))
 	}
-	return l.T(statusKeys[s])
+	return l.T(s.MessageKey())
 }
 
-// statusKeys are the message keys of the documented statuses, by code
-// (read-only; saves building the key for every row).
-var statusKeys = [...]string{
-	apiclient.StatusPreparing: "status.preparing", apiclient.StatusRunning: "status.running",
-	apiclient.StatusSuccess: "status.succeeded", apiclient.StatusFailed: "status.failed",
-	apiclient.StatusInterrupted: "status.cancelled", apiclient.StatusStopping: "status.stopping",
-}
+// statusKeys are the message keys of the documented statuses by code, as
+// apiclient's status table gives them (read-only).
+var statusKeys = func() (keys [6]string) {
+	for _, s := range apiclient.Statuses {
+		keys[s] = s.MessageKey()
+	}
+	return keys
+}()
 
 // statusIcon is a glyph shown next to the word (never instead of it).
-func statusIcon(s apiclient.Status) string {
-	switch s {
-	case apiclient.StatusPreparing:
-		return "◷"
-	case apiclient.StatusRunning:
-		return "▶"
-	case apiclient.StatusSuccess:
-		return "✓"
-	case apiclient.StatusFailed:
-		return "✕"
-	case apiclient.StatusInterrupted:
-		return "⊘"
-	case apiclient.StatusStopping:
-		return "■"
-	}
-	return "?"
-}
+func statusIcon(s apiclient.Status) string { return s.Icon() }
 
 // utc is the machine-readable instant of a <time> element.
 func utc(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -59,7 +59,7 @@ func outcomeParts(d Summary) []outcomePart {
 		}
 		q := all
 		q.HasStatus, q.Status = true, s
-		word := jobquery.StatusWord(s)
+		word := s.Word()
 		parts = append(parts, outcomePart{
 			Text: d.L.N("summary."+word, n, d.L.Count(n)), URL: q.URL(d.Path),
 			Status: word, Current: d.Query.HasStatus && d.Query.Status == s,

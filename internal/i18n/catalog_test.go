@@ -11,7 +11,6 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"
-	"jobboard/internal/jobquery"
 )
 
 // pluralSuffixes are the plural categories a key may end with.
@@ -183,7 +182,7 @@ func TestCatalogVerbs(t *testing.T) {
 var keyLiteral = regexp.MustCompile(`"([a-z][a-zA-Z]*\.[a-zA-Z0-9.]*)"`)
 
 // TestKeysUsedExist scans the code that renders text (views, handlers,
-// jobquery's field errors) for string literals in a catalog namespace and
+// jobquery's field errors, apiclient's status table) for string literals in a catalog namespace and
 // fails when one is not a key. A literal ending in "." is a prefix joined
 // with a status word or a field name at run time; every such expansion
 // must exist. A plural key is used without its suffix.
@@ -195,7 +194,7 @@ func TestKeysUsedExist(t *testing.T) {
 	}
 	var words []string
 	for _, s := range apiclient.Statuses {
-		words = append(words, jobquery.StatusWord(s))
+		words = append(words, s.Word())
 	}
 	// The run-time suffixes of each prefix literal.
 	expansions := map[string][]string{
@@ -211,7 +210,7 @@ func TestKeysUsedExist(t *testing.T) {
 		_, ok := en[key+".other"]
 		return ok
 	}
-	files := sourceFiles(t, "../../views", "../../handlers", "../jobquery")
+	files := sourceFiles(t, "../../views", "../../handlers", "../jobquery", "../../apiclient")
 	used := 0
 	for _, file := range files {
 		src, err := os.ReadFile(file)

@@ -36,16 +36,3 @@ func BenchmarkParseDefault(b *testing.B) {
 		}
 	}
 }
-
-// TestStatusWordInverse checks StatusWord and the words Parse accepts
-// agree for every documented status.
-func TestStatusWordInverse(t *testing.T) {
-	for w, s := range statusWords {
-		if got := StatusWord(s); got != w {
-			t.Errorf("StatusWord(%v) = %q, want %q", s, got, w)
-		}
-	}
-	if len(statusWords) != 6 {
-		t.Errorf("%d status words, want 6", len(statusWords))
-	}
-}

@@ -114,7 +114,7 @@ func Parse(v url.Values, defaultZone *time.Location) (Query, FieldErrors) {
 		}
 	}
 	if s := strings.TrimSpace(v.Get("status")); s != "" {
-		if st, ok := parseStatus(s); ok {
+		if st, ok := apiclient.ParseStatus(s); ok {
 			q.HasStatus, q.Status = true, st
 		} else {
 			bad("status", "field.status.invalid")
@@ -194,7 +194,7 @@ func (q Query) Values() url.Values {
 		v.Set("name", q.Name)
 	}
 	if q.HasStatus {
-		v.Set("status", StatusWord(q.Status))
+		v.Set("status", q.Status.Word())
 	}
 	if q.From != "" {
 		v.Set("from", q.From)
@@ -233,7 +233,7 @@ func (q Query) URL(path string) string {
 	}
 	status := ""
 	if q.HasStatus {
-		status = StatusWord(q.Status)
+		status = q.Status.Word()
 	}
 	order := ""
 	if q.Asc {
@@ -347,54 +347,6 @@ func (q Query) LastPage(total int) int {
 		size = DefaultSize
 	}
 	return max(1, (total+size-1)/size)
-}
-
-// StatusWord returns the URL word of a status ("failed"), or its code for
-// an undocumented status.
-func StatusWord(s apiclient.Status) string {
-	switch s {
-	case apiclient.StatusPreparing:
-		return "preparing"
-	case apiclient.StatusRunning:
-		return "running"
-	case apiclient.StatusSuccess:
-		return "succeeded"
-	case apiclient.StatusFailed:
-		return "failed"
-	case apiclient.StatusInterrupted:
-		return "cancelled"
-	case apiclient.StatusStopping:
-		return "stopping"
-	}
-	return strconv.Itoa(int(s))
-}
-
-// statusWords are the canonical URL words (StatusWord's inverse; a test
-// checks they agree); read-only.
-var statusWords = map[string]apiclient.Status{
-	"preparing": apiclient.StatusPreparing,
-	"running":   apiclient.StatusRunning,
-	"succeeded": apiclient.StatusSuccess,
-	"failed":    apiclient.StatusFailed,
-	"cancelled": apiclient.StatusInterrupted,
-	"stopping":  apiclient.StatusStopping,
-}
-
-func parseStatus(s string) (apiclient.Status, bool) {
-	s = strings.ToLower(s)
-	if st, ok := statusWords[s]; ok {
-		return st, true
-	}
-	switch s {
-	case "success":
-		return apiclient.StatusSuccess, true
-	case "interrupted", "canceled":
-		return apiclient.StatusInterrupted, true
-	}
-	if n, err := strconv.Atoi(s); err == nil && apiclient.Status(n).Known() && len(s) == 1 {
-		return apiclient.Status(n), true
-	}
-	return 0, false
 }
 
 func validSize(n int) bool {
