@@ -29,7 +29,7 @@ func (h *handler) home(c *gin.Context) error {
 func (h *handler) workflowOpen(c *gin.Context) error {
 	raw := c.Query("id")
 	if id, ok := parseWorkflowID(strings.TrimSpace(raw)); ok {
-		h.redirect(c, "/workflows/"+strconv.FormatInt(id, 10)+"/jobs")
+		h.redirect(c, views.ListPath(id))
 		return nil
 	}
 	return h.renderHome(c, http.StatusBadRequest, raw, "home.badID")

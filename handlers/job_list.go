@@ -29,10 +29,7 @@ func (s listSource) all() bool { return s.workflowID == 0 }
 
 // path is the list's URL path: /jobs or /workflows/:id/jobs.
 func (s listSource) path() string {
-	if s.all() {
-		return "/jobs"
-	}
-	return "/workflows/" + strconv.FormatInt(s.workflowID, 10) + "/jobs"
+	return views.ListPath(s.workflowID)
 }
 
 // list calls the upstream list endpoint of the source.
@@ -168,9 +165,9 @@ func (h *handler) jobList(c *gin.Context) error {
 	}
 	// Summary and downloads cover the filters, whatever the page or size.
 	all := d.Query.WithSize(jobquery.DefaultSize)
-	d.SummaryURL = all.URL(path + "/summary")
-	d.ExportCSV = all.URL(path + "/export.csv")
-	d.ExportJSON = all.URL(path + "/export.json")
+	d.SummaryURL = all.URL(views.SummaryPath(path))
+	d.ExportCSV = all.URL(views.ExportPath(path, "csv"))
+	d.ExportJSON = all.URL(views.ExportPath(path, "json"))
 
 	status := http.StatusOK
 	if fieldErrs != nil {

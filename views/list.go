@@ -1,7 +1,6 @@
 package views
 
 import (
-	"strings"
 	"time"
 
 	"jobboard/apiclient"
@@ -81,15 +80,6 @@ func (d JobList) InFlight() bool {
 
 // ListURL is the canonical URL of the list as shown.
 func (d JobList) ListURL() string { return d.Query.URL(d.Path) }
-
-// workflowListURL links to a workflow's jobs, or "" for an ID that is not
-// a number (never link to something the server would refuse).
-func workflowListURL(id string) string {
-	if id == "" || len(id) > 19 || strings.TrimLeft(id, "0123456789") != "" {
-		return ""
-	}
-	return "/workflows/" + id + "/jobs"
-}
 
 // workflowLabel is a row's workflow in words: its name, else its ID.
 func workflowLabel(j apiclient.Job) string {

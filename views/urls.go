@@ -1,0 +1,118 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// This file is the one place the dashboard's own URLs are built: handlers
+// redirect to them and pages link to them, so a route's shape is written
+// once here and once in handlers/routes.go.
+
+// AllJobsPath is the path of the list of every workflow's jobs.
+const AllJobsPath = "/jobs"
+
+// WorkflowOpenPath is the home page's "open a workflow by ID" form target.
+const WorkflowOpenPath = "/workflows/go"
+
+// ListPath is the path of a jobs list: a workflow's (/workflows/N/jobs), or
+// every workflow's (/jobs) for workflow ID 0.
+func ListPath(workflowID int64) string {
+	if workflowID == 0 {
+		return AllJobsPath
+	}
+	return WorkflowJobsPath(strconv.FormatInt(workflowID, 10))
+}
+
+// WorkflowJobsPath is the path of a workflow's jobs list.
+func WorkflowJobsPath(workflowID string) string { return "/workflows/" + workflowID + "/jobs" }
+
+// workflowListURL links to a workflow's jobs, or "" for an ID that is not
+// a number (never link to something the server would refuse).
+func workflowListURL(id string) string {
+	if id == "" || len(id) > 19 || strings.TrimLeft(id, "0123456789") != "" {
+		return ""
+	}
+	return WorkflowJobsPath(id)
+}
+
+// SummaryPath is the outcome summary of the list at listPath.
+func SummaryPath(listPath string) string { return listPath + "/summary" }
+
+// ExportPath is the download of every job of the list at listPath, as
+// format "csv" or "json".
+func ExportPath(listPath, format string) string { return listPath + "/export." + format }
+
+// WorkflowRunURL is the "Run workflow" form of a workflow.
+func WorkflowRunURL(workflowID string) string { return "/workflows/" + workflowID + "/run" }
+
+// JobNav is what the job pages carry from link to link: the list the
+// reader came from and their time zone. Both are already validated.
+type JobNav struct {
+	Back string // local list URL to return to; "" = the job's workflow list
+	TZ   string // IANA zone times are shown in; "" = the server's zone
+}
+
+// values returns the nav as query parameters (empty ones left out).
+func (n JobNav) values() url.Values {
+	v := url.Values{}
+	if n.Back != "" {
+		v.Set("back", n.Back)
+	}
+	if n.TZ != "" {
+		v.Set("tz", n.TZ)
+	}
+	return v
+}
+
+// withQuery appends v to path when it holds anything.
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// JobPath is the path of a job's page, without parameters.
+func JobPath(id int64) string { return "/jobs/" + strconv.FormatInt(id, 10) }
+
+// JobDetailURL is the URL of a job's page that keeps nav.
+func JobDetailURL(id int64, nav JobNav) string { return withQuery(JobPath(id), nav.values()) }
+
+// JobCancelledURL is the job's page saying a cancel was just requested.
+func JobCancelledURL(id int64, nav JobNav) string {
+	v := nav.values()
+	v.Set("cancelled", "1")
+	return withQuery(JobPath(id), v)
+}
+
+// JobCancelPath is where a job's cancel is confirmed (GET) and sent (POST).
+func JobCancelPath(id int64) string { return JobPath(id) + "/cancel" }
+
+// JobCancelURL is the confirmation page (or dialog) of a job's cancel.
+func JobCancelURL(id int64, nav JobNav) string { return withQuery(JobCancelPath(id), nav.values()) }
+
+// TaskResultsPath is the path of a task's sample result page.
+func TaskResultsPath(jobID int64, taskID string) string {
+	return JobPath(jobID) + "/tasks/" + url.PathEscape(taskID) + "/results"
+}
+
+// TaskResultsURL is a task's sample result page with limit rows (the
+// default limit is left out) that keeps nav.
+func TaskResultsURL(jobID int64, taskID string, limit int, nav JobNav) string {
+	v := nav.values()
+	if limit != DefaultResultLimit {
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	return withQuery(TaskResultsPath(jobID, taskID), v)
+}
+
+// TaskResultsCSVURL downloads the same rows as TaskResultsURL as CSV.
+func TaskResultsCSVURL(jobID int64, taskID string, limit int) string {
+	v := url.Values{}
+	if limit != DefaultResultLimit {
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	return withQuery(TaskResultsPath(jobID, taskID)+".csv", v)
+}
