@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/middleware"
 	"jobboard/views"
 )
 
@@ -59,6 +60,14 @@ func classify(err error) *appError {
 		return ae
 	}
 	switch {
+	case errors.Is(err, middleware.ErrTooLarge):
+		return &appError{status: http.StatusRequestEntityTooLarge, key: "security.tooLarge", cause: err, back: true}
+	case errors.Is(err, middleware.ErrBadForm):
+		return &appError{status: http.StatusBadRequest, key: "security.badForm", cause: err, back: true}
+	case errors.Is(err, middleware.ErrCrossOrigin):
+		return &appError{status: http.StatusForbidden, key: "problem.crossOrigin", cause: err, back: true}
+	case errors.Is(err, middleware.ErrPanic):
+		return &appError{status: http.StatusInternalServerError, key: "problem.internal", cause: err}
 	case errors.Is(err, apiclient.ErrTimeout):
 		return &appError{status: http.StatusGatewayTimeout, key: "problem.timeout", cause: err, retry: true}
 	case errors.Is(err, apiclient.ErrUnreachable), errors.Is(err, apiclient.ErrBadResponse), errors.Is(err, apiclient.ErrUpstream):
@@ -150,6 +159,9 @@ func (h *handler) handleError(c *gin.Context, err error) {
 		c.String(http.StatusInternalServerError, "Internal error. Reference: %s\n", reqID(c))
 	}
 }
+
+// reqID returns the request's ID (middleware.RequestID).
+func reqID(c *gin.Context) string { return middleware.RequestIDOf(c) }
 
 // notFound answers routes that do not exist.
 func (h *handler) notFound(c *gin.Context) error {

@@ -29,8 +29,8 @@ func (h *handler) localizer(c *gin.Context) i18n.Localizer {
 
 // setLanguage handles POST /lang from the language switch: it remembers
 // the chosen language in the lang cookie and returns to the validated
-// local page in next. Like every POST it is same-origin only (sameOrigin
-// middleware); it needs no session, so the sign-in page can switch too.
+// local page in next. Like every POST it is same-origin only (middleware.SameOrigin
+// in routes.go); it needs no session, so the sign-in page can switch too.
 func (h *handler) setLanguage(c *gin.Context) error {
 	lang := c.PostForm("lang")
 	if !i18n.IsSupported(lang) {

@@ -58,7 +58,7 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 		h.logSignIn(c, method, account, "unavailable")
 		return h.loginFailed(c, form, err, "")
 	}
-	try, wait, ok := h.sec.logins.reserve(keys...)
+	try, wait, ok := h.sec.logins.Reserve(keys...)
 	if !ok {
 		h.logSignIn(c, method, account, "rate-limited")
 		c.Header("Retry-After", retryAfterSeconds(wait))
@@ -71,7 +71,7 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 		if errors.Is(err, apiclient.ErrUnauthorized) {
 			h.logSignIn(c, method, account, "rejected")
 		} else {
-			h.sec.logins.refund(try)
+			h.sec.logins.Refund(try)
 			h.logSignIn(c, method, account, "error")
 		}
 		return h.loginFailed(c, form, err, rejectedKey)
@@ -101,7 +101,7 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 			data.Expires = h.now().Add(creds.MaxAge)
 		}
 	}
-	h.sec.logins.refund(try)
+	h.sec.logins.Refund(try)
 	// A new session (new ID) at every sign-in; the one it replaces, if
 	// any, is revoked.
 	h.endSession(c, "signed in again")

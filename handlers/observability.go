@@ -269,6 +269,15 @@ func quietRoute(route string) bool {
 	return route == "/healthz" || route == "/readyz" || route == "/metrics"
 }
 
+// logRequests writes one line per request and records its metrics (see
+// finishRequest): request ID, trace-id, method, route pattern, status,
+// duration, upstream calls (never the query, cookies or headers).
+func (h *handler) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	h.finishRequest(c, time.Since(start))
+}
+
 // finishRequest writes the request's log line and records its metrics.
 // The line holds the request ID, trace-id, method, route pattern, status,
 // duration and upstream calls with their total time; never the query,

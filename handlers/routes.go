@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"jobboard/internal/middleware"
 	"jobboard/static"
 )
 
@@ -18,12 +19,21 @@ func (h *handler) routes() (http.Handler, error) {
 	if err := r.SetTrustedProxies(h.sec.trustedProxies); err != nil {
 		return nil, err
 	}
-	// sameOrigin refuses every cross-origin request with a non-safe method
-	// (POST …) on every route, present and future; limitBody caps bodies
-	// at 64 KiB and parses forms (413/400 before any handler).
-	// compress (compress.go) gzips text responses; it sits outside
-	// recoverPanics so that an error page after a panic is compressed too.
-	r.Use(h.requestID, h.traceRequest, h.logRequests, newCompressor(compressLevel, compressMinSize).handle, h.recoverPanics, h.sameOrigin(), h.limitBody)
+	// The non-page middleware (internal/middleware), in the order a request
+	// meets it: its ID; its trace and log line; compression, outside panic
+	// recovery so that an error page after a panic is compressed too; then
+	// cross-origin refusal of every non-safe method on every route,
+	// present and future, and the body cap with up-front form parsing
+	// (413/400 before any handler). Refusals go through the error path.
+	r.Use(
+		middleware.RequestID(),
+		h.traceRequest,
+		h.logRequests,
+		middleware.Compress(middleware.CompressOptions{}),
+		middleware.Recover(h.log, h.handleError),
+		middleware.SameOrigin(h.handleError),
+		middleware.BodyLimit(middleware.DefaultMaxBodyBytes, h.handleError),
+	)
 
 	// Health, readiness and metrics (observability.go): no session, and
 	// logged at debug level only.
@@ -60,7 +70,7 @@ func (h *handler) routes() (http.Handler, error) {
 
 	// Job pages (issue 4a): detail, task results, cancel, run. Cancel and
 	// run are refused in read-only mode; their POSTs are same-origin only
-	// like every POST (sameOrigin above).
+	// like every POST (middleware.SameOrigin above).
 	r.GET("/jobs/:id", h.do(h.jobDetail))
 	r.GET("/jobs/:id/tasks/:taskID/results", h.do(h.taskResults))
 	r.GET("/jobs/:id/tasks/:taskID/results.csv", h.do(h.taskResultsCSV))
@@ -74,5 +84,5 @@ func (h *handler) routes() (http.Handler, error) {
 	}
 	r.NoRoute(h.do(h.notFound))
 	// Security headers wrap the engine, so every response carries them.
-	return h.withSecurityHeaders(r), nil
+	return middleware.SecurityHeaders(r, middleware.SecurityHeadersOptions{HSTS: h.sec.hsts}), nil
 }

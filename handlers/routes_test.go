@@ -2,10 +2,13 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"jobboard/internal/explorersim"
+	"jobboard/internal/htmltest"
 	"jobboard/views"
 )
 
@@ -50,5 +53,97 @@ func TestDashboardURLsReachTheirPages(t *testing.T) {
 	}
 	if views.ListPath(0) != "/jobs" || list != "/workflows/"+done.WorkflowID+"/jobs" {
 		t.Errorf("ListPath: %q, %q", views.ListPath(0), list)
+	}
+}
+
+// Tests of the middleware as routes.go registers it, seen on real pages;
+// the middleware's own tests are in internal/middleware.
+
+// rawGet fetches path with the browser's cookies but a transport that
+// neither asks for nor decompresses gzip by itself, so the test sees the
+// bytes on the wire.
+func (e *testEnv) rawGet(t *testing.T, c *http.Client, path, acceptEncoding string, headers ...string) answer {
+	t.Helper()
+	raw := &http.Client{Jar: c.Jar, Transport: &http.Transport{DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if acceptEncoding != "" {
+		headers = append(headers, "Accept-Encoding", acceptEncoding)
+	}
+	return e.get(t, raw, path, headers...)
+}
+
+func varies(h http.Header, name string) bool {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(f), name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestCompressedPages checks pages and fragments are gzipped for clients
+// that accept it, carry the same document, and say they vary.
+func TestCompressedPages(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	for _, tc := range []struct {
+		name    string
+		headers []string
+	}{
+		{"page", nil},
+		{"fragment", []string{"HX-Request", "true", "HX-Request-Type", "partial"}},
+	} {
+		path := "/workflows/" + wf.ID + "/jobs"
+		plain := e.rawGet(t, c, path, "", tc.headers...)
+		zipped := e.rawGet(t, c, path, "gzip, deflate, br", tc.headers...)
+		if plain.status != http.StatusOK || zipped.status != http.StatusOK {
+			t.Fatalf("%s: status %d / %d", tc.name, plain.status, zipped.status)
+		}
+		if ce := plain.header.Get("Content-Encoding"); ce != "" {
+			t.Errorf("%s without Accept-Encoding: Content-Encoding %q", tc.name, ce)
+		}
+		if ce := zipped.header.Get("Content-Encoding"); ce != "gzip" {
+			t.Fatalf("%s with Accept-Encoding gzip: Content-Encoding %q, want gzip", tc.name, ce)
+		}
+		if !varies(plain.header, "Accept-Encoding") || !varies(zipped.header, "Accept-Encoding") || !varies(zipped.header, "HX-Request") {
+			t.Errorf("%s: Vary %q / %q, want Accept-Encoding and the htmx headers", tc.name, plain.header.Values("Vary"), zipped.header.Values("Vary"))
+		}
+		unzipped := htmltest.Gunzip(t, zipped.body)
+		if len(zipped.body) >= len(unzipped)/3 {
+			t.Errorf("%s: %d bytes gzipped of %d", tc.name, len(zipped.body), len(unzipped))
+		}
+		got, want := rowIDs(t, parseHTML(t, unzipped)), rowIDs(t, parseHTML(t, plain.body))
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: rows %v gzipped, %v plain", tc.name, got, want)
+		}
+	}
+}
+
+// TestSmallAndEncodedAnswersNotRecompressed checks a redirect's tiny body
+// goes out plain and a precompressed asset is not compressed twice.
+func TestSmallAndEncodedAnswersNotRecompressed(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	a := e.rawGet(t, c, "/workflows/"+wf.ID+"/jobs?page=1", "gzip")
+	if a.status != http.StatusFound || a.header.Get("Content-Encoding") != "" {
+		t.Errorf("redirect: status %d, Content-Encoding %q; want 302 plain", a.status, a.header.Get("Content-Encoding"))
+	}
+	page := e.get(t, c, "/workflows/"+wf.ID+"/jobs")
+	css := ""
+	for _, n := range byTag(parseHTML(t, page.body), "link") {
+		if v, _ := attr(n, "rel"); v == "stylesheet" {
+			css, _ = attr(n, "href")
+		}
+	}
+	if css == "" {
+		t.Fatal("no stylesheet link in the page")
+	}
+	zipped, plain := e.rawGet(t, c, css, "gzip"), e.rawGet(t, c, css, "")
+	if zipped.header.Get("Content-Encoding") != "gzip" || htmltest.Gunzip(t, zipped.body) != plain.body || plain.body == "" {
+		t.Errorf("stylesheet: Content-Encoding %q; decompressed once it must equal the plain file", zipped.header.Get("Content-Encoding"))
 	}
 }

@@ -1,37 +1,22 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"jobboard/internal/middleware"
 	"jobboard/internal/session"
 )
-
-// contentSecurityPolicy is sent with every response. No 'unsafe-inline'
-// and no 'unsafe-eval': scripts and styles only from our own files. htmx
-// runs under it because the layout turns off its injected indicator CSS
-// (includeIndicatorCSS:false) and the views use none of the features that
-// need eval (hx-on, trigger filters "[…]", "js:"/"javascript:" values in
-// hx-vals, hx-confirm or request URLs); with this policy those would
-// simply not run.
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-
-// maxBodyBytes caps every request body; beyond it the answer is 413.
-const maxBodyBytes = 64 << 10
 
 // security holds the sign-in limits and browser defences of the handler.
 type security struct {
 	hsts           bool // send Strict-Transport-Security on plain-HTTP requests too (SecureCookie)
 	trustedProxies []string
-	logins         *loginLimiter
+	logins         *middleware.LoginLimiter
 	testRoutes     func(*gin.Engine, *handler)
 }
 
@@ -45,7 +30,7 @@ func newSecurity(opts Options, now func() time.Time) (security, error) {
 	return security{
 		hsts:           opts.SecureCookie,
 		trustedProxies: opts.TrustedProxies,
-		logins:         newLoginLimiter(loginLimit, loginWindow, maxLimiterKeys, now),
+		logins:         middleware.NewLoginLimiter(middleware.LoginLimit, middleware.LoginWindow, middleware.MaxLimiterKeys, now),
 		testRoutes:     opts.testRoutes,
 	}, nil
 }
@@ -64,111 +49,6 @@ func newSessionStore(opts Options) (*session.Store, error) {
 		Secure:      opts.SecureCookie,
 		Revocations: rev,
 	})
-}
-
-// securityHeaders sets the browser defences on every response before the
-// engine sees the request, so that nothing (Gin's own redirects and 404s,
-// static files, recovered panics) goes out without them.
-//
-// The values are built once and shared by every response: the header
-// map gets them by direct assignment under canonical keys, which costs
-// no canonicalisation and no allocation per request. Sharing is safe as
-// long as nothing writes into a header's value slice in place; handlers
-// replace values (Header.Set, direct assignment) or append to them
-// (Header.Add, which copies a full slice), never modify them.
-type securityHeaders struct {
-	next *gin.Engine
-	hsts bool
-
-	csp, noSniff, sameOrigin, deny, maxAge, noStore []string
-}
-
-// withSecurityHeaders wraps the engine.
-func (h *handler) withSecurityHeaders(r *gin.Engine) http.Handler {
-	// Each value is a full slice (len == cap), so that an append (Header.Add)
-	// copies it instead of writing into the shared array.
-	one := func(v string) []string { return []string{v}[:1:1] }
-	return &securityHeaders{
-		next:       r,
-		hsts:       h.sec.hsts,
-		csp:        one(contentSecurityPolicy),
-		noSniff:    one("nosniff"),
-		sameOrigin: one("same-origin"),
-		deny:       one("DENY"),
-		maxAge:     one("max-age=31536000"),
-		noStore:    one("no-store"),
-	}
-}
-
-// ServeHTTP implements http.Handler.
-func (s *securityHeaders) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hd := w.Header()
-	hd["Content-Security-Policy"] = s.csp
-	hd["X-Content-Type-Options"] = s.noSniff
-	hd["Referrer-Policy"] = s.sameOrigin
-	hd["X-Frame-Options"] = s.deny
-	hd["Cross-Origin-Opener-Policy"] = s.sameOrigin
-	if s.hsts || r.TLS != nil {
-		hd["Strict-Transport-Security"] = s.maxAge
-	}
-	// Nothing is cached unless a handler says otherwise: the static
-	// assets, whose hashed names make them immutable, do.
-	hd["Cache-Control"] = s.noStore
-	s.next.ServeHTTP(w, r)
-}
-
-// errTooLarge answers a body over maxBodyBytes.
-var errTooLarge = &appError{status: http.StatusRequestEntityTooLarge, key: "security.tooLarge", back: true}
-
-// limitBody caps the request body at maxBodyBytes and parses form posts
-// up front, so that an oversized or malformed form is answered 413 or 400
-// here, instead of reading as an empty form later (Gin's PostForm drops
-// parse errors).
-func (h *handler) limitBody(c *gin.Context) {
-	r := c.Request
-	if r.ContentLength > maxBodyBytes {
-		h.abortWith(c, errTooLarge)
-		return
-	}
-	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = http.MaxBytesReader(c.Writer, r.Body, maxBodyBytes)
-	}
-	if safeMethod(r.Method) {
-		c.Next()
-		return
-	}
-	var err error
-	switch ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct {
-	case "application/x-www-form-urlencoded":
-		err = r.ParseForm()
-	case "multipart/form-data":
-		err = r.ParseMultipartForm(maxBodyBytes)
-	}
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		h.abortWith(c, errTooLarge)
-		return
-	case err != nil:
-		h.abortWith(c, &appError{status: http.StatusBadRequest, key: "security.badForm", cause: err, back: true})
-		return
-	}
-	c.Next()
-}
-
-// safeMethod reports whether method never changes state.
-func safeMethod(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-// abortWith answers err through the error path and stops the chain.
-func (h *handler) abortWith(c *gin.Context, err error) {
-	h.handleError(c, err)
-	c.Abort()
 }
 
 // endSession ends the request's session, if it has a valid one: its ID is

@@ -17,6 +17,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/middleware"
 	"jobboard/internal/session"
 )
 
@@ -65,11 +66,15 @@ func withPanicRoute(o *Options) {
 // engineOf returns the Gin engine inside a handler built by New.
 func engineOf(t *testing.T, h http.Handler) *gin.Engine {
 	t.Helper()
-	sh, ok := h.(*securityHeaders)
+	sh, ok := h.(interface{ Unwrap() http.Handler })
 	if !ok {
-		t.Fatalf("New returned %T, want *securityHeaders", h)
+		t.Fatalf("New returned %T, want the security headers' wrapper", h)
 	}
-	return sh.next
+	e, ok := sh.Unwrap().(*gin.Engine)
+	if !ok {
+		t.Fatalf("security headers wrap %T, want *gin.Engine", sh.Unwrap())
+	}
+	return e
 }
 
 // routesOf builds a handler like e's and returns its routes.
@@ -213,7 +218,7 @@ func checkSecurityHeaders(t *testing.T, name string, a answer, hsts bool) {
 func checkHeaders(t *testing.T, name string, a answer, hsts, immutable bool) {
 	t.Helper()
 	want := map[string]string{
-		"Content-Security-Policy":    contentSecurityPolicy,
+		"Content-Security-Policy":    middleware.ContentSecurityPolicy,
 		"X-Content-Type-Options":     "nosniff",
 		"Referrer-Policy":            "same-origin",
 		"X-Frame-Options":            "DENY",
@@ -522,7 +527,7 @@ func TestLoginRateLimitPerIPAndAccount(t *testing.T) {
 		t.Errorf("unknown account (%d) and wrong password (%d) answered differently", unknown.status, wrong.status)
 	}
 	// 10 tries per IP in 5 minutes, whatever X-Forwarded-For claims.
-	for i := 2; i < loginLimit; i++ {
+	for i := 2; i < middleware.LoginLimit; i++ {
 		a := e.postForm(t, c, "/login", url.Values{"account": {"u" + strconv.Itoa(i)}, "password": {"x"}}, "X-Forwarded-For", "10.0.0."+strconv.Itoa(i))
 		if a.status != http.StatusUnauthorized {
 			t.Fatalf("try %d: %d", i+1, a.status)
@@ -539,7 +544,7 @@ func TestLoginRateLimitPerIPAndAccount(t *testing.T) {
 	if !strings.Contains(text(byID(doc, "login-error")), "Too many sign-in attempts") || inputValue(t, doc, "account") != "demo" {
 		t.Errorf("429 page: message %q, account %q", text(byID(doc, "login-error")), inputValue(t, doc, "account"))
 	}
-	e.clock.Advance(loginWindow)
+	e.clock.Advance(middleware.LoginWindow)
 	if a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
 		t.Errorf("after the window: %d, want signed in", a.status)
 	}
@@ -554,7 +559,7 @@ func TestLoginRateLimitPerIPAndAccount(t *testing.T) {
 func TestLoginRateLimitPerAccountBehindTrustedProxy(t *testing.T) {
 	e := newEnvWith(t, explorersim.Options{}, func(o *Options) { o.TrustedProxies = []string{"127.0.0.1"} })
 	c := e.browser(t)
-	for i := range loginLimit {
+	for i := range middleware.LoginLimit {
 		a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"x"}}, "X-Forwarded-For", "10.0.0."+strconv.Itoa(i))
 		if a.status != http.StatusUnauthorized {
 			t.Fatalf("try %d: %d", i+1, a.status)
@@ -575,7 +580,7 @@ func TestLoginRateLimitPerAccountBehindTrustedProxy(t *testing.T) {
 
 func TestSuccessfulSignInsDoNotCount(t *testing.T) {
 	e := newEnv(t, 0)
-	for i := range loginLimit + 5 {
+	for i := range middleware.LoginLimit + 5 {
 		if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
 			t.Fatalf("sign-in %d: %d", i+1, a.status)
 		}

@@ -69,7 +69,7 @@ func BenchmarkJobListResults(b *testing.B) {
 
 // BenchmarkGzipLevels compresses a 20-row results fragment at a few gzip
 // levels and reports the compressed size next to the time: the choice of
-// handlers' compressLevel.
+// internal/middleware's DefaultCompressLevel.
 func BenchmarkGzipLevels(b *testing.B) {
 	var page bytes.Buffer
 	if err := JobListResults(benchList(20)).Render(context.Background(), &page); err != nil {

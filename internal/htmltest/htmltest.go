@@ -4,6 +4,8 @@
 package htmltest
 
 import (
+	"compress/gzip"
+	"io"
 	"strings"
 	"testing"
 
@@ -95,4 +97,19 @@ func Text(n *html.Node) string {
 	}
 	walk(n)
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// Gunzip decompresses a gzipped response body, failing the test when it
+// is not a whole gzip stream.
+func Gunzip(t testing.TB, body string) string {
+	t.Helper()
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("bad gzip stream: %v", err)
+	}
+	return string(b)
 }

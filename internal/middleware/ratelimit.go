@@ -1,4 +1,4 @@
-package handlers
+package middleware
 
 import (
 	"sync"
@@ -6,22 +6,22 @@ import (
 )
 
 // Sign-in attempts allowed per client IP and, separately, per account:
-// loginLimit in any loginWindow. An attempt counts from the moment it is
+// LoginLimit in any LoginWindow. An attempt counts from the moment it is
 // made (so parallel guesses cannot slip past the limit) and is refunded
 // when it succeeds or Explorer could not judge it (unreachable, timeout),
 // so in effect failed attempts are counted. A refused (429) attempt does
 // not count.
 const (
-	loginLimit     = 10
-	loginWindow    = 5 * time.Minute
-	maxLimiterKeys = 50_000
+	LoginLimit     = 10
+	LoginWindow    = 5 * time.Minute
+	MaxLimiterKeys = 50_000
 )
 
-// loginLimiter is a sliding-window log of recent sign-in attempts per key
+// LoginLimiter is a sliding-window log of recent sign-in attempts per key
 // ("ip:…", "account:…"). It holds at most maxKeys keys of at most limit
 // timestamps each; when full, stale keys are dropped first, then the key
 // whose newest attempt is oldest. Safe for concurrent use.
-type loginLimiter struct {
+type LoginLimiter struct {
 	limit   int
 	window  time.Duration
 	maxKeys int
@@ -31,20 +31,22 @@ type loginLimiter struct {
 	hits map[string][]time.Time // per key, oldest first, all within window
 }
 
-func newLoginLimiter(limit int, window time.Duration, maxKeys int, now func() time.Time) *loginLimiter {
-	return &loginLimiter{limit: limit, window: window, maxKeys: maxKeys, now: now, hits: make(map[string][]time.Time)}
+// NewLoginLimiter returns a limiter allowing limit attempts per key in any
+// window, holding at most maxKeys keys, on now's clock.
+func NewLoginLimiter(limit int, window time.Duration, maxKeys int, now func() time.Time) *LoginLimiter {
+	return &LoginLimiter{limit: limit, window: window, maxKeys: maxKeys, now: now, hits: make(map[string][]time.Time)}
 }
 
-// attempt is a reservation made by reserve, to refund if it should not count.
-type attempt struct {
+// Attempt is a reservation made by Reserve, to Refund if it should not count.
+type Attempt struct {
 	at   time.Time
 	keys []string
 }
 
-// reserve records an attempt under every key, or none when any key has
+// Reserve records an attempt under every key, or none when any key has
 // used up its allowance; then it returns how long until that key has room
 // again.
-func (l *loginLimiter) reserve(keys ...string) (attempt, time.Duration, bool) {
+func (l *LoginLimiter) Reserve(keys ...string) (Attempt, time.Duration, bool) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -56,7 +58,7 @@ func (l *loginLimiter) reserve(keys ...string) (attempt, time.Duration, bool) {
 		}
 	}
 	if wait > 0 {
-		return attempt{}, wait, false
+		return Attempt{}, wait, false
 	}
 	for _, k := range keys {
 		if _, ok := l.hits[k]; !ok && len(l.hits) >= l.maxKeys {
@@ -64,11 +66,11 @@ func (l *loginLimiter) reserve(keys ...string) (attempt, time.Duration, bool) {
 		}
 		l.hits[k] = append(l.hits[k], now)
 	}
-	return attempt{at: now, keys: keys}, 0, true
+	return Attempt{at: now, keys: keys}, 0, true
 }
 
-// refund removes a reservation: the attempt does not count.
-func (l *loginLimiter) refund(a attempt) {
+// Refund removes a reservation: the attempt does not count.
+func (l *LoginLimiter) Refund(a Attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range a.keys {
@@ -89,7 +91,7 @@ func (l *loginLimiter) refund(a attempt) {
 
 // fresh drops k's attempts older than the window and returns the rest.
 // l.mu is held.
-func (l *loginLimiter) fresh(k string, now time.Time) []time.Time {
+func (l *LoginLimiter) fresh(k string, now time.Time) []time.Time {
 	h := l.hits[k]
 	i := 0
 	for i < len(h) && !now.Before(h[i].Add(l.window)) {
@@ -109,7 +111,7 @@ func (l *loginLimiter) fresh(k string, now time.Time) []time.Time {
 
 // makeRoom drops stale keys and, if none was, the least recently used one.
 // l.mu is held.
-func (l *loginLimiter) makeRoom(now time.Time) {
+func (l *LoginLimiter) makeRoom(now time.Time) {
 	var oldestKey string
 	var oldest time.Time
 	for k := range l.hits {

@@ -1,4 +1,4 @@
-package handlers
+package middleware
 
 import (
 	"bufio"
@@ -16,20 +16,40 @@ import (
 )
 
 // Response compression. Text bodies (HTML, CSS, JavaScript, JSON, CSV) of
-// at least compressMinSize bytes are gzipped for clients that accept it;
+// at least CompressOptions.MinSize bytes are gzipped for clients that accept it;
 // smaller ones, other types and responses that already carry a
 // Content-Encoding (the precompressed static assets) go out as they are.
 // Streaming responses keep streaming: Flush flushes the gzip stream, then
 // the connection.
 const (
-	// compressLevel trades CPU for bytes. Measured on a 20-row results
+	// DefaultCompressLevel trades CPU for bytes. Measured on a 20-row results
 	// fragment (18.6 KB, views.BenchmarkGzipLevels): level 1 gives 2.8 KB
 	// for about 110 µs of CPU, level 5 2.5 KB for 260 µs, level 6 2.4 KB
 	// for 310 µs. The few hundred bytes are not worth twice the CPU.
-	compressLevel = gzip.BestSpeed
-	// compressMinSize is the smallest body worth a gzip header and the CPU.
-	compressMinSize = 1024
+	DefaultCompressLevel = gzip.BestSpeed
+	// DefaultCompressMinSize is the smallest body worth a gzip header and
+	// the CPU.
+	DefaultCompressMinSize = 1024
 )
+
+// CompressOptions configures Compress; zero fields take the defaults.
+type CompressOptions struct {
+	Level   int // gzip level (DefaultCompressLevel)
+	MinSize int // smallest body compressed (DefaultCompressMinSize)
+}
+
+// Compress gzips text responses for clients that accept them (see above).
+// Every response says Vary: Accept-Encoding. Register it outside panic
+// recovery, so that an error page after a panic is compressed too.
+func Compress(opts CompressOptions) gin.HandlerFunc {
+	if opts.Level == 0 {
+		opts.Level = DefaultCompressLevel
+	}
+	if opts.MinSize == 0 {
+		opts.MinSize = DefaultCompressMinSize
+	}
+	return newCompressor(opts.Level, opts.MinSize).handle
+}
 
 // compressor is the compression middleware with its pool of gzip writers.
 // A gzip writer holds about 1 MiB of tables, so at most cap(slots)
@@ -47,8 +67,7 @@ func newCompressor(level, minSize int) *compressor {
 	return &compressor{level: level, minSize: minSize, slots: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0)))}
 }
 
-// handle gzips the response when the client accepts it (see the package
-// comment above). Every response says Vary: Accept-Encoding.
+// handle gzips the response when the client accepts it.
 func (z *compressor) handle(c *gin.Context) {
 	if !static.AcceptsGzip(c.Request.Header.Get("Accept-Encoding")) || c.Request.Method == http.MethodHead {
 		c.Writer.Header().Add("Vary", "Accept-Encoding")
@@ -97,7 +116,7 @@ func compressible(contentType string) bool {
 }
 
 // gzipWriter holds back the first bytes of a body until it knows whether
-// to compress: once compressMinSize bytes are written, at a Flush or at
+// to compress: once minSize bytes are written, at a Flush or at
 // the end of the request.
 type gzipWriter struct {
 	gin.ResponseWriter
