@@ -171,9 +171,7 @@ func New(opts Options) (http.Handler, error) {
 	if h.nebulaPort == 0 {
 		h.nebulaPort = DefaultNebulaPort
 	}
-	if h.zone == nil {
-		h.zone = time.UTC
-	}
+	h.zone = namedZone(h.zone)
 	if h.now == nil {
 		h.now = time.Now
 	}

@@ -73,11 +73,13 @@ func (h *handler) jobDetailView(c *gin.Context, d views.JobDetail) templ.Compone
 	return views.JobDetailPage(d)
 }
 
-// jobNav validates the back and tz parameters the job pages carry along.
-// A refused back means the job's workflow list; without tz the zone of the
-// back list applies; an unknown zone means the server's zone (resolved by
-// the same rules as the lists' tz).
-func (h *handler) jobNav(back, tz string) (views.JobNav, *time.Location) {
+// jobNav validates the back and tz parameters the job pages carry along,
+// and returns the zone times are shown in. A refused back means the job's
+// workflow list. Times are in the reader's zone (the tz cookie) when the
+// browser told it; else in tz, else in the zone of the back list, else in
+// the server's zone (an unknown zone counts as none, by the same rules as
+// the lists' tz).
+func (h *handler) jobNav(c *gin.Context, back, tz string) (views.JobNav, *time.Location) {
 	var nav views.JobNav
 	if back != "" && safeNext(back) == back {
 		nav.Back = back
@@ -91,6 +93,9 @@ func (h *handler) jobNav(back, tz string) (views.JobNav, *time.Location) {
 	q, errs := jobquery.Parse(url.Values{"tz": {tz}}, h.zone)
 	if errs == nil {
 		nav.TZ = q.TZ
+	}
+	if z := h.readerZone(c); z != nil {
+		return nav, z
 	}
 	return nav, q.Location()
 }
@@ -116,7 +121,7 @@ func (h *handler) readJob(c *gin.Context) (jobRequest, error) {
 	if c.Request.Method == http.MethodPost {
 		param = c.PostForm
 	}
-	nav, zone := h.jobNav(param("back"), param("tz"))
+	nav, zone := h.jobNav(c, param("back"), param("tz"))
 	id, err := jobIDParam(c)
 	if err != nil {
 		return jobRequest{}, err

@@ -75,7 +75,8 @@ func (h *handler) readList(c *gin.Context) (listRequest, error) {
 	if err != nil {
 		return listRequest{}, err
 	}
-	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.zone)
+	// Dates without a tz in the URL are read in the zone the reader sees.
+	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.shownZone(c))
 	return listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs}, nil
 }
 
@@ -124,6 +125,7 @@ func (h *handler) jobList(c *gin.Context) error {
 		Page:   h.page(c, &sess),
 		Path:   path,
 		Query:  q,
+		Zone:   h.shownZone(c),
 		Errors: fieldErrs,
 		Now:    h.now(),
 		All:    src.all(),

@@ -7,6 +7,24 @@
   // submit button (htmx applies filters as the reader types).
   document.documentElement.classList.add("js");
 
+  // Tell the server the reader's time zone (the tz cookie, read on every
+  // page by handlers/zone.go), so that every page, a job page opened from a
+  // link included, shows times in it from its first paint.
+  function rememberZone() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return; // no Intl: the server's zone, named on the page, stays in use
+    }
+    if (!zone || zone.length > 64) return;
+    var have = document.cookie.match(/(?:^|;\s*)tz=([^;]*)/);
+    if (have && decodeURIComponent(have[1]) === zone) return;
+    document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax" +
+      (location.protocol === "https:" ? "; secure" : "");
+  }
+  rememberZone();
+
   // Fill the filter form's hidden time-zone field with the browser's zone
   // when the URL did not set one, so the next filter change carries it and
   // a shared link means the same instants for every reader. The page is not

@@ -206,7 +206,7 @@ func jobRows(d JobList) templ.Component {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		l, zone := d.L, d.Query.Location()
+		l, zone := d.L, d.ShownIn()
 		layout := l.T("format.datetime")
 		label := func(key string) string { return `" data-label="` + templ.EscapeString(l.T(key)) + `">` }
 		nameLabel, wfLabel, statusLabel := label("col.name"), label("all.colWorkflow"), label("col.status")

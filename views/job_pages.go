@@ -1,6 +1,8 @@
 package views
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"jobboard/apiclient"
@@ -204,4 +206,52 @@ func columns(n int) []int {
 		out[i] = i
 	}
 	return out
+}
+
+// stampLayout is the time stamp Explorer ends job names with
+// (workflow_q745a_20220715163650), written on Explorer's clock.
+const stampLayout = "20060102150405"
+
+// stampHint says which clock the time stamp at the end of the job's name
+// is on, when it reads differently from the Created time as shown (another
+// zone); "" when the name has no stamp of its creation or it matches.
+func stampHint(d JobDetail) string {
+	name, created := d.Job.Name, d.Job.Created
+	i := strings.LastIndexByte(name, '_')
+	if i < 0 || len(name)-i-1 != len(stampLayout) || created.IsZero() {
+		return ""
+	}
+	raw := name[i+1:]
+	stamp, err := time.ParseInLocation(stampLayout, raw, time.UTC)
+	if err != nil {
+		return ""
+	}
+	zone := d.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	if created.In(zone).Format(stampLayout) == raw {
+		return ""
+	}
+	// The stamp is the creation time on a clock some whole quarter hours
+	// away from UTC; anything else is not a creation stamp.
+	offset := stamp.Sub(created.Truncate(time.Second))
+	quarter := offset.Round(15 * time.Minute)
+	if drift := offset - quarter; drift < -time.Minute || drift > time.Minute || quarter.Abs() > 14*time.Hour {
+		return ""
+	}
+	return d.L.T("job.stampHint", stamp.Format(d.L.T("format.datetime")), utcOffset(quarter))
+}
+
+// utcOffset writes an offset from UTC as "+08:00" ("" for none).
+func utcOffset(off time.Duration) string {
+	if off == 0 {
+		return ""
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	h, m := int(off/time.Hour), int(off%time.Hour/time.Minute)
+	return fmt.Sprintf("%s%02d:%02d", sign, h, m)
 }

@@ -94,3 +94,21 @@ func workflowLabel(j apiclient.Job) string {
 func updatedText(l i18n.Localizer, now time.Time, zone *time.Location) string {
 	return l.T("poll.updatedAt", now.In(zone).Format("15:04:05"))
 }
+
+// ShownIn is the zone the list shows times in: the reader's. The URL's tz
+// only says how the dates in its filters are read.
+func (d JobList) ShownIn() *time.Location {
+	if d.Zone != nil {
+		return d.Zone
+	}
+	return d.Query.Location()
+}
+
+// zoneNote names the zone times are shown in and, when a link's dates are
+// read in another zone, that one too, in one sentence.
+func zoneNote(l i18n.Localizer, shown *time.Location, q jobquery.Query) string {
+	if q.TZ != "" && q.TZ != shown.String() {
+		return l.T("jobs.zoneNoteTwo", shown.String(), q.TZ)
+	}
+	return l.T("jobs.zoneNote", shown.String())
+}

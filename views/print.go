@@ -37,6 +37,6 @@ func printOrder(d JobList) string {
 	if d.Total > 0 {
 		parts = append(parts, l.T("print.page", l.Count(d.Query.Page), l.Count(d.Query.LastPage(d.Total)), l.Count(d.Query.Size)))
 	}
-	parts = append(parts, l.T("print.zone", d.Query.Location().String()))
+	parts = append(parts, l.T("print.zone", d.ShownIn().String()))
 	return strings.Join(parts, l.T("print.sep"))
 }

@@ -50,6 +50,7 @@ type JobList struct {
 	WorkflowName  string // "" when no job told us
 	Path          string // the list's path, e.g. /workflows/1/jobs
 	Query         jobquery.Query
+	Zone          *time.Location // zone times are shown in: the reader's (nil → the Query's)
 	Errors        jobquery.FieldErrors
 	Jobs          []apiclient.Job
 	Total         int

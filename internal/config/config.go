@@ -183,7 +183,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	v, src = get(byFlag["secure-cookie"])
 	c.SecureCookie = boolean(v, src, bad)
 	v, src = get(byFlag["tz"])
-	c.Zone = time.Local
+	c.Zone = MachineZone(getenv)
 	if v != "" {
 		if loc, err := time.LoadLocation(v); err != nil {
 			bad("%s %q is not an IANA time zone such as Asia/Shanghai or UTC", src, v)
