@@ -90,7 +90,7 @@ func (h *handler) jobNav(c *gin.Context, back, tz string) (views.JobNav, *time.L
 			}
 		}
 	}
-	q, errs := jobquery.Parse(url.Values{"tz": {tz}}, h.zone)
+	q, errs := jobquery.Parse(url.Values{"tz": {tz}}, h.zone, h.now())
 	if errs == nil {
 		nav.TZ = q.TZ
 	}

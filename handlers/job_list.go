@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
@@ -62,6 +63,7 @@ type listRequest struct {
 	src       listSource
 	q         jobquery.Query
 	fieldErrs jobquery.FieldErrors
+	now       time.Time // read once: the list, its counts and its file agree on it
 }
 
 // readList reads a list route's request. Its errors (signed out, a
@@ -76,8 +78,9 @@ func (h *handler) readList(c *gin.Context) (listRequest, error) {
 		return listRequest{}, err
 	}
 	// Dates without a tz in the URL are read in the zone the reader sees.
-	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.shownZone(c))
-	return listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs}, nil
+	now := h.now()
+	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.shownZone(c), now)
+	return listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs, now: now}, nil
 }
 
 // upstreamError maps a list call's failure: an unknown workflow is a 404
@@ -127,7 +130,7 @@ func (h *handler) jobList(c *gin.Context) error {
 		Query:  q,
 		Zone:   h.shownZone(c),
 		Errors: fieldErrs,
-		Now:    h.now(),
+		Now:    lr.now,
 		All:    src.all(),
 		Poll:   isPoll(c.Request),
 	}

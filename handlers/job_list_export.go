@@ -67,7 +67,7 @@ func (h *handler) listExport(c *gin.Context) error {
 	}
 	hd := c.Writer.Header()
 	hd.Set("Content-Type", ctype)
-	hd.Set("Content-Disposition", `attachment; filename="`+exportFileName(src, q, page.Items, h.now(), asJSON)+`"`)
+	hd.Set("Content-Disposition", `attachment; filename="`+exportFileName(src, q, page.Items, lr.now, asJSON)+`"`)
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	c.Status(http.StatusOK)

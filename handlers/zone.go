@@ -30,7 +30,7 @@ func (h *handler) readerZone(c *gin.Context) *time.Location {
 	if un, err := url.QueryUnescape(name); err == nil {
 		name = un
 	}
-	q, errs := jobquery.Parse(url.Values{"tz": {name}}, nil)
+	q, errs := jobquery.Parse(url.Values{"tz": {name}}, nil, h.now())
 	if errs != nil {
 		return nil
 	}

@@ -35,7 +35,7 @@ func benchList(n int) JobList {
 		}
 		jobs[i] = j
 	}
-	q, _ := jobquery.Parse(map[string][]string{"page": {"2"}, "size": {fmt.Sprint(n)}}, time.UTC)
+	q, _ := jobquery.Parse(map[string][]string{"page": {"2"}, "size": {fmt.Sprint(n)}}, time.UTC, now)
 	return JobList{
 		Page:       Page{L: i18n.For(i18n.English), Asset: func(n string) string { return "/static/" + n }, SignedIn: true},
 		WorkflowID: "4216617528", WorkflowName: "workflow_q745a",

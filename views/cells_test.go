@@ -50,7 +50,7 @@ func TestJobRowsMarkup(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	q, errs := jobquery.Parse(url.Values{"tz": {"Asia/Shanghai"}, "status": {"failed"}, "page": {"2"}}, time.UTC)
+	q, errs := jobquery.Parse(url.Values{"tz": {"Asia/Shanghai"}, "status": {"failed"}, "page": {"2"}}, time.UTC, now)
 	if errs != nil {
 		t.Fatal(errs)
 	}

@@ -87,6 +87,15 @@ func fieldValue(errs jobquery.FieldErrors, field, parsed string) string {
 	return parsed
 }
 
+// errorID is the id of the message that explains field's problem: its
+// own, or that of the field it is part of (FieldError.Of).
+func errorID(errs jobquery.FieldErrors, field string) string {
+	if of := errs[field].Of; of != "" {
+		return "f-" + of + "-error"
+	}
+	return "f-" + field + "-error"
+}
+
 // pageWindow returns the page numbers shown around the current page.
 func pageWindow(current, last int) []int {
 	lo, hi := max(1, current-2), min(last, current+2)

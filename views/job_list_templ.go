@@ -643,9 +643,9 @@ func dateField(d JobList, field string, parsed string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var34 string
-			templ_7745c5c3_Var34, templ_7745c5c3_Err = templruntime.NewAttributeExpression("f-" + field + "-error").Resolve(ctx)
+			templ_7745c5c3_Var34, templ_7745c5c3_Err = templruntime.NewAttributeExpression(errorID(d.Errors, field)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/job_list.templ`, Line: 127, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/job_list.templ`, Line: 127, Col: 47}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var34)
 			if templ_7745c5c3_Err != nil {
@@ -660,7 +660,7 @@ func dateField(d JobList, field string, parsed string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if e, bad := d.Errors[field]; bad {
+		if e, bad := d.Errors[field]; bad && e.Key != "" {
 			templ_7745c5c3_Err = fieldError(d.L, "f-"+field+"-error", e.Key, e.Args).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -723,7 +723,7 @@ func JobListResults(d JobList) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, field := range []string{"order", "page", "size"} {
+		for _, field := range []string{"range", "asof", "order", "page", "size"} {
 			if e, bad := d.Errors[field]; bad {
 				templ_7745c5c3_Err = fieldError(d.L, "f-"+field+"-error", e.Key, e.Args).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {

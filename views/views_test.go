@@ -65,7 +65,7 @@ func TestJobRowsEscapeHostileNames(t *testing.T) {
 	d := JobList{
 		Page:       Page{L: i18n.For("en"), Asset: func(n string) string { return "/static/" + n }},
 		WorkflowID: "1", Path: "/workflows/1/jobs",
-		Query: jobquery.Default(time.UTC),
+		Query: jobquery.Default(time.UTC, now),
 		Jobs: []apiclient.Job{
 			{ID: 1, Name: `<script>alert(1)</script>`, Status: apiclient.Status(7), Created: now.Add(-time.Hour)},
 			{ID: 2, Name: `" hx-get="/logout`, Status: apiclient.StatusRunning, Created: now.Add(-time.Hour), RunBegin: now.Add(-3 * time.Minute)},

@@ -202,6 +202,7 @@ func TestKeysUsedExist(t *testing.T) {
 		"home.lastrun.": words,
 		"summary.":      words,
 		"filter.":       {"from", "to"},
+		"range.":        {"1h", "24h", "7d", "30d"}, // jobquery.Ranges
 	}
 	exists := func(key string) bool {
 		if _, ok := en[key]; ok {

@@ -16,7 +16,7 @@ func BenchmarkParseListURL(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		q, errs := Parse(u.Query(), time.UTC)
+		q, errs := Parse(u.Query(), time.UTC, benchNow)
 		if errs != nil || q.Page != 3 {
 			b.Fatalf("parse: %+v %v", q, errs)
 		}
@@ -30,9 +30,12 @@ func BenchmarkParseListURL(b *testing.B) {
 func BenchmarkParseDefault(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		q, errs := Parse(url.Values{}, time.UTC)
+		q, errs := Parse(url.Values{}, time.UTC, benchNow)
 		if errs != nil || q.URL("/jobs") != "/jobs" {
 			b.Fatal("default query is not canonical")
 		}
 	}
 }
+
+// benchNow is the fixed instant the benchmarks parse at.
+var benchNow = time.Date(2026, 12, 1, 14, 32, 5, 0, time.UTC)

@@ -1,7 +1,8 @@
 // Package jobquery owns the state of a jobs list: the filters, sort order,
-// page and page size that live in the URL. A Query is parsed from the URL
-// once, validated once, rendered back to a canonical URL and translated once
-// into the upstream apiclient.ListQuery.
+// page, page size and "as of" pin that live in the URL. A Query is parsed
+// from the URL once, at one instant (the request's "now"), validated once,
+// rendered back to a canonical URL and translated once into the upstream
+// apiclient.ListQuery.
 package jobquery
 
 import (
@@ -34,7 +35,26 @@ const (
 	layoutDate    = "2006-01-02"
 	layoutMinute  = "2006-01-02T15:04"
 	layoutSeconds = "2006-01-02T15:04:05"
+	// LayoutAsOf is the canonical form of asof: RFC 3339 in UTC, whole seconds.
+	LayoutAsOf = "2006-01-02T15:04:05Z"
 )
+
+// Ranges lists the preset relative time ranges in display order.
+var Ranges = []string{"1h", "24h", "7d", "30d"}
+
+// rangeSpans are the preset ranges' lengths. A day is 24 hours: "the last
+// 7 days" is the 168 hours before now, whatever the zone's clock changes.
+var rangeSpans = map[string]time.Duration{
+	"1h":  time.Hour,
+	"24h": 24 * time.Hour,
+	"7d":  7 * 24 * time.Hour,
+	"30d": 30 * 24 * time.Hour,
+}
+
+// MaxAsOfSkew is how far in the future an asof may lie and still be
+// accepted: replicas' clocks differ a little, and a page served by one may
+// be followed by a click answered by another.
+const MaxAsOfSkew = 5 * time.Second
 
 // Query is the state of a jobs list. Its URL grammar, every parameter
 // optional and defaults left out of canonical URLs:
@@ -46,7 +66,13 @@ const (
 //	       YYYY-MM-DDTHH:MM (start of that minute; seconds accepted on input), read in tz
 //	to     creation time upper bound, inclusive: YYYY-MM-DD (the whole day) or
 //	       YYYY-MM-DDTHH:MM (the whole minute), read in tz; must not be before from
+//	range  1h | 24h | 7d | 30d: created in the last hour / 24 hours / 7 days / 30 days
+//	       (days of 24 hours), counted back from asof when set, else from the
+//	       request's instant; excludes from and to
 //	tz     IANA zone the dates are read in and times shown in (default: the server's zone)
+//	asof   the pin: only jobs created at or before this second are listed,
+//	       RFC 3339 in UTC with seconds (2026-12-01T14:32:05Z; other offsets and
+//	       fractions are accepted on input and normalised); not in the future
 //	order  asc (oldest first); desc, the default, is left out
 //	page   1-based page number (default 1)
 //	size   10 | 20 | 50 | 100 (default 20)
@@ -57,6 +83,8 @@ const (
 //	/workflows/4216617528/jobs?status=failed
 //	/workflows/4216617528/jobs?from=2026-11-01&name=pagerank&page=3&size=50&to=2026-11-30&tz=Europe%2FParis
 //	/workflows/4216617528/jobs?from=2026-11-30T08%3A00&order=asc
+//	/jobs?range=24h
+//	/jobs?asof=2026-12-01T14%3A32%3A05Z&page=2&range=24h
 //
 // Canonical URLs list the parameters in alphabetical order (url.Values.Encode).
 // An invalid value is reported in FieldErrors and that filter alone is
@@ -69,35 +97,44 @@ type Query struct {
 	To        string           // same forms as From
 	TZ        string           // IANA name from the URL; "" = the default zone
 	Asc       bool
-	Page      int // ≥ 1
-	Size      int // one of Sizes
+	Page      int       // ≥ 1
+	Size      int       // one of Sizes
+	Range     string    // one of Ranges; "" = no preset (never set together with From/To)
+	AsOf      time.Time // the pin, UTC whole seconds; zero = live (the latest jobs)
 
 	loc *time.Location // TZ resolved, or the default zone
+	now time.Time      // the instant the Query is evaluated at, UTC whole seconds
 }
 
 // FieldError is the problem with one URL parameter: the message key for
 // i18n with its arguments, and the value as the reader typed it, so the form
-// can show it again.
+// can show it again. A parameter that is only part of another one's
+// problem (the dates next to a preset range) has no Key of its own and
+// names that parameter in Of: its message is there.
 type FieldError struct {
 	Key   string
 	Args  []any
 	Value string
+	Of    string
 }
 
 // FieldErrors maps a parameter name ("status", "to", ...) to its problem.
 type FieldErrors map[string]FieldError
 
-// Default returns the Query with no filters, shown in zone.
-func Default(zone *time.Location) Query {
-	return Query{Page: 1, Size: DefaultSize, loc: zone}
+// Default returns the Query with no filters, shown in zone and evaluated
+// at now.
+func Default(zone *time.Location, now time.Time) Query {
+	return Query{Page: 1, Size: DefaultSize, loc: zone, now: now.UTC().Truncate(time.Second)}
 }
 
-// Parse reads a Query from URL values. Times are read in the tz parameter or,
-// without one, in defaultZone. Invalid parameters are reported in the
-// returned FieldErrors (nil when everything is valid) and left at their
-// defaults.
-func Parse(v url.Values, defaultZone *time.Location) (Query, FieldErrors) {
-	q := Default(defaultZone)
+// Parse reads a Query from URL values at the instant now (the request's,
+// read once: a preset range ends there and an asof may not pass it). Times
+// are read in the tz parameter or, without one, in defaultZone. Invalid
+// parameters are reported in the returned FieldErrors (nil when everything
+// is valid) and left at their defaults; a preset range given with dates is
+// an error on both and neither applies.
+func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, FieldErrors) {
+	q := Default(defaultZone, now)
 	errs := FieldErrors{}
 	bad := func(field, key string, args ...any) {
 		errs[field] = FieldError{Key: key, Args: args, Value: v.Get(field)}
@@ -146,6 +183,32 @@ func Parse(v url.Values, defaultZone *time.Location) (Query, FieldErrors) {
 			q.To = canon
 		}
 	}
+	if s := strings.ToLower(strings.TrimSpace(v.Get("range"))); s != "" {
+		if _, ok := rangeSpans[s]; !ok {
+			bad("range", "field.range.invalid")
+		} else if dates := typedDates(v); len(dates) > 0 {
+			bad("range", "field.range.conflict")
+			for _, f := range dates {
+				if _, own := errs[f]; !own {
+					errs[f] = FieldError{Value: v.Get(f), Of: "range"}
+				}
+			}
+			q.From, q.To = "", ""
+		} else {
+			q.Range = s
+		}
+	}
+	if s := strings.TrimSpace(v.Get("asof")); s != "" {
+		t, ok := parseAsOf(s)
+		switch {
+		case !ok:
+			bad("asof", "field.asof.invalid")
+		case t.After(q.now.Add(MaxAsOfSkew)):
+			bad("asof", "field.asof.future")
+		default:
+			q.AsOf = t
+		}
+	}
 	switch o := strings.ToLower(strings.TrimSpace(v.Get("order"))); o {
 	case "", "desc":
 	case "asc":
@@ -174,6 +237,40 @@ func Parse(v url.Values, defaultZone *time.Location) (Query, FieldErrors) {
 	return q, errs
 }
 
+// typedDates returns the date parameters (from, to) the URL sets.
+func typedDates(v url.Values) []string {
+	var set []string
+	for _, f := range [...]string{"from", "to"} {
+		if strings.TrimSpace(v.Get(f)) != "" {
+			set = append(set, f)
+		}
+	}
+	return set
+}
+
+// parseAsOf reads an RFC 3339 instant and returns it in UTC, truncated to
+// the second. A "+" of an offset that arrived unescaped reads as a space.
+func parseAsOf(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339, strings.Replace(s, " ", "+", 1)); err != nil {
+			return time.Time{}, false
+		}
+	}
+	t = t.UTC().Truncate(time.Second)
+	if t.Year() < 1970 || t.Year() > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// Now returns the instant the Query is evaluated at (UTC, whole seconds):
+// a preset range ends there and a pin made from this request holds it.
+func (q Query) Now() time.Time { return q.now }
+
+// Pinned reports whether the Query lists jobs as of a fixed instant.
+func (q Query) Pinned() bool { return !q.AsOf.IsZero() }
+
 // Location returns the zone the Query reads dates in and shows times in.
 func (q Query) Location() *time.Location {
 	if q.loc == nil {
@@ -182,14 +279,20 @@ func (q Query) Location() *time.Location {
 	return q.loc
 }
 
-// Filtered reports whether any filter (name, status, from, to) is set.
+// Filtered reports whether any filter (name, status, from, to, range) is set.
 func (q Query) Filtered() bool {
-	return q.Name != "" || q.HasStatus || q.From != "" || q.To != ""
+	return q.Name != "" || q.HasStatus || q.From != "" || q.To != "" || q.Range != ""
 }
 
 // Values renders the Query as canonical URL values: defaults left out.
 func (q Query) Values() url.Values {
 	v := url.Values{}
+	if q.Pinned() {
+		v.Set("asof", q.AsOf.Format(LayoutAsOf))
+	}
+	if q.Range != "" {
+		v.Set("range", q.Range)
+	}
 	if q.Name != "" {
 		v.Set("name", q.Name)
 	}
@@ -239,15 +342,22 @@ func (q Query) URL(path string) string {
 	if q.Asc {
 		order = "asc"
 	}
+	var asofBuf [len(LayoutAsOf)]byte
+	asof := ""
+	if q.Pinned() {
+		asof = string(q.AsOf.AppendFormat(asofBuf[:0], LayoutAsOf))
+	}
 	// Keys in alphabetical order; values escaped like url.Values.Encode.
 	params := [...]struct {
 		key, value string
 		escape     bool
 	}{
+		{"asof", asof, true},
 		{"from", q.From, true},
 		{"name", q.Name, true},
 		{"order", order, false},
 		{"page", string(page), false},
+		{"range", q.Range, false},
 		{"size", string(size), false},
 		{"status", status, true},
 		{"to", q.To, true},
@@ -314,13 +424,79 @@ func (q Query) WithOrderToggled() Query {
 	return q
 }
 
-// Cleared returns the Query without filters, keeping zone, order and size.
+// Cleared returns the live Query without filters, keeping zone, order and
+// size.
 func (q Query) Cleared() Query {
-	q.Name, q.HasStatus, q.Status, q.From, q.To, q.Page = "", false, 0, "", "", 1
+	q.Name, q.HasStatus, q.Status, q.From, q.To, q.Range, q.Page = "", false, 0, "", "", "", 1
+	q.AsOf = time.Time{}
 	return q
 }
 
-// Upstream translates the Query into the list call's parameters.
+// WithRange returns the live Query of the preset range r ("" = any time)
+// instead of its dates, on the first page.
+func (q Query) WithRange(r string) Query {
+	q.Range, q.From, q.To, q.Page, q.AsOf = r, "", "", 1, time.Time{}
+	return q
+}
+
+// Live returns the Query of the latest jobs of these filters: no pin, the
+// first page; a preset range stays relative.
+func (q Query) Live() Query {
+	q.AsOf, q.Page = time.Time{}, 1
+	return q
+}
+
+// Pin returns the Query pinned: as it is, or, when live, as of its Now.
+func (q Query) Pin() Query {
+	if !q.Pinned() && !q.now.IsZero() {
+		q.AsOf = q.now
+	}
+	return q
+}
+
+// Stable returns the Query as a link to it must say it, so pages never
+// shift: past the first page it is pinned (as of the moment this request
+// was served, when live); the first page of a live list stays live.
+func (q Query) Stable() Query {
+	if q.Page > 1 {
+		return q.Pin()
+	}
+	return q
+}
+
+// Exact returns the Query of these very rows for anyone, any time: pinned,
+// a preset range turned into absolute from/to in the list's zone, the zone
+// named (when it has an IANA name), the page kept.
+func (q Query) Exact() Query {
+	q = q.Pin()
+	if span, ok := rangeSpans[q.Range]; ok && q.Pinned() {
+		zone := q.Location()
+		q.From = formatBound(q.AsOf.Add(-span).In(zone))
+		q.To = formatBound(q.AsOf.In(zone))
+		q.Range = ""
+	}
+	if q.TZ == "" {
+		if name := q.Location().String(); name != "Local" {
+			if _, ok := loadZone(name); ok {
+				q.TZ = name
+			}
+		}
+	}
+	return q
+}
+
+// formatBound writes an instant as a from/to value in its canonical form
+// (a minute, or a second when it has seconds).
+func formatBound(t time.Time) string {
+	if t.Second() == 0 {
+		return t.Format(layoutMinute)
+	}
+	return t.Format(layoutSeconds)
+}
+
+// Upstream translates the Query into the list call's parameters: the
+// creation-time window is the dates, or the preset range ending at the pin
+// (else at Now), capped at the end of the pin's second.
 func (q Query) Upstream() apiclient.ListQuery {
 	lq := apiclient.ListQuery{Name: q.Name, Order: apiclient.OrderDesc, Page: q.Page, PageSize: q.Size}
 	if q.HasStatus {
@@ -333,10 +509,43 @@ func (q Query) Upstream() apiclient.ListQuery {
 	if q.To != "" {
 		_, _, lq.To, _ = parseBound(q.To, q.Location())
 	}
+	if span, ok := rangeSpans[q.Range]; ok {
+		end := q.now
+		if q.Pinned() {
+			end = q.AsOf
+		}
+		if !end.IsZero() {
+			lq.From = end.Add(-span)
+		}
+	}
+	if q.Pinned() {
+		if end := q.AsOf.Add(time.Second - time.Millisecond); lq.To.IsZero() || end.Before(lq.To) {
+			lq.To = end
+		}
+	}
 	if q.Asc {
 		lq.Order = apiclient.OrderAsc
 	}
 	return lq
+}
+
+// Newer returns the upstream call counting the jobs that match these
+// filters live but came after the pin: one job a page (only its total is
+// read), created from the second after AsOf. ok is false when the Query is
+// not pinned or no job can be newer (the dates end before the pin does).
+func (q Query) Newer() (lq apiclient.ListQuery, ok bool) {
+	if !q.Pinned() {
+		return apiclient.ListQuery{}, false
+	}
+	lq = q.Live().Upstream()
+	if after := q.AsOf.Add(time.Second); lq.From.Before(after) {
+		lq.From = after
+	}
+	if !lq.To.IsZero() && lq.To.Before(lq.From) {
+		return apiclient.ListQuery{}, false
+	}
+	lq.Page, lq.PageSize, lq.Order = 1, 1, apiclient.OrderDesc
+	return lq, true
 }
 
 // LastPage returns the last page number holding any of total jobs at the

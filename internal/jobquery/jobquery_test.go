@@ -21,9 +21,12 @@ func mustZone(t *testing.T, name string) *time.Location {
 	return loc
 }
 
-// randomQuery generates a valid Query.
+// testNow is the injected clock of these tests: every Query is parsed at it.
+var testNow = time.Date(2026, 12, 1, 14, 32, 5, 0, time.UTC)
+
+// randomQuery generates a valid Query evaluated at testNow.
 func randomQuery(r *rand.Rand, def *time.Location) Query {
-	q := Default(def)
+	q := Default(def, testNow)
 	names := []string{"", "", "pagerank", "Louvain 2026", "a&b=c?d", "日报", "x%20y", "+plus+"}
 	q.Name = names[r.Intn(len(names))]
 	if r.Intn(2) == 0 {
@@ -49,6 +52,12 @@ func randomQuery(r *rand.Rand, def *time.Location) Query {
 			q.To = end.Add(23*time.Hour + 59*time.Minute).Format(layoutMinute)
 		}
 	}
+	if q.From == "" && q.To == "" && r.Intn(2) == 0 {
+		q.Range = Ranges[r.Intn(len(Ranges))]
+	}
+	if r.Intn(2) == 0 {
+		q.AsOf = testNow.Add(-time.Duration(r.Intn(90*24*3600)) * time.Second)
+	}
 	q.Asc = r.Intn(2) == 0
 	q.Page = 1 + r.Intn(50)
 	q.Size = Sizes[r.Intn(len(Sizes))]
@@ -64,7 +73,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, errs := Parse(u.Query(), def)
+		got, errs := Parse(u.Query(), def, testNow)
 		if errs != nil {
 			t.Fatalf("%s: unexpected errors %v", u, errs)
 		}
@@ -81,7 +90,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 }
 
 func TestDefaultsLeftOut(t *testing.T) {
-	q, errs := Parse(url.Values{"page": {"1"}, "size": {"20"}, "order": {"desc"}, "name": {"  "}, "status": {""}}, time.UTC)
+	q, errs := Parse(url.Values{"page": {"1"}, "size": {"20"}, "order": {"desc"}, "name": {"  "}, "status": {""}}, time.UTC, testNow)
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -97,7 +106,7 @@ func TestParseAcceptsAliases(t *testing.T) {
 		"interrupted": apiclient.StatusInterrupted, "canceled": apiclient.StatusInterrupted, "cancelled": apiclient.StatusInterrupted,
 		"0": apiclient.StatusPreparing, "stopping": apiclient.StatusStopping,
 	} {
-		q, errs := Parse(url.Values{"status": {in}}, time.UTC)
+		q, errs := Parse(url.Values{"status": {in}}, time.UTC, testNow)
 		if errs != nil || !q.HasStatus || q.Status != want {
 			t.Errorf("status=%s: got %v %v, want %v", in, q.Status, errs, want)
 		}
@@ -128,7 +137,7 @@ func TestParseInvalid(t *testing.T) {
 		{url.Values{"name": {"a\x00b"}}, "name"},
 	}
 	for _, tc := range cases {
-		q, errs := Parse(tc.values, time.UTC)
+		q, errs := Parse(tc.values, time.UTC, testNow)
 		e, ok := errs[tc.field]
 		if !ok || e.Key == "" {
 			t.Errorf("%v: no error for %s (errors %v)", tc.values, tc.field, errs)
@@ -142,7 +151,7 @@ func TestParseInvalid(t *testing.T) {
 		}
 	}
 	// The other filters still apply.
-	q, errs := Parse(url.Values{"status": {"failed"}, "size": {"7"}, "from": {"2026-11-10"}, "to": {"2026-11-01"}}, time.UTC)
+	q, errs := Parse(url.Values{"status": {"failed"}, "size": {"7"}, "from": {"2026-11-10"}, "to": {"2026-11-01"}}, time.UTC, testNow)
 	if len(errs) != 2 || !q.HasStatus || q.From != "2026-11-10" || q.To != "" {
 		t.Errorf("partial: %+v %v", q, errs)
 	}
@@ -151,7 +160,7 @@ func TestParseInvalid(t *testing.T) {
 func TestUpstream(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
 	q, errs := Parse(url.Values{"name": {"rank"}, "status": {"failed"}, "from": {"2026-03-29"}, "to": {"2026-03-29"},
-		"tz": {"Europe/Paris"}, "order": {"asc"}, "page": {"3"}, "size": {"50"}}, time.UTC)
+		"tz": {"Europe/Paris"}, "order": {"asc"}, "page": {"3"}, "size": {"50"}}, time.UTC, testNow)
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -170,7 +179,7 @@ func TestUpstream(t *testing.T) {
 		t.Errorf("DST day spans %v", d)
 	}
 	// A date-time bound covers its whole minute.
-	q, _ = Parse(url.Values{"from": {"2026-11-30T14:30"}, "to": {"2026-11-30T14:30"}}, time.UTC)
+	q, _ = Parse(url.Values{"from": {"2026-11-30T14:30"}, "to": {"2026-11-30T14:30"}}, time.UTC, testNow)
 	up := q.Upstream()
 	if !up.From.Equal(time.Date(2026, 11, 30, 14, 30, 0, 0, time.UTC)) || !up.To.Equal(time.Date(2026, 11, 30, 14, 30, 59, 999e6, time.UTC)) {
 		t.Errorf("minute bounds %v – %v", up.From, up.To)
@@ -178,7 +187,7 @@ func TestUpstream(t *testing.T) {
 }
 
 func TestLastPage(t *testing.T) {
-	q := Default(time.UTC)
+	q := Default(time.UTC, testNow)
 	for total, want := range map[int]int{0: 1, 1: 1, 20: 1, 21: 2, 2345: 118} {
 		if got := q.LastPage(total); got != want {
 			t.Errorf("LastPage(%d) = %d, want %d", total, got, want)

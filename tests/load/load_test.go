@@ -411,7 +411,7 @@ func randomQuery(rng *mrand.Rand, wfName string) (jobquery.Query, bool) {
 		v.Set("page", strconv.Itoa(1+rng.IntN(8)))
 	}
 	v.Set("size", strconv.Itoa(jobquery.Sizes[rng.IntN(len(jobquery.Sizes))]))
-	q, errs := jobquery.Parse(v, time.UTC)
+	q, errs := jobquery.Parse(v, time.UTC, time.Now())
 	if errs != nil {
 		panic(fmt.Sprintf("random query %v is invalid: %v", v, errs))
 	}
