@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/explorersim"
+	"jobboard/internal/explorersim"
 	"jobboard/internal/joblist"
 )
 
