@@ -33,7 +33,6 @@ type rig struct {
 	client  *apiclient.Client
 	account string
 	tok     apiclient.Token
-	now     time.Time
 	maxSize atomic.Int64 // largest upstream page size asked for
 }
 
@@ -225,7 +224,9 @@ func TestMergeMatchesOracle(t *testing.T) {
 			if rng.IntN(4) == 0 {
 				w := wfs[rng.IntN(len(wfs))]
 				wfID = w.ID
-				fmt.Sscan(w.ID, &wf)
+				if _, err := fmt.Sscan(w.ID, &wf); err != nil {
+					t.Fatal(err)
+				}
 			}
 			q.PageSize = []int{10, 20, 50, 100, 1 + rng.IntN(100)}[rng.IntN(5)]
 			q.Page = 1
