@@ -151,10 +151,7 @@ func BenchmarkFragment(b *testing.B) {
 	r := newRig(b)
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				serve(b, r.dash, r.fragment(n))
-			}
+			loopCPU(b, func() { serve(b, r.dash, r.fragment(n)) })
 		})
 	}
 }
@@ -162,24 +159,22 @@ func BenchmarkFragment(b *testing.B) {
 // BenchmarkFullPage is C in process: the whole jobs page, 20 rows.
 func BenchmarkFullPage(b *testing.B) {
 	r := newRig(b)
-	b.ReportAllocs()
-	for b.Loop() {
+	loopCPU(b, func() {
 		req := httptest.NewRequest(http.MethodGet, "http://dash.test/workflows/"+r.workflow+"/jobs", nil)
 		req.Header.Set("Cookie", r.cookie)
 		serve(b, r.dash, req)
-	}
+	})
 }
 
 // BenchmarkProxy is D in process: httputil.ReverseProxy relaying the same
 // 20-row JSON, the floor any proxy pays.
 func BenchmarkProxy(b *testing.B) {
 	r := newRig(b)
-	b.ReportAllocs()
-	for b.Loop() {
+	loopCPU(b, func() {
 		req := httptest.NewRequest(http.MethodGet, "http://dash.test/api-open/v1/workflows/"+r.workflow+"/jobs?pageSize=20", nil)
 		req.Header.Set("Cookie", "explorer_token=canned")
 		serve(b, r.proxy, req)
-	}
+	})
 }
 
 // TestFragmentOneUpstreamCall checks the rig measures what the benchmark
