@@ -100,16 +100,23 @@ func decodeEnvelope(endpoint string, status int, contentType string, body []byte
 
 // decodeBody decodes a whole response body: the envelope (see
 // decodeEnvelope) and, when data is not nil, the envelope's data into data.
-// The answers of the read endpoints are decoded in one pass, straight into
-// their wire type; anything but a successful envelope with data falls back
-// to decodeTwoPass, whose errors are the reference.
+// A list answer is decoded by decodeListPageFast, straight into the
+// JobPage; what that refuses (errors and unusual but valid forms) goes to
+// decodeTwoPass, whose answers and errors are the reference. The other
+// read endpoints are decoded in one pass into their wire type; anything
+// but a successful envelope with data falls back to decodeTwoPass too.
 func decodeBody(endpoint string, status int, contentType string, body []byte, data any, secrets []string) error {
 	switch v := data.(type) {
-	case *wireJobPage:
+	case *JobPage:
 		if decodeListPageFast(body, v) {
 			return nil
 		}
-		return decodeOnePass(endpoint, status, contentType, body, v, secrets)
+		var w wireJobPage
+		if err := decodeTwoPass(endpoint, status, contentType, body, &w, secrets); err != nil {
+			return err
+		}
+		*v = w.page()
+		return nil
 	case *wireJobDetail:
 		return decodeOnePass(endpoint, status, contentType, body, v, secrets)
 	case *wireSample:
@@ -283,15 +290,6 @@ func (w wireSample) rows() [][]string {
 		rows = append(rows, row)
 	}
 	return rows
-}
-
-// decodeJobPage decodes the data of a list call.
-func decodeJobPage(data json.RawMessage) (JobPage, error) {
-	var w wireJobPage
-	if err := decodeData(data, &w); err != nil {
-		return JobPage{}, err
-	}
-	return w.page(), nil
 }
 
 // wireTime is a time sent either as epoch milliseconds (a JSON number, or

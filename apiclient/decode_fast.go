@@ -9,21 +9,27 @@ import (
 
 // decodeListPageFast decodes a successful list answer, the envelope
 // {"code":0,"message":…,"data":{"items":[…],"total":N,"Page":p,"PageSize":s}},
-// into dst without encoding/json. It reads exactly the fields wireJobPage
-// and wireJob hold and skips (while validating) everything else. It
-// reports false, leaving dst alone, on anything it does not expect: a
+// into dst without encoding/json, straight into the Jobs: it fills the
+// capacity dst.Items already has (the page size) before growing it, and
+// the jobs' strings share one copy of the body. It reads exactly the
+// fields wireJobPage and wireJob hold and skips (while validating)
+// everything else. It reports false, leaving dst's fields alone (the
+// backing array of dst.Items may be written), on anything it does not expect: a
 // non-zero or missing code, null data, a value of another type or form
 // than the usual (a time as a string, a float where an integer goes), a
 // key that is repeated, escaped, non-ASCII or matches a field only without
 // regard to case, nesting deeper than fastMaxDepth, or invalid JSON. The
 // caller then decodes the body with encoding/json, whose answers and
 // errors are the reference: when this reports true, dst holds what
-// encoding/json would have produced (FuzzDecodeListPageFast checks it).
-func decodeListPageFast(body []byte, dst *wireJobPage) bool {
+// encoding/json would have produced (FuzzDecodeListPage checks it).
+func decodeListPageFast(body []byte, dst *JobPage) bool {
 	s := fastScanner{b: body}
-	var page wireJobPage
+	page := JobPage{Items: dst.Items[:0]}
 	if !s.envelope(&page) {
 		return false
+	}
+	if page.Items == nil {
+		page.Items = []Job{}
 	}
 	*dst = page
 	return true
@@ -392,9 +398,9 @@ func (s *fastScanner) text(start, end int, plain bool) string {
 
 // timeField reads a time sent as epoch milliseconds or null, as wireTime
 // does; other forms (strings) are left to encoding/json.
-func (s *fastScanner) timeField(dst *wireTime) bool {
+func (s *fastScanner) timeField(dst *time.Time) bool {
 	if s.null() {
-		*dst = wireTime{}
+		*dst = time.Time{}
 		return true
 	}
 	ms, ok := s.int64Lit()
@@ -402,9 +408,9 @@ func (s *fastScanner) timeField(dst *wireTime) bool {
 		return false
 	}
 	if ms <= 0 {
-		*dst = wireTime{}
+		*dst = time.Time{}
 	} else {
-		*dst = wireTime(time.UnixMilli(ms).UTC())
+		*dst = time.UnixMilli(ms).UTC()
 	}
 	return true
 }
@@ -432,7 +438,7 @@ func (s *fastScanner) other(key []byte, names ...string) bool {
 	return s.skip(1)
 }
 
-func (s *fastScanner) envelope(page *wireJobPage) bool {
+func (s *fastScanner) envelope(page *JobPage) bool {
 	var seen once
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
@@ -466,7 +472,7 @@ func (s *fastScanner) envelope(page *wireJobPage) bool {
 	return s.i == len(s.b)
 }
 
-func (s *fastScanner) page(page *wireJobPage) bool {
+func (s *fastScanner) page(page *JobPage) bool {
 	var seen once
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -475,14 +481,17 @@ func (s *fastScanner) page(page *wireJobPage) bool {
 				return false
 			}
 			if s.null() {
+				page.Items = page.Items[:0]
 				return true
 			}
-			page.Items = make([]wireJob, 0, 20)
+			if page.Items == nil {
+				page.Items = make([]Job, 0, 10)
+			}
 			return s.array(func() bool {
 				if s.peek() != '{' {
 					return false
 				}
-				page.Items = append(page.Items, wireJob{})
+				page.Items = append(page.Items, Job{})
 				return s.job(&page.Items[len(page.Items)-1])
 			})
 		case "total":
@@ -496,7 +505,7 @@ func (s *fastScanner) page(page *wireJobPage) bool {
 	})
 }
 
-func (s *fastScanner) job(j *wireJob) bool {
+func (s *fastScanner) job(j *Job) bool {
 	var seen once
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -519,11 +528,11 @@ func (s *fastScanner) job(j *wireJob) bool {
 			j.Status = Status(st)
 			return true
 		case "runBeginTime":
-			return seen.first(5) && s.timeField(&j.RunBeginTime)
+			return seen.first(5) && s.timeField(&j.RunBegin)
 		case "runEndTime":
-			return seen.first(6) && s.timeField(&j.RunEndTime)
+			return seen.first(6) && s.timeField(&j.RunEnd)
 		case "createTime":
-			return seen.first(7) && s.timeField(&j.CreateTime)
+			return seen.first(7) && s.timeField(&j.Created)
 		}
 		return s.other(key, "id", "name", "workflowId", "workflowName", "status", "runBeginTime", "runEndTime", "createTime")
 	})
@@ -531,7 +540,7 @@ func (s *fastScanner) job(j *wireJob) bool {
 
 // idField reads an ID as flexInt64 does: an integer, a string of digits,
 // or null.
-func (s *fastScanner) idField(dst *flexInt64) bool {
+func (s *fastScanner) idField(dst *int64) bool {
 	if s.null() {
 		*dst = 0
 		return true
@@ -542,25 +551,20 @@ func (s *fastScanner) idField(dst *flexInt64) bool {
 			return false
 		}
 		v, ok := smallInt(s.b[start:end])
-		*dst = flexInt64(v)
+		*dst = v
 		return ok
 	}
 	v, ok := s.int64Lit()
-	*dst = flexInt64(v)
+	*dst = v
 	return ok
 }
 
 // workflowID reads a workflow ID as flexString does: a string, a number
 // (its literal text) or null.
-func (s *fastScanner) workflowID(dst *flexString) bool {
+func (s *fastScanner) workflowID(dst *string) bool {
 	switch c := s.peek(); {
 	case c == '"' || c == 'n':
-		var v string
-		if !s.stringField(&v, true) {
-			return false
-		}
-		*dst = flexString(v)
-		return true
+		return s.stringField(dst, true)
 	case c == '-' || '0' <= c && c <= '9':
 		start, end, _, ok := s.number()
 		if !ok {
@@ -569,7 +573,7 @@ func (s *fastScanner) workflowID(dst *flexString) bool {
 		if s.str == "" {
 			s.str = string(s.b)
 		}
-		*dst = flexString(s.str[start:end])
+		*dst = s.str[start:end]
 		return true
 	}
 	return false

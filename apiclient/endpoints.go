@@ -103,7 +103,7 @@ func (c *Client) listJobs(ctx context.Context, endpoint, path string, tok Token,
 	if p := q.problem(); p != "" {
 		return JobPage{}, newError(endpoint+": "+p, ErrBadParam)
 	}
-	var w wireJobPage
+	page := JobPage{Items: make([]Job, 0, pageCapacity(q.PageSize))}
 	if _, err := c.do(ctx, request{
 		endpoint:    endpoint,
 		method:      http.MethodGet,
@@ -111,10 +111,24 @@ func (c *Client) listJobs(ctx context.Context, endpoint, path string, tok Token,
 		query:       q.Values(),
 		contentType: contentJSON,
 		token:       tok,
-	}, &w); err != nil {
+	}, &page); err != nil {
 		return JobPage{}, err
 	}
-	return w.page(), nil
+	return page, nil
+}
+
+// pageCapacity is how many jobs a list answer for pageSize is expected to
+// hold, so that the decoder fills a slice of that capacity without growing
+// it: Explorer's default page is 10; sizes beyond the largest the
+// dashboard offers are capped (the slice grows if Explorer sends more).
+func pageCapacity(pageSize int) int {
+	switch {
+	case pageSize <= 0:
+		return 10
+	case pageSize > 200:
+		return 200
+	}
+	return pageSize
 }
 
 // GetJob returns one job with its tasks (GET /api-open/v1/jobs/{jobID}).
