@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/download"
 	"jobboard/internal/i18n"
 	"jobboard/internal/jobquery"
 )
@@ -38,8 +38,8 @@ var exportColumns = []string{"id", "name", "workflow_id", "workflow", "status", 
 // Columns: id, name, workflow_id, workflow, status (the URL word:
 // succeeded, failed …), created/started/finished in ISO 8601 UTC with
 // milliseconds (empty when not started/finished), duration_seconds
-// (finished jobs only). CSV cells starting with = + - @ (or a tab or CR)
-// get a leading ' so spreadsheets do not run them as formulas.
+// (finished jobs only). The CSV is written by the download package, which
+// defuses spreadsheet formulas.
 func (h *handler) listExport(c *gin.Context) error {
 	lr, err := h.readList(c)
 	if err != nil {
@@ -63,13 +63,9 @@ func (h *handler) listExport(c *gin.Context) error {
 	if asJSON {
 		w, ctype = &jsonExport{w: c.Writer}, "application/json; charset=utf-8"
 	} else {
-		w = &csvExport{w: csv.NewWriter(c.Writer)}
+		w = &csvExport{w: download.NewCSV(c.Writer)}
 	}
-	hd := c.Writer.Header()
-	hd.Set("Content-Type", ctype)
-	hd.Set("Content-Disposition", `attachment; filename="`+exportFileName(src, q, page.Items, lr.now, asJSON)+`"`)
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Content-Type-Options", "nosniff")
+	download.Attach(c.Writer.Header(), ctype, exportFileName(src, q, page.Items, lr.now, asJSON))
 	c.Status(http.StatusOK)
 
 	l := h.localizer(c)
@@ -149,35 +145,16 @@ func exportFileName(src listSource, q jobquery.Query, first []apiclient.Job, now
 			what = first[0].WorkflowName
 		}
 	}
-	parts := []string{"jobs", fileSafe(what)}
+	parts := []string{"jobs", what}
 	if q.HasStatus {
 		parts = append(parts, q.Status.Word())
 	}
 	parts = append(parts, now.In(q.Location()).Format("2006-01-02"))
-	ext := ".csv"
+	ext := "csv"
 	if asJSON {
-		ext = ".json"
+		ext = "json"
 	}
-	return strings.Join(parts, "-") + ext
-}
-
-// fileSafe keeps letters, digits, '.', '_' and '-' (others become '_'),
-// at most 80 bytes, so the name is safe in a Content-Disposition header.
-func fileSafe(s string) string {
-	b := []byte(s)
-	for i, ch := range b {
-		ok := ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '_' || ch == '-'
-		if !ok {
-			b[i] = '_'
-		}
-	}
-	if len(b) > 80 {
-		b = b[:80]
-	}
-	if len(b) == 0 {
-		return "jobs"
-	}
-	return string(b)
+	return download.FileName(ext, parts...)
 }
 
 // exportEnd is how an export ended: a note when the cap stopped it, an
@@ -211,9 +188,9 @@ func exportDuration(j apiclient.Job) (float64, bool) {
 	return j.RunEnd.Sub(j.RunBegin).Seconds(), true
 }
 
-// csvExport writes RFC 4180 CSV with a header row. Its end notes are rows
-// of one cell starting with "#".
-type csvExport struct{ w *csv.Writer }
+// csvExport writes the download package's CSV with a header row. Its end
+// notes are rows of one cell starting with "#".
+type csvExport struct{ w *download.CSV }
 
 func (e *csvExport) begin() error { return e.w.Write(exportColumns) }
 
@@ -223,12 +200,12 @@ func (e *csvExport) row(j apiclient.Job) error {
 		dur = strconv.FormatFloat(d, 'f', -1, 64)
 	}
 	return e.w.Write([]string{
-		strconv.FormatInt(j.ID, 10), csvSafe(j.Name), csvSafe(j.WorkflowID), csvSafe(j.WorkflowName),
+		strconv.FormatInt(j.ID, 10), j.Name, j.WorkflowID, j.WorkflowName,
 		j.Status.Word(), exportTime(j.Created), exportTime(j.RunBegin), exportTime(j.RunEnd), dur,
 	})
 }
 
-func (e *csvExport) flush() error { e.w.Flush(); return e.w.Error() }
+func (e *csvExport) flush() error { return e.w.Flush() }
 
 func (e *csvExport) end(x exportEnd) error {
 	for _, note := range []string{x.note, x.err} {
@@ -239,15 +216,6 @@ func (e *csvExport) end(x exportEnd) error {
 		}
 	}
 	return e.flush()
-}
-
-// csvSafe defuses spreadsheet formulas: a cell starting with = + - @, a
-// tab or a carriage return gets a leading apostrophe.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // jsonExport writes {"jobs":[…],"total":N,"exported":M,"truncated":B}

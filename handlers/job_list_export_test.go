@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -13,12 +15,18 @@ import (
 	"time"
 
 	"jobboard/apiclient"
+	"jobboard/internal/download"
 	"jobboard/internal/explorersim"
 )
 
-// readCSV parses an export and splits off the trailing "# …" note rows.
+// readCSV parses an export (after its byte-order mark) and splits off the
+// trailing "# …" note rows.
 func readCSV(t *testing.T, body string) (header []string, rows [][]string, notes []string) {
 	t.Helper()
+	body, ok := strings.CutPrefix(body, download.BOM)
+	if !ok {
+		t.Fatalf("export does not start with the UTF-8 byte-order mark: %.20q", body)
+	}
 	r := csv.NewReader(strings.NewReader(body))
 	r.FieldsPerRecord = -1
 	recs, err := r.ReadAll()
@@ -320,4 +328,51 @@ func TestExportEveryJob(t *testing.T) {
 	}
 	t.Logf("export of %d rows: CSV %v (%.0f rows/s), JSON %v (%.0f rows/s)",
 		total, csvTook, float64(total)/csvTook.Seconds(), jsonTook, float64(total)/jsonTook.Seconds())
+}
+
+// renamedWorkflow answers every workflow list with its jobs' workflow
+// renamed, for names the simulator does not hold.
+type renamedWorkflow struct {
+	Explorer
+	name string
+}
+
+func (r renamedWorkflow) ListWorkflowJobs(ctx context.Context, tok apiclient.Token, id int64, q apiclient.ListQuery) (apiclient.JobPage, error) {
+	page, err := r.Explorer.ListWorkflowJobs(ctx, tok, id, q)
+	for i := range page.Items {
+		page.Items[i].WorkflowName = r.name
+	}
+	return page, err
+}
+
+// TestExportCSVDefusesFormulasAfterSeparators checks a name that Excel in
+// a ';' locale would split into a formula cell comes out as text, and that
+// a workflow's Chinese name reaches the file name (RFC 5987) with a safe
+// ASCII fallback.
+func TestExportCSVDefusesFormulasAfterSeparators(t *testing.T) {
+	base := newEnv(t, 0)
+	wf := base.workflow(t, "demo")
+	const hostile = `x;=cmd|' /C calc'!A0`
+	created := time.Date(2026, 11, 30, 6, 1, 2, 0, time.UTC)
+	base.sim.AddJob("demo", wf.ID, explorersim.JobRecord{Name: hostile, Status: 2, Created: created, Begin: created, End: created.Add(time.Second)})
+	e := base.withOptions(t, func(o *Options) { o.Explorer = renamedWorkflow{Explorer: o.Explorer, name: "图计算\"\r\nX: 1"} })
+	c := e.signedIn(t, "demo")
+	a := e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.csv?name=cmd")
+	_, rows, _ := readCSV(t, a.body)
+	if len(rows) != 1 || rows[0][1] != `x;'=cmd|' /C calc'!A0` || rows[0][3] != `图计算"`+"\nX: 1" {
+		t.Errorf("rows %q, want the name defused after ';' and the workflow name as it is", rows)
+	}
+	date := e.clock.Now().In(e.zone).Format("2006-01-02")
+	disp, params, err := mime.ParseMediaType(a.header.Get("Content-Disposition"))
+	if err != nil || disp != "attachment" || params["filename"] != "jobs-图计算-X-1-"+date+".csv" {
+		t.Errorf("Content-Disposition %q: %q %q %v", a.header.Get("Content-Disposition"), disp, params, err)
+	}
+	if got := a.header.Get("Content-Disposition"); !strings.Contains(got, `filename="jobs-X-1-`+date+`.csv"`) {
+		t.Errorf("Content-Disposition %q lacks the ASCII fallback", got)
+	}
+	// JSON is for programs: the name as Explorer gave it.
+	x := readJSON(t, e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.json?name=cmd").body)
+	if len(x.Jobs) != 1 || x.Jobs[0].Name != hostile {
+		t.Errorf("JSON jobs %+v", x.Jobs)
+	}
 }

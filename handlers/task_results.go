@@ -2,10 +2,9 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"mime"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,11 +12,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/download"
+	"jobboard/internal/i18n"
 	"jobboard/views"
 )
-
-// maxSlugLen bounds each name part of a CSV file name.
-const maxSlugLen = 48
 
 // taskResults serves GET /jobs/:id/tasks/:taskID/results?limit=N: the
 // task's sample result rows (limit 10, 100 or 1000; default 100) as a
@@ -41,9 +39,8 @@ func (h *handler) taskResults(c *gin.Context) error {
 }
 
 // taskResultsCSV serves GET /jobs/:id/tasks/:taskID/results.csv?limit=N:
-// the rows of the results page as a CSV attachment, with a header row.
-// Cells that a spreadsheet would run as a formula (starting with = + - @,
-// tab or carriage return and not a number) get a leading apostrophe.
+// the rows of the results page as a CSV attachment, with a header row, in
+// the download package's spreadsheet-safe form.
 //
 // Answers: 200 text/csv; the same 400/404/5xx as the results page, as
 // plain-language pages (an invalid limit is a 400 here: a download is not
@@ -57,14 +54,10 @@ func (h *handler) taskResultsCSV(c *gin.Context) error {
 		return &appError{status: http.StatusBadRequest, key: "task.badLimit", args: []any{d.LimitError}, back: true}
 	}
 	var buf bytes.Buffer
-	if err := writeResultCSV(&buf, d.Columns, d.Rows); err != nil {
+	if err := writeResultCSV(&buf, d.L, d.Columns, d.Rows); err != nil {
 		return fmt.Errorf("task results csv: %w", err)
 	}
-	hd := c.Writer.Header()
-	hd.Set("Content-Type", "text/csv; charset=utf-8")
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": resultFileName(d)}))
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Content-Type-Options", "nosniff")
+	download.Attach(c.Writer.Header(), "text/csv; charset=utf-8", resultFileName(d))
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write(buf.Bytes())
 	return nil
@@ -160,26 +153,26 @@ func isTaskID(s string) bool {
 	return true
 }
 
-// resultCSVHeader names the columns of a sample result CSV: vertex_id,
-// value, group, then column_4 and so on for wider rows.
-func resultCSVHeader(n int) []string {
-	names := []string{"vertex_id", "value", "group"}
+// resultCSVHeader names the columns of a sample result CSV as the page
+// does: Vertex ID, Value, Group, then Column 4 and so on for wider rows.
+func resultCSVHeader(l i18n.Localizer, n int) []string {
+	keys := []string{"task.col.vertex", "task.col.value", "task.col.group"}
 	out := make([]string, n)
 	for i := range out {
-		if i < len(names) {
-			out[i] = names[i]
+		if i < len(keys) {
+			out[i] = l.T(keys[i])
 		} else {
-			out[i] = "column_" + strconv.Itoa(i+1)
+			out[i] = l.T("task.col.n", i+1)
 		}
 	}
 	return out
 }
 
-// writeResultCSV writes a header row and rows (padded to width cells) with
-// encoding/csv, neutralising spreadsheet formulas.
-func writeResultCSV(w *bytes.Buffer, width int, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(resultCSVHeader(width)); err != nil {
+// writeResultCSV writes a header row and rows (padded to width cells)
+// through the one download writer.
+func writeResultCSV(w io.Writer, l i18n.Localizer, width int, rows [][]string) error {
+	cw := download.NewCSV(w)
+	if err := cw.Write(resultCSVHeader(l, width)); err != nil {
 		return err
 	}
 	rec := make([]string, width)
@@ -187,65 +180,22 @@ func writeResultCSV(w *bytes.Buffer, width int, rows [][]string) error {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(row) {
-				rec[i] = neutraliseFormula(row[i])
+				rec[i] = row[i]
 			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// neutraliseFormula prefixes an apostrophe to a cell a spreadsheet would
-// evaluate (one starting with =, +, -, @, tab or carriage return), unless
-// the cell is a plain number such as "-0.5".
-func neutraliseFormula(s string) string {
-	if s == "" || views.IsNumber(s) {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
+	return cw.Flush()
 }
 
 // resultFileName names a results download after what it holds:
-// "<job name>-<task name>-<N>-rows.csv", reduced to safe characters.
+// "<job name>-<task name>-<N>-rows.csv".
 func resultFileName(d views.TaskResults) string {
-	job := slug(d.Job.Name)
+	job := d.Job.Name
 	if job == "" {
 		job = "job-" + strconv.FormatInt(d.Job.ID, 10)
 	}
-	task := slug(d.Task.Name)
-	if task == "" {
-		task = "task-" + d.Task.ID[:min(8, len(d.Task.ID))]
-	}
-	return job + "-" + task + "-" + strconv.Itoa(len(d.Rows)) + "-rows.csv"
-}
-
-// slug keeps ASCII letters, digits and underscores, turns runs of anything
-// else into one hyphen, and bounds the length.
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
-		switch {
-		case ok:
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-		if b.Len() >= maxSlugLen {
-			break
-		}
-	}
-	return b.String()
+	return download.FileName("csv", job, d.Task.Name, strconv.Itoa(len(d.Rows)), "rows")
 }

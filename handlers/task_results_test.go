@@ -14,7 +14,9 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
+	"jobboard/internal/download"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/i18n"
 )
 
 // sampleTruth asks the simulator's API directly (as demo) for a task's rows.
@@ -143,7 +145,7 @@ func TestTaskResultsCSV(t *testing.T) {
 		task   explorersim.TaskRecord
 		limit  int
 		header []string
-	}{{two, 10, []string{"vertex_id", "value"}}, {three, 100, []string{"vertex_id", "value", "group"}}, {three, 1000, []string{"vertex_id", "value", "group"}}} {
+	}{{two, 10, []string{"Vertex ID", "Value"}}, {three, 100, []string{"Vertex ID", "Value", "Group"}}, {three, 1000, []string{"Vertex ID", "Value", "Group"}}} {
 		a := e.get(t, c, resultsPath(j.ID, tc.task.ID)+".csv?limit="+strconv.Itoa(tc.limit))
 		if a.status != http.StatusOK {
 			t.Fatalf("status %d: %s", a.status, a.body)
@@ -162,10 +164,7 @@ func TestTaskResultsCSV(t *testing.T) {
 		if simple := tc.task.Name == three.Name; simple && name != j.Name+"-"+three.Name+"-"+strconv.Itoa(tc.limit)+"-rows.csv" {
 			t.Errorf("file name = %q", name)
 		}
-		got, err := csv.NewReader(strings.NewReader(a.body)).ReadAll()
-		if err != nil {
-			t.Fatalf("CSV does not parse: %v", err)
-		}
+		got := readResultCSV(t, a.body)
 		want := append([][]string{tc.header}, sampleTruth(t, e, j.ID, tc.task.ID, tc.limit)...)
 		if !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("CSV of %s limit %d differs from the simulator's rows (%d vs %d records)", tc.task.Name, tc.limit, len(got), len(want))
@@ -192,25 +191,24 @@ func TestTaskResultsCSVNeutralisesFormulas(t *testing.T) {
 		{"@cmd", "\tTAB"},
 		{"a,b \"quoted\"\nline", "-12"},
 		{"player1", "+7"},
+		{`x;=cmd|' /C calc'!A0`, "1;-2"},
 	}
 	want := [][]string{
-		{"vertex_id", "value"},
+		{"Vertex ID", "Value"},
 		{"'=HYPERLINK(\"http://evil.example\",\"x\")", "-0.5"},
 		{"'+1+2", "1e-3"},
 		{"'-2+3", "'@SUM(A1)"},
 		{"'@cmd", "'\tTAB"},
 		{"a,b \"quoted\"\nline", "-12"},
 		{"player1", "+7"},
+		{`x;'=cmd|' /C calc'!A0`, "1;-2"},
 	}
 	e := base.withOptions(t, func(o *Options) { o.Explorer = hostileRows{Explorer: o.Explorer, rows: hostile} })
 	c := e.signedIn(t, "demo")
 	j, two, _ := jobWithColumns(t, e)
 
 	a := e.get(t, c, resultsPath(j.ID, two.ID)+".csv")
-	got, err := csv.NewReader(strings.NewReader(a.body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := readResultCSV(t, a.body)
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("CSV =\n%q\nwant\n%q", got, want)
 	}
@@ -227,12 +225,27 @@ func TestTaskResultsCSVNeutralisesFormulas(t *testing.T) {
 
 func TestWriteResultCSVPadsRaggedRows(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeResultCSV(&buf, 4, [][]string{{"a"}, {"b", "1", "2", "=3"}}); err != nil {
+	if err := writeResultCSV(&buf, i18n.For("en"), 4, [][]string{{"a"}, {"b", "1", "2", "=3"}}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := buf.String(), "vertex_id,value,group,column_4\na,,,\nb,1,2,'=3\n"; got != want {
+	if got, want := buf.String(), download.BOM+"Vertex ID,Value,Group,Column 4\na,,,\nb,1,2,'=3\n"; got != want {
 		t.Errorf("CSV = %q, want %q", got, want)
 	}
+}
+
+// readResultCSV checks a results download starts with the byte-order mark
+// and parses the rest.
+func readResultCSV(t *testing.T, body string) [][]string {
+	t.Helper()
+	body, ok := strings.CutPrefix(body, download.BOM)
+	if !ok {
+		t.Fatalf("CSV does not start with the UTF-8 byte-order mark: %.20q", body)
+	}
+	got, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV does not parse: %v", err)
+	}
+	return got
 }
 
 func TestTaskResultsBadInput(t *testing.T) {

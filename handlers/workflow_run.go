@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/download"
 	"jobboard/internal/session"
 	"jobboard/views"
 )
@@ -249,7 +250,7 @@ func validateRunRows(rows []views.RunRow) (apiclient.Input, bool) {
 // as written, so large integers keep their digits) and anything else, such
 // as "007" or "1e", as a string.
 func paramValue(s string) any {
-	if json.Valid([]byte(s)) && views.IsNumber(s) && s[0] != '+' {
+	if json.Valid([]byte(s)) && download.IsNumber(s) && s[0] != '+' {
 		return json.Number(s)
 	}
 	return s

@@ -106,43 +106,6 @@ type WorkflowRun struct {
 	Problem      *Problem // Explorer refused or failed
 }
 
-// IsNumber reports whether a result cell reads as a decimal number
-// ("0.150000", "-3", "1e-5", "+2"): such cells are right-aligned in tables
-// and never treated as spreadsheet formulas in CSV.
-func IsNumber(s string) bool {
-	i, n := 0, len(s)
-	if i < n && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < n && s[i] >= '0' && s[i] <= '9' {
-		i, digits = i+1, digits+1
-	}
-	if i < n && s[i] == '.' {
-		i++
-		for i < n && s[i] >= '0' && s[i] <= '9' {
-			i, digits = i+1, digits+1
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < n && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < n && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < n && s[i] >= '0' && s[i] <= '9' {
-			i, exp = i+1, exp+1
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == n
-}
-
 // taskDuration says how long a task ran, like the jobs table does for jobs.
 func taskDuration(l i18n.Localizer, t apiclient.Task, now time.Time) string {
 	return duration(l, apiclient.Job{Status: t.Status, RunBegin: t.RunBegin, RunEnd: t.RunEnd}, now)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"jobboard/internal/download"
 	"jobboard/internal/explorersim"
 )
 
@@ -175,11 +176,15 @@ func TestFailedJobResultsAndCSV(t *testing.T) {
 	if !strings.HasPrefix(name, job.Name+"-") || !strings.HasSuffix(name, "-10-rows.csv") {
 		t.Errorf("the CSV is saved as %q; want a name saying job %s and 10 rows", name, job.Name)
 	}
+	body, bom := bytes.CutPrefix(body, []byte(download.BOM))
+	if !bom {
+		t.Errorf("the downloaded CSV starts %q, not with the byte-order mark spreadsheets need for UTF-8", clip(string(body), 8))
+	}
 	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Fatalf("the downloaded CSV does not parse: %v\n%s", err, clip(string(body), 400))
 	}
-	wantCSV := append([][]string{csvHeader(succeeded.Columns)}, ten...)
+	wantCSV := append([][]string{resultHeaders(succeeded.Columns)}, ten...)
 	if !slices.EqualFunc(records, wantCSV, slices.Equal) {
 		t.Errorf("the downloaded CSV holds\n%q\nwant the header and the simulator's 10 rows\n%q", records, wantCSV)
 	}
@@ -244,6 +249,3 @@ func sameRows(v resultsView, truth [][]string, count string) error {
 
 // resultHeaders are the column headings of a result with n columns.
 func resultHeaders(n int) []string { return []string{"Vertex ID", "Value", "Group"}[:n] }
-
-// csvHeader is the header row of a result CSV with n columns.
-func csvHeader(n int) []string { return []string{"vertex_id", "value", "group"}[:n] }
