@@ -30,7 +30,8 @@ var exportColumns = []string{"id", "name", "workflow_id", "workflow", "status", 
 // GET /workflows/:id/jobs/export.csv|json: every job matching the list's
 // filters (not just one page), in the list's order, streamed as Explorer's
 // pages of 100 arrive. At most Options.ExportCap rows are written; a
-// bigger list ends with a note saying where it stopped. An upstream
+// bigger list ends with a note saying where it stopped, as does a list
+// whose next page from Explorer holds only jobs already written. An upstream
 // failure before the first row is an ordinary error page; after it the
 // headers are gone, so the file ends with an error note and the failure is
 // logged.
@@ -71,10 +72,18 @@ func (h *handler) listExport(c *gin.Context) error {
 	l := h.localizer(c)
 	exported, total := 0, page.Total
 	seen := make(map[int64]bool, min(total, h.lists.exportCap))
+	// Explorer's pages are trusted for neither their count nor their
+	// content: the export reads at most the pages the cap needs (plus one,
+	// for jobs pushed to the next page by new ones while it reads), and
+	// stops when a page brings no job it has not seen, which is Explorer
+	// answering the same page again.
+	maxPages := (h.lists.exportCap+exportPageSize-1)/exportPageSize + 1
+	repeated := false
 	var failure error
 	if failure = w.begin(); failure == nil {
 	pages:
 		for {
+			fresh := 0
 			for _, j := range page.Items {
 				if exported >= h.lists.exportCap {
 					break pages
@@ -83,6 +92,7 @@ func (h *handler) listExport(c *gin.Context) error {
 					continue
 				}
 				seen[j.ID] = true
+				fresh++
 				if failure = w.row(j); failure != nil {
 					break pages
 				}
@@ -93,6 +103,10 @@ func (h *handler) listExport(c *gin.Context) error {
 			}
 			c.Writer.Flush()
 			if len(page.Items) < exportPageSize || lq.Page*exportPageSize >= total || exported >= h.lists.exportCap {
+				break
+			}
+			if fresh == 0 || lq.Page >= maxPages {
+				repeated = true
 				break
 			}
 			lq.Page++
@@ -120,6 +134,15 @@ func (h *handler) listExport(c *gin.Context) error {
 		)
 	case exported < total && exported >= h.lists.exportCap:
 		end.note = l.T("export.capNote", l.Count(exported), l.Count(total), l.Count(h.lists.exportCap))
+	case repeated:
+		end.note = l.T("export.repeatNote", l.Count(exported), l.Count(total))
+		h.log.LogAttrs(ctx, slog.LevelWarn, "export stopped: Explorer repeated a page",
+			slog.String("request_id", reqID(c)),
+			slog.String("path", c.Request.URL.Path),
+			slog.Int("page", lq.Page),
+			slog.Int("exported", exported),
+			slog.Int("total", total),
+		)
 	}
 	if err := w.end(end); err == nil {
 		c.Writer.Flush()

@@ -376,3 +376,67 @@ func TestExportCSVDefusesFormulasAfterSeparators(t *testing.T) {
 		t.Errorf("JSON jobs %+v", x.Jobs)
 	}
 }
+
+// samePage wraps the simulator so every list call answers page 1 whatever
+// page was asked for, claiming a total no export could reach, as an
+// Explorer that ignores the page parameter would.
+func samePage(sim http.Handler, calls *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/jobs") {
+			sim.ServeHTTP(w, r)
+			return
+		}
+		calls.Add(1)
+		q := r.URL.Query()
+		q.Set("page", "1")
+		r.URL.RawQuery = q.Encode()
+		rec := httptest.NewRecorder()
+		sim.ServeHTTP(rec, r)
+		var env map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &env); err == nil {
+			if data, ok := env["data"].(map[string]any); ok {
+				data["total"] = 10_000_000
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(env)
+	})
+}
+
+// TestExportEndsWhenExplorerRepeatsAPage checks an export stops, with a
+// note, when Explorer answers every page with the same jobs, instead of
+// paging for as long as the reader waits.
+func TestExportEndsWhenExplorerRepeatsAPage(t *testing.T) {
+	var calls atomic.Int64
+	e := newEnv(t, 0, func(e *testEnv, o *Options) {
+		o.ExportCap = 100_000
+		wrap := httptest.NewServer(samePage(e.sim, &calls))
+		t.Cleanup(wrap.Close)
+		client, err := apiclient.New(wrap.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Explorer = client
+	})
+	c := e.signedIn(t, "demo")
+	c.Timeout = 5 * time.Second // today's code would page until this gives up
+	for _, format := range []string{"csv", "json"} {
+		calls.Store(0)
+		a := e.get(t, c, "/jobs/export."+format)
+		if n := calls.Load(); n != 2 {
+			t.Errorf("%s: %d list calls, want 2 (the page, then its repeat)", format, n)
+		}
+		want := "Export stopped at 100 of 10,000,000 jobs because Explorer sent the same jobs again."
+		if format == "csv" {
+			_, rows, notes := readCSV(t, a.body)
+			if len(rows) != 100 || len(notes) != 1 || !strings.HasPrefix(notes[0], "# "+want) {
+				t.Errorf("CSV: %d rows, notes %q; want 100 rows and %q", len(rows), notes, want)
+			}
+			continue
+		}
+		x := readJSON(t, a.body)
+		if len(x.Jobs) != 100 || !x.Truncated || !strings.HasPrefix(x.Note, want) {
+			t.Errorf("JSON: %d jobs, truncated %v, note %q", len(x.Jobs), x.Truncated, x.Note)
+		}
+	}
+}

@@ -313,6 +313,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"export.csv":              "Download CSV",
 	"export.json":             "Download JSON",
 	"export.capNote":          "Export stopped at %s of %s jobs (the limit is %s). Narrow the filters to export the rest.",
+	"export.repeatNote":       "Export stopped at %s of %s jobs because Explorer sent the same jobs again. This file may be incomplete; try again later.",
 	"export.errorNote":        "Export stopped after %s jobs because of an error: %s This file is incomplete.",
 	"export.badQuery":         "This export link has an invalid filter; go back to the list and download from there.",
 

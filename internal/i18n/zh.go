@@ -302,6 +302,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"export.csv":              "下载 CSV",
 	"export.json":             "下载 JSON",
 	"export.capNote":          "导出在 %s / %s 个作业处停止（上限为 %s）。请缩小筛选范围以导出其余作业。",
+	"export.repeatNote":       "导出在 %s / %s 个作业处停止，因为 Explorer 重复返回了相同的作业。此文件可能不完整，请稍后重试。",
 	"export.errorNote":        "导出在 %s 个作业后因错误停止：%s 此文件不完整。",
 	"export.badQuery":         "此导出链接的筛选条件无效；请返回列表后从那里下载。",
 
