@@ -224,16 +224,22 @@ func failAfter(sim http.Handler, prefix string, n int64) http.Handler {
 	})
 }
 
-func TestExportUpstreamFailureMidStream(t *testing.T) {
-	e := newEnv(t, 0, func(e *testEnv, o *Options) {
-		wrap := httptest.NewServer(failAfter(e.sim, "/api-open/v1/jobs", 1))
-		t.Cleanup(wrap.Close)
-		client, err := apiclient.New(wrap.URL)
+// throughUpstream points the dashboard's client at wrap(simulator), for
+// an Explorer that misbehaves in ways the simulator's faults do not cover.
+func throughUpstream(t *testing.T, wrap func(http.Handler) http.Handler) func(*testEnv, *Options) {
+	return func(e *testEnv, o *Options) {
+		srv := httptest.NewServer(wrap(e.sim))
+		t.Cleanup(srv.Close)
+		client, err := apiclient.New(srv.URL)
 		if err != nil {
 			t.Fatal(err)
 		}
 		o.Explorer = client
-	})
+	}
+}
+
+func TestExportUpstreamFailureMidStream(t *testing.T) {
+	e := newEnv(t, 0, throughUpstream(t, func(sim http.Handler) http.Handler { return failAfter(sim, "/api-open/v1/jobs", 1) }))
 	c := e.signedIn(t, "demo")
 	a := e.get(t, c, "/jobs/export.csv?status=succeeded")
 	if a.status != http.StatusOK {
@@ -256,15 +262,7 @@ func TestExportUpstreamFailureMidStream(t *testing.T) {
 }
 
 func TestExportJSONUpstreamFailureMidStream(t *testing.T) {
-	e := newEnv(t, 0, func(e *testEnv, o *Options) {
-		wrap := httptest.NewServer(failAfter(e.sim, "/api-open/v1/jobs", 2))
-		t.Cleanup(wrap.Close)
-		client, err := apiclient.New(wrap.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.Explorer = client
-	})
+	e := newEnv(t, 0, throughUpstream(t, func(sim http.Handler) http.Handler { return failAfter(sim, "/api-open/v1/jobs", 2) }))
 	c := e.signedIn(t, "demo")
 	x := readJSON(t, e.get(t, c, "/jobs/export.json").body)
 	if len(x.Jobs) != 200 || x.Exported != 200 || !x.Truncated || !strings.Contains(x.Error, "incomplete") {
@@ -408,16 +406,8 @@ func samePage(sim http.Handler, calls *atomic.Int64) http.Handler {
 // paging for as long as the reader waits.
 func TestExportEndsWhenExplorerRepeatsAPage(t *testing.T) {
 	var calls atomic.Int64
-	e := newEnv(t, 0, func(e *testEnv, o *Options) {
-		o.ExportCap = 100_000
-		wrap := httptest.NewServer(samePage(e.sim, &calls))
-		t.Cleanup(wrap.Close)
-		client, err := apiclient.New(wrap.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.Explorer = client
-	})
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.ExportCap = 100_000 },
+		throughUpstream(t, func(sim http.Handler) http.Handler { return samePage(sim, &calls) }))
 	c := e.signedIn(t, "demo")
 	c.Timeout = 5 * time.Second // today's code would page until this gives up
 	for _, format := range []string{"csv", "json"} {
