@@ -22,6 +22,7 @@ func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
 	if errors.Is(err, session.ErrNoSession) {
 		if _, cerr := c.Request.Cookie(h.sessions.Name(c.Request)); cerr == nil {
 			h.sessions.Clear(c.Writer, c.Request)
+			return session.Data{}, errSessionEnded
 		}
 		return session.Data{}, errSignedOut
 	}

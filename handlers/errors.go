@@ -12,11 +12,17 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/middleware"
+	"jobboard/internal/session"
 	"jobboard/views"
 )
 
 // errSignedOut means the page needs a session and the request has none.
 var errSignedOut = errors.New("handlers: not signed in")
+
+// errSessionEnded means the request came with a session cookie that no
+// longer opens a session (expired, idle, revoked elsewhere): the sign-in
+// page says why it is shown.
+var errSessionEnded = fmt.Errorf("%w: the session ended", errSignedOut)
 
 // appError is a failure with the status to answer and the message key the
 // reader sees. The cause is logged, never shown.
@@ -27,6 +33,81 @@ type appError struct {
 	cause  error
 	retry  bool // offer a Retry of the same URL
 	back   bool // offer a way back to the home page
+	// switchAccount offers signing in as someone else and coming back to
+	// the same URL (a workflow or job that may be another account's).
+	switchAccount bool
+}
+
+// notInAccount is the 404 of a workflow or job (kind "Workflow" or "Job")
+// that the reader's account does not hold. Explorer answers the same for
+// "does not exist" and "belongs to another account", so the page says
+// both, names the account, and offers to sign in as someone else.
+// account is "" for a session opened with a pasted token.
+func notInAccount(kind, id, account string, cause error) *appError {
+	key, args := "problem.other"+kind, []any{id, account}
+	if account == "" {
+		key, args = key+"T", []any{id}
+	}
+	return &appError{status: http.StatusNotFound, key: key, args: args, cause: cause, back: true, switchAccount: true}
+}
+
+// titleKeys name what happened, for the title of an error page, by the
+// message key of its panel; problemTitle falls back on the status.
+var titleKeys = map[string]string{
+	"problem.notFound":         "problem.title.notFound",
+	"problem.noWorkflow":       "problem.title.workflow",
+	"problem.otherWorkflow":    "problem.title.workflow",
+	"problem.otherWorkflowT":   "problem.title.workflow",
+	"problem.otherJob":         "problem.title.job",
+	"problem.otherJobT":        "problem.title.job",
+	"job.notFound":             "problem.title.job",
+	"task.notFound":            "problem.title.task",
+	"problem.timeout":          "problem.title.explorer",
+	"problem.unavailable":      "problem.title.explorer",
+	"problem.badWorkflow":      "problem.title.address",
+	"job.badID":                "problem.title.address",
+	"task.badID":               "problem.title.address",
+	"problem.forbidden":        "problem.title.denied",
+	"problem.crossOrigin":      "problem.title.denied",
+	"sessionstore.unavailable": "problem.title.signIn",
+	"readonly.refused":         "problem.title.readOnly",
+}
+
+// problemTitle is the message key of an error page's title.
+func problemTitle(p views.Problem) string {
+	if k, ok := titleKeys[p.Key]; ok {
+		return k
+	}
+	switch p.Status {
+	case http.StatusNotFound:
+		return "problem.title.notFound"
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return "problem.title.explorer"
+	}
+	return "problem.title"
+}
+
+// peekSession returns the reader's session, for the header of an error
+// page (who is signed in, navigation, Sign out), or nil. Unlike
+// requireSession it neither refreshes nor clears the cookie.
+func (h *handler) peekSession(c *gin.Context) *session.Data {
+	d, err := h.sessions.Load(c.Request, h.now())
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+// errorPage is the full page of a problem, in the normal frame: the
+// header shows who is signed in (sess, nil when signed out) and the title
+// says what happened.
+func (h *handler) errorPage(c *gin.Context, sess *session.Data, prob views.Problem) templ.Component {
+	if sess == nil {
+		sess = h.peekSession(c)
+	}
+	p := h.page(c, sess)
+	p.Title = p.L.T(problemTitle(prob))
+	return views.ErrorPage(p, prob)
 }
 
 func (e *appError) Error() string {
@@ -114,10 +195,15 @@ func (h *handler) do(action func(*gin.Context) error) gin.HandlerFunc {
 // at error level with the request ID.
 func (h *handler) handleError(c *gin.Context, err error) {
 	if errors.Is(err, errSignedOut) || errors.Is(err, apiclient.ErrUnauthorized) {
+		reason := ""
 		if errors.Is(err, apiclient.ErrUnauthorized) {
 			h.endSession(c, "token refused by Explorer")
+			reason = views.LoginEnded
 		}
-		h.redirect(c, "/login?next="+url.QueryEscape(returnPath(c.Request)))
+		if errors.Is(err, errSessionEnded) {
+			reason = views.LoginEnded
+		}
+		h.redirect(c, views.LoginURL(returnPath(c.Request), reason))
 		return
 	}
 	e := classify(err)
@@ -141,6 +227,9 @@ func (h *handler) handleError(c *gin.Context, err error) {
 	if e.back {
 		prob.BackURL, prob.BackKey = "/", "problem.backHome"
 	}
+	if e.switchAccount {
+		prob.SwitchURL = views.LoginURL(returnPath(c.Request), "")
+	}
 	var comp templ.Component
 	var fe *framedError
 	switch {
@@ -149,9 +238,7 @@ func (h *handler) handleError(c *gin.Context, err error) {
 	case isFragment(c.Request):
 		comp = views.ProblemPanel(h.localizer(c), prob)
 	default:
-		p := h.page(c, nil)
-		p.Title = p.L.T("problem.title")
-		comp = views.ErrorPage(p, prob)
+		comp = h.errorPage(c, nil, prob)
 	}
 	if rerr := h.render(c, e.status, comp); rerr != nil {
 		h.log.LogAttrs(c.Request.Context(), slog.LevelError, "render error page",

@@ -144,7 +144,7 @@ func TestCancelFinishedJob(t *testing.T) {
 	}
 	// Unknown job: 404 that names it.
 	a := e.postForm(t, c, "/jobs/999999999/cancel", url.Values{})
-	if a.status != http.StatusNotFound || !strings.Contains(a.body, "No job with ID 999999999") {
+	if a.status != http.StatusNotFound || !strings.Contains(text(parseHTML(t, a.body)), "No job 999999999 in the account you're signed in as (demo).") {
 		t.Errorf("unknown job: %d", a.status)
 	}
 }

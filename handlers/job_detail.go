@@ -148,7 +148,7 @@ func (h *handler) jobFailure(c *gin.Context, sess *session.Data, err error, id i
 		return err
 	}
 	if errors.Is(err, apiclient.ErrNotFound) {
-		err = &appError{status: http.StatusNotFound, key: "job.notFound", args: []any{strconv.FormatInt(id, 10)}, cause: err, back: true}
+		err = notInAccount("Job", strconv.FormatInt(id, 10), sess.Account, err)
 	}
 	if c.Request.Method != http.MethodGet {
 		err = classifyNoRetry(err)
@@ -166,8 +166,6 @@ func (h *handler) jobFramed(c *gin.Context, sess *session.Data, err error, back 
 		if isFragment(c.Request) {
 			return views.ProblemPanel(h.localizer(c), p)
 		}
-		pg := h.page(c, sess)
-		pg.Title = pg.L.T("problem.title")
-		return views.ErrorPage(pg, p)
+		return h.errorPage(c, sess, p)
 	})
 }

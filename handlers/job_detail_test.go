@@ -293,7 +293,7 @@ func TestJobDetailNotFoundAndBadID(t *testing.T) {
 		}
 		doc := parseHTML(t, a.body)
 		p := byClass(doc, "problem")
-		if len(p) != 1 || !strings.Contains(text(p[0]), "No job with ID "+strconv.FormatInt(id, 10)) {
+		if len(p) != 1 || !strings.Contains(text(p[0]), "No job "+strconv.FormatInt(id, 10)+" in the account you're signed in as (demo). It may belong to another account.") {
 			t.Errorf("job %d: message %q", id, text(doc))
 		}
 		if len(byTag(byClass(doc, "problem-actions")[0], "a")) == 0 {
@@ -306,7 +306,7 @@ func TestJobDetailNotFoundAndBadID(t *testing.T) {
 	// The way back of a 404 is the list the reader came from.
 	a := e.get(t, c, jobPath(999_999_999)+"?back="+url.QueryEscape("/jobs?status=failed"))
 	links := byTag(byClass(parseHTML(t, a.body), "problem-actions")[0], "a")
-	if href, _ := attr(links[len(links)-1], "href"); href != "/jobs?status=failed" {
+	if href, _ := attr(links[0], "href"); href != "/jobs?status=failed" {
 		t.Errorf("404 way back = %q", href)
 	}
 	for _, raw := range []string{"abc", "-1", "0", "1e3", "99999999999999999999"} {

@@ -84,10 +84,11 @@ func (h *handler) readList(c *gin.Context) (listRequest, error) {
 }
 
 // upstreamError maps a list call's failure: an unknown workflow is a 404
-// naming it; everything else goes to the common error path.
-func (s listSource) upstreamError(err error) error {
+// naming it and the reader's account (it may be another account's);
+// everything else goes to the common error path.
+func (s listSource) upstreamError(err error, sess session.Data) error {
 	if errors.Is(err, apiclient.ErrNotFound) && !s.all() {
-		return &appError{status: http.StatusNotFound, key: "problem.noWorkflow", args: []any{strconv.FormatInt(s.workflowID, 10)}, cause: err, back: true}
+		return notInAccount("Workflow", strconv.FormatInt(s.workflowID, 10), sess.Account, err)
 	}
 	return err
 }
@@ -154,7 +155,7 @@ func (h *handler) jobList(c *gin.Context) error {
 		}
 	}
 	if err != nil {
-		err = src.upstreamError(err)
+		err = src.upstreamError(err, sess)
 		var ae *appError
 		if errors.Is(err, apiclient.ErrUnauthorized) || errors.As(err, &ae) {
 			return err

@@ -56,7 +56,7 @@ func (h *handler) listExport(c *gin.Context) error {
 	lq.Page, lq.PageSize = 1, exportPageSize
 	page, err := src.list(ctx, h.explorer, sess.Token, lq)
 	if err != nil {
-		return src.upstreamError(err)
+		return src.upstreamError(err, lr.sess)
 	}
 
 	var w exportWriter

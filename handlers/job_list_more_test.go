@@ -84,7 +84,7 @@ func TestJobListWorkflowErrors(t *testing.T) {
 		message string
 	}{
 		{"/workflows/abc/jobs", http.StatusBadRequest, "“abc” is not a workflow ID"},
-		{"/workflows/9999999999/jobs", http.StatusNotFound, "No workflow with ID 9999999999"},
+		{"/workflows/9999999999/jobs", http.StatusNotFound, "No workflow 9999999999 in the account"},
 	}
 	// Another account's workflow is as unknown as a missing one.
 	other := e.workflow(t, "analyst")
@@ -92,7 +92,7 @@ func TestJobListWorkflowErrors(t *testing.T) {
 		path    string
 		status  int
 		message string
-	}{"/workflows/" + other.ID + "/jobs", http.StatusNotFound, "No workflow with ID " + other.ID})
+	}{"/workflows/" + other.ID + "/jobs", http.StatusNotFound, "No workflow " + other.ID + " in the account you're signed in as (demo). It may belong to another account."})
 	for _, tc := range cases {
 		a := e.get(t, c, tc.path)
 		if a.status != tc.status {

@@ -41,7 +41,7 @@ func (h *handler) listSummary(c *gin.Context) error {
 	d.Title = d.L.T("summary.title")
 	d.Outcomes, err = h.outcomes(c.Request.Context(), sess.Token, src, q)
 	if err != nil {
-		err = src.upstreamError(err)
+		err = src.upstreamError(err, lr.sess)
 		var ae *appError
 		if errors.Is(err, apiclient.ErrUnauthorized) || errors.As(err, &ae) {
 			return err

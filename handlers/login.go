@@ -22,6 +22,12 @@ const maxTokenLen = session.MaxTokenLen
 // loginPage serves GET /login: the two ways in.
 func (h *handler) loginPage(c *gin.Context) error {
 	form := views.Login{Next: safeNext(c.Query("next"))}
+	switch c.Query("reason") {
+	case views.LoginEnded:
+		form.NoticeKey = "login.ended"
+	case views.LoginSignedOut:
+		form.NoticeKey = "login.signedOut"
+	}
 	if err := h.checkSessionStore(c.Request.Context()); err != nil {
 		return h.loginFailed(c, form, err, "") // 503 panel above the form
 	}
@@ -145,6 +151,11 @@ func classifyNoRetry(err error) error {
 func (h *handler) loginView(c *gin.Context, form views.Login) templ.Component {
 	form.Page = h.page(c, nil)
 	form.Title = form.L.T("login.title")
+	// The language switch comes back to the sign-in page with the same
+	// page to return to, also after a POST (a wrong password, a refused
+	// token), whose own URL has no next.
+	form.URL = views.LoginURL(form.Next, "")
+	form.KeepURL = true
 	return views.LoginPage(form)
 }
 

@@ -50,6 +50,7 @@ func (h *handler) routes() (http.Handler, error) {
 	// Signing in and out.
 	r.GET("/login", h.do(h.loginPage))
 	r.POST("/login", h.do(h.loginSubmit))
+	r.GET("/logout", h.do(h.logoutPage))
 	r.POST("/logout", h.do(h.logout))
 	// The language switch (lang.go): no session needed.
 	r.POST("/lang", h.do(h.setLanguage))

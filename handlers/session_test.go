@@ -56,7 +56,7 @@ func TestExpiredOrRevokedTokenMidSession(t *testing.T) {
 	}
 	e.sim.RevokeTokens("demo") // Explorer now answers ErrUnauthorized
 	a := e.get(t, c, page, "HX-Request", "true")
-	want := "/login?next=" + url.QueryEscape(page)
+	want := "/login?next=" + url.QueryEscape(page) + "&reason=ended"
 	if a.header.Get("HX-Redirect") != want {
 		t.Fatalf("HX-Redirect %q, want %q", a.header.Get("HX-Redirect"), want)
 	}

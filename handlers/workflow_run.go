@@ -94,7 +94,7 @@ func (h *handler) runSubmit(c *gin.Context) error {
 	jobID, err := h.explorer.StartJob(c.Request.Context(), sess.Token, id, in)
 	if err != nil {
 		if errors.Is(err, apiclient.ErrNotFound) {
-			return &appError{status: http.StatusNotFound, key: "problem.noWorkflow", args: []any{d.WorkflowID}, cause: err, back: true}
+			return notInAccount("Workflow", d.WorkflowID, sess.Account, err)
 		}
 		if errors.Is(err, apiclient.ErrUnauthorized) {
 			return err
@@ -130,7 +130,7 @@ func (h *handler) checkWorkflow(c *gin.Context, sess *session.Data, id int64, d 
 	one, err := h.explorer.ListWorkflowJobs(c.Request.Context(), sess.Token, id, apiclient.ListQuery{PageSize: 1})
 	switch {
 	case errors.Is(err, apiclient.ErrNotFound):
-		return &appError{status: http.StatusNotFound, key: "problem.noWorkflow", args: []any{d.WorkflowID}, cause: err, back: true}
+		return notInAccount("Workflow", d.WorkflowID, sess.Account, err)
 	case err != nil:
 		if c.Request.Method != http.MethodGet {
 			err = classifyNoRetry(err)

@@ -202,7 +202,7 @@
     var form = evt.target;
     if (!form || form.id !== "lang-switch") return;
     var next = document.getElementById("lang-next");
-    if (next) next.value = location.pathname + location.search;
+    if (next && !next.hasAttribute("data-keep")) next.value = location.pathname + location.search;
   });
 
   function pad(n) {
@@ -218,4 +218,90 @@
       els[i].textContent = text;
     }
   });
+})();
+
+// ---- Failures that speak ---------------------------------------------
+// When jobboard itself cannot be reached (a restart, a deploy, the
+// network) or does not answer in time, htmx raises htmx:error without a
+// response. Then the region the request was for keeps what it showed,
+// marked stale, and a message above it says so (role="alert", so screen
+// readers announce it) with a Retry button that sends the same request
+// again. The typed filters are never touched. The texts come from the
+// server (data-offline-text on the region or on <main>, in the reader's
+// language). The next answer that is swapped in removes the message.
+(function () {
+  "use strict";
+
+  var failed = null; // {elt, target}: the request Retry sends again
+
+  function region(target) {
+    var el = target && target.closest ? target.closest("[data-offline-text]") : null;
+    return el || document.getElementById("main");
+  }
+
+  function clear() {
+    var old = document.getElementById("offline");
+    if (old) old.remove();
+    var stale = document.querySelectorAll(".stale");
+    for (var i = 0; i < stale.length; i++) {
+      stale[i].classList.remove("stale");
+    }
+    failed = null;
+  }
+
+  function retry() {
+    var f = failed;
+    if (!f || !f.elt || !f.elt.isConnected) {
+      location.reload();
+      return;
+    }
+    if (f.elt.hasAttribute("data-poll")) {
+      f.elt.dispatchEvent(new CustomEvent("jobboard:poll"));
+    } else if (f.elt.tagName === "FORM" && typeof f.elt.requestSubmit === "function") {
+      f.elt.requestSubmit();
+    } else if (typeof f.elt.click === "function") {
+      f.elt.click();
+    }
+  }
+
+  function show(elt, target) {
+    var where = region(target || elt);
+    var main = document.getElementById("main");
+    if (!where || !main) return;
+    failed = { elt: elt, target: target };
+    var box = document.getElementById("offline");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "offline";
+      box.className = "offline";
+      box.setAttribute("role", "alert");
+      var msg = document.createElement("span");
+      msg.className = "offline-message";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button-secondary";
+      button.id = "offline-retry";
+      button.addEventListener("click", retry);
+      box.appendChild(msg);
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(button);
+    }
+    box.firstChild.textContent = where.getAttribute("data-offline-text") || main.getAttribute("data-offline-text") || "";
+    box.lastChild.textContent = main.getAttribute("data-offline-retry") || "Retry";
+    if (where === main) {
+      if (box.parentNode !== main) main.insertBefore(box, main.firstChild);
+    } else {
+      if (box.nextSibling !== where) where.parentNode.insertBefore(box, where);
+      where.classList.add("stale");
+    }
+  }
+
+  document.addEventListener("htmx:error", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    // Only failures without an answer: network errors and timeouts. An
+    // answer with an error status is swapped in like any page.
+    if (!ctx || ctx.response) return;
+    show(ctx.sourceElement || evt.target, ctx.target);
+  });
+  document.addEventListener("htmx:after:swap", clear);
 })();

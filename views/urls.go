@@ -116,3 +116,29 @@ func TaskResultsCSVURL(jobID int64, taskID string, limit int) string {
 	}
 	return withQuery(TaskResultsPath(jobID, taskID)+".csv", v)
 }
+
+// LoginPath is the sign-in page (GET) and form target (POST); LogoutPath
+// is sign-out's.
+const (
+	LoginPath  = "/login"
+	LogoutPath = "/logout"
+)
+
+// Reasons the sign-in page gives for being shown (LoginURL's reason).
+const (
+	LoginEnded     = "ended"     // the session ended: expired, idle or revoked
+	LoginSignedOut = "signedout" // the reader just signed out
+)
+
+// LoginURL is the sign-in page returning to next (a local path; "" or "/"
+// is left out) and saying why it is shown (reason "" for none).
+func LoginURL(next, reason string) string {
+	v := url.Values{}
+	if next != "" && next != "/" {
+		v.Set("next", next)
+	}
+	if reason != "" {
+		v.Set("reason", reason)
+	}
+	return withQuery(LoginPath, v)
+}

@@ -29,6 +29,10 @@ type Page struct {
 	URL string
 	// Version is the build's version shown in the footer ("" → no footer).
 	Version string
+	// KeepURL tells static/app.js to leave the language switch's return
+	// URL as rendered (the sign-in page after a POST, whose address is
+	// /login without the page to return to).
+	KeepURL bool
 }
 
 // Problem is a plain-language error shown in a panel: a message key with
@@ -41,6 +45,7 @@ type Problem struct {
 	RetryURL  string // "" = no Retry button
 	BackURL   string // "" = no way back
 	BackKey   string
+	SwitchURL string // sign in as someone else and come back ("" = not offered)
 }
 
 // JobList is the data of a workflow's jobs page.
@@ -72,7 +77,10 @@ type Login struct {
 	Next     string // validated local path to return to
 	Account  string // kept after a failed attempt; never the password
 	ErrorKey string // message key, "" for none
-	Problem  *Problem
+	// NoticeKey says why the page is shown (the session ended, the reader
+	// signed out); "" for none.
+	NoticeKey string
+	Problem   *Problem
 }
 
 // Home is the data of the home page.
