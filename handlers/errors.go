@@ -44,9 +44,13 @@ type appError struct {
 // both, names the account, and offers to sign in as someone else.
 // account is "" for a session opened with a pasted token.
 func notInAccount(kind, id, account string, cause error) *appError {
-	key, args := "problem.other"+kind, []any{id, account}
+	key, tokenKey := "problem.otherWorkflow", "problem.otherWorkflowT"
+	if kind == "Job" {
+		key, tokenKey = "problem.otherJob", "problem.otherJobT"
+	}
+	args := []any{id, account}
 	if account == "" {
-		key, args = key+"T", []any{id}
+		key, args = tokenKey, []any{id}
 	}
 	return &appError{status: http.StatusNotFound, key: key, args: args, cause: cause, back: true, switchAccount: true}
 }
