@@ -67,7 +67,7 @@ func TestSessionExpiresWhilePartLoads(t *testing.T) {
 // the tab followed it.
 func expectSignInFor(t *testing.T, b *tab, what string, held heldRequest, listPath string) {
 	t.Helper()
-	if want := "/login?next=" + url.QueryEscape(listPath); held.HXRedirect != want {
+	if want := "/login?next=" + url.QueryEscape(listPath) + "&reason=ended"; held.HXRedirect != want {
 		t.Errorf("%s: the dashboard answered %s with status %d and HX-Redirect %q, want %q",
 			what, held.URL.RequestURI(), held.Status, held.HXRedirect, want)
 	}
@@ -81,6 +81,10 @@ func expectSignInFor(t *testing.T, b *tab, what string, held heldRequest, listPa
 		}
 		if v.H1 != "Sign in" {
 			return errorf("heading %q, want %q", v.H1, "Sign in")
+		}
+		// The page says why it is shown.
+		if want := "Your session ended. Sign in again to go back to the page you were on."; !strings.Contains(v.Main, want) {
+			return errorf("the sign-in page does not say %q: %s", want, v.Main)
 		}
 		return nil
 	})

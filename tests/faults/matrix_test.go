@@ -274,7 +274,8 @@ func TestFaultSessionRefused(t *testing.T) {
 				e.up.set(nil)
 				tb.add(code.name, v.name, a.status, a.elapsed, "")
 
-				want := "/login?next=" + url.QueryEscape(list)
+				// The sign-in page says why it is shown: the session ended.
+				want := "/login?next=" + url.QueryEscape(list) + "&reason=ended"
 				if v.fullPage {
 					if a.status != http.StatusSeeOther || a.header.Get("Location") != want {
 						t.Errorf("got %d Location %q, want 303 to %q", a.status, a.header.Get("Location"), want)
