@@ -397,7 +397,7 @@ func randomQuery(rng *mrand.Rand, wfName string) (jobquery.Query, bool) {
 		v.Set("name", wfName[start:min(len(wfName), start+4+rng.IntN(6))])
 	}
 	if rng.IntN(3) == 0 {
-		v.Set("status", jobquery.StatusWord(apiclient.Statuses[rng.IntN(len(apiclient.Statuses))]))
+		v.Set("status", apiclient.Statuses[rng.IntN(len(apiclient.Statuses))].Word())
 	}
 	if rng.IntN(2) == 0 {
 		v.Set("order", "asc")
