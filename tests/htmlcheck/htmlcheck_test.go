@@ -250,6 +250,7 @@ func (e *env) pages(t *testing.T) []request {
 		{name: "run-invalid", route: "POST /workflows/:id/run", method: http.MethodPost, path: "/workflows/" + wf + "/run",
 			form: url.Values{"task": {"nothex", "f93dea90fc3a11ecac7e6da0662c195b"}, "param": {"", "x"}, "value": {"1", ""}}},
 		{name: "not-found", route: "", path: "/no/such/page"},
+		{name: "logout-page", route: "GET /logout", path: "/logout"},
 	}
 }
 
@@ -257,6 +258,8 @@ func (e *env) pages(t *testing.T) []request {
 func signedOutPages() []request {
 	return []request{
 		{name: "login", route: "GET /login", path: "/login?next=%2Fjobs%3Fstatus%3Dfailed"},
+		{name: "login-session-ended", route: "GET /login", path: "/login?next=%2Fjobs&reason=ended"},
+		{name: "logout-signed-out", route: "GET /logout", path: "/logout"},
 		{name: "login-failed", route: "POST /login", method: http.MethodPost, path: "/login",
 			form: url.Values{"account": {"demo"}, "password": {"wrong"}, "next": {"/"}}},
 		{name: "login-missing", route: "POST /login", method: http.MethodPost, path: "/login", form: url.Values{"next": {"/"}}},
