@@ -23,8 +23,9 @@ import (
 // exportPageSize is the page size of an export's upstream calls.
 const exportPageSize = 100
 
-// exportColumns are the CSV header (and the JSON field names).
-var exportColumns = []string{"id", "name", "workflow_id", "workflow", "status", "created", "started", "finished", "duration_seconds"}
+// csvTime is the layout of the CSV's times: the form spreadsheets read as
+// a date-time (ISO 8601 with a T and a zone is read as text by Excel).
+const csvTime = "2006-01-02 15:04:05"
 
 // listExport serves GET /jobs/export.csv|json and
 // GET /workflows/:id/jobs/export.csv|json: every job matching the list's
@@ -36,11 +37,15 @@ var exportColumns = []string{"id", "name", "workflow_id", "workflow", "status", 
 // headers are gone, so the file ends with an error note and the failure is
 // logged.
 //
-// Columns: id, name, workflow_id, workflow, status (the URL word:
-// succeeded, failed …), created/started/finished in ISO 8601 UTC with
-// milliseconds (empty when not started/finished), duration_seconds
-// (finished jobs only). The CSV is written by the download package, which
-// defuses spreadsheet formulas.
+// The CSV is for people opening it in a spreadsheet: written by the
+// download package (byte-order mark, formulas defused), header names in
+// the reader's language, the status in words, times as "2026-12-01
+// 14:32:05" in the list's zone (named in the header: "Created
+// (Europe/Berlin)"), and the duration of a finished job twice: in seconds,
+// to sort and sum, and in words. The JSON is for programs: fields id,
+// name, workflow_id, workflow, status (the URL word: succeeded, failed …),
+// created/started/finished in RFC 3339 UTC with milliseconds (null when
+// not started/finished), duration_seconds (null unless finished).
 func (h *handler) listExport(c *gin.Context) error {
 	lr, err := h.readList(c)
 	if err != nil {
@@ -64,7 +69,7 @@ func (h *handler) listExport(c *gin.Context) error {
 	if asJSON {
 		w, ctype = &jsonExport{w: c.Writer}, "application/json; charset=utf-8"
 	} else {
-		w = &csvExport{w: download.NewCSV(c.Writer)}
+		w = &csvExport{w: download.NewCSV(c.Writer), l: h.localizer(c), zone: q.Location()}
 	}
 	download.Attach(c.Writer.Header(), ctype, exportFileName(src, q, page.Items, lr.now, asJSON))
 	c.Status(http.StatusOK)
@@ -195,7 +200,7 @@ type exportWriter interface {
 	end(exportEnd) error
 }
 
-// exportTime is an instant in ISO 8601 UTC with milliseconds, "" for none.
+// exportTime is an instant in RFC 3339 UTC with milliseconds, "" for none.
 func exportTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -211,21 +216,46 @@ func exportDuration(j apiclient.Job) (float64, bool) {
 	return j.RunEnd.Sub(j.RunBegin).Seconds(), true
 }
 
-// csvExport writes the download package's CSV with a header row. Its end
-// notes are rows of one cell starting with "#".
-type csvExport struct{ w *download.CSV }
+// csvExport writes the download package's CSV with a header row, for a
+// reader of language l in zone. Its end notes are rows of one cell
+// starting with "#".
+type csvExport struct {
+	w    *download.CSV
+	l    i18n.Localizer
+	zone *time.Location
+}
 
-func (e *csvExport) begin() error { return e.w.Write(exportColumns) }
+func (e *csvExport) begin() error {
+	l, zone := e.l, e.zone.String()
+	return e.w.Write([]string{
+		l.T("export.col.id"), l.T("export.col.name"), l.T("export.col.workflowID"), l.T("export.col.workflow"), l.T("export.col.status"),
+		l.T("export.col.created", zone), l.T("export.col.started", zone), l.T("export.col.finished", zone),
+		l.T("export.col.seconds"), l.T("export.col.duration"),
+	})
+}
 
 func (e *csvExport) row(j apiclient.Job) error {
-	dur := ""
+	seconds, words := "", ""
 	if d, ok := exportDuration(j); ok {
-		dur = strconv.FormatFloat(d, 'f', -1, 64)
+		seconds = strconv.FormatFloat(d, 'f', -1, 64)
+		words = e.l.Duration(j.RunEnd.Sub(j.RunBegin))
+	}
+	status := e.l.T(j.Status.MessageKey())
+	if !j.Status.Known() {
+		status = e.l.T(j.Status.MessageKey(), int(j.Status))
 	}
 	return e.w.Write([]string{
-		strconv.FormatInt(j.ID, 10), j.Name, j.WorkflowID, j.WorkflowName,
-		j.Status.Word(), exportTime(j.Created), exportTime(j.RunBegin), exportTime(j.RunEnd), dur,
+		strconv.FormatInt(j.ID, 10), j.Name, j.WorkflowID, j.WorkflowName, status,
+		e.time(j.Created), e.time(j.RunBegin), e.time(j.RunEnd), seconds, words,
 	})
+}
+
+// time is t in the export's zone as csvTime, "" for none.
+func (e *csvExport) time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(e.zone).Format(csvTime)
 }
 
 func (e *csvExport) flush() error { return e.w.Flush() }

@@ -100,7 +100,7 @@ func TestExportCSVAllMatchingJobs(t *testing.T) {
 		t.Errorf("Content-Disposition %q, want %q", got, wantCD)
 	}
 	header, rows, notes := readCSV(t, a.body)
-	if want := "id,name,workflow_id,workflow,status,created,started,finished,duration_seconds"; strings.Join(header, ",") != want {
+	if want := "ID,Job,Workflow ID,Workflow,Status,Created (Asia/Shanghai),Started (Asia/Shanghai),Finished (Asia/Shanghai),Duration (seconds),Duration"; strings.Join(header, ",") != want {
 		t.Errorf("header %v, want %s", header, want)
 	}
 	if len(notes) != 0 {
@@ -109,7 +109,7 @@ func TestExportCSVAllMatchingJobs(t *testing.T) {
 	var ids []string
 	for _, r := range rows {
 		ids = append(ids, r[0])
-		if r[4] != "failed" {
+		if r[4] != "Failed" {
 			t.Errorf("row %v is not failed", r)
 		}
 	}
@@ -136,15 +136,16 @@ func TestExportRowContents(t *testing.T) {
 	})
 	a := e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.csv?name=HYPERLINK")
 	_, rows, _ := readCSV(t, a.body)
-	want := [][]string{{strconv.FormatInt(j.ID, 10), "'=HYPERLINK(\"x\"),evil", wf.ID, wf.Name, "failed",
-		"2026-11-30T06:01:02.345Z", "2026-11-30T06:01:04.345Z", "2026-11-30T06:01:10.845Z", "6.5"}}
+	// Times in the list's zone (the test dashboard's Asia/Shanghai, UTC+8).
+	want := [][]string{{strconv.FormatInt(j.ID, 10), "'=HYPERLINK(\"x\"),evil", wf.ID, wf.Name, "Failed",
+		"2026-11-30 14:01:02", "2026-11-30 14:01:04", "2026-11-30 14:01:10", "6.5", "6 s"}}
 	if !slices.EqualFunc(rows, want, slices.Equal) {
 		t.Errorf("rows\n got %q\nwant %q", rows, want)
 	}
 	a = e.get(t, c, "/jobs/export.csv?name=%40SUM")
 	_, rows, _ = readCSV(t, a.body)
-	want = [][]string{{strconv.FormatInt(running.ID, 10), "'@SUM running", wf.ID, wf.Name, "running",
-		"2026-11-30T06:02:02.345Z", "2026-11-30T06:02:03.345Z", "", ""}}
+	want = [][]string{{strconv.FormatInt(running.ID, 10), "'@SUM running", wf.ID, wf.Name, "Running",
+		"2026-11-30 14:02:02", "2026-11-30 14:02:03", "", "", ""}}
 	if !slices.EqualFunc(rows, want, slices.Equal) {
 		t.Errorf("running job rows\n got %q\nwant %q", rows, want)
 	}
@@ -428,5 +429,65 @@ func TestExportEndsWhenExplorerRepeatsAPage(t *testing.T) {
 		if len(x.Jobs) != 100 || !x.Truncated || !strings.HasPrefix(x.Note, want) {
 			t.Errorf("JSON: %d jobs, truncated %v, note %q", len(x.Jobs), x.Truncated, x.Note)
 		}
+	}
+}
+
+// TestExportCSVForSpreadsheets checks what a spreadsheet needs to show the
+// list CSV legibly: the byte-order mark first, the header in the reader's
+// language with the list's zone named, times in that zone as date-times
+// a spreadsheet parses, the status and the duration in words, seconds too.
+func TestExportCSVForSpreadsheets(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	created := time.Date(2026, 12, 1, 13, 32, 5, 600_000_000, time.UTC)
+	e.sim.AddJob("demo", wf.ID, explorersim.JobRecord{
+		Name: "图计算_pagerank", Status: 2, Created: created, Begin: created.Add(3 * time.Second), End: created.Add(128 * time.Second),
+	})
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang   string
+		header []string
+		status string
+		words  string
+	}{
+		{"en", []string{"ID", "Job", "Workflow ID", "Workflow", "Status", "Created (Europe/Berlin)", "Started (Europe/Berlin)",
+			"Finished (Europe/Berlin)", "Duration (seconds)", "Duration"}, "Succeeded", "2 min 5 s"},
+		{"zh-CN", []string{"ID", "作业", "工作流 ID", "工作流", "状态", "创建时间（Europe/Berlin）", "开始时间（Europe/Berlin）",
+			"结束时间（Europe/Berlin）", "耗时（秒）", "耗时"}, "成功", "2 分 5 秒"},
+	} {
+		a := e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.csv?tz=Europe%2FBerlin&name=图计算", "Accept-Language", tc.lang)
+		if !strings.HasPrefix(a.body, "\xEF\xBB\xBF") {
+			t.Errorf("%s: the CSV starts % x, want the UTF-8 byte-order mark", tc.lang, a.body[:min(3, len(a.body))])
+		}
+		header, rows, notes := readCSV(t, a.body)
+		if !slices.Equal(header, tc.header) {
+			t.Errorf("%s: header %q, want %q", tc.lang, header, tc.header)
+		}
+		if len(rows) != 1 || len(notes) != 0 {
+			t.Fatalf("%s: rows %q, notes %q; want the one job", tc.lang, rows, notes)
+		}
+		r := rows[0]
+		if r[1] != "图计算_pagerank" || r[4] != tc.status || r[8] != "125" || r[9] != tc.words {
+			t.Errorf("%s: row %q, want the name, %q, 125 seconds and %q", tc.lang, r, tc.status, tc.words)
+		}
+		for i, want := range []time.Time{created, created.Add(3 * time.Second), created.Add(128 * time.Second)} {
+			got, err := time.ParseInLocation("2006-01-02 15:04:05", r[5+i], berlin)
+			if err != nil || !got.Equal(want.Truncate(time.Second)) {
+				t.Errorf("%s: %s = %q (%v), want %v in Berlin", tc.lang, header[5+i], r[5+i], err, want.In(berlin))
+			}
+		}
+		if r[5] != "2026-12-01 14:32:05" {
+			t.Errorf("%s: created %q, want 2026-12-01 14:32:05", tc.lang, r[5])
+		}
+	}
+	// The JSON stays for programs: RFC 3339 UTC, seconds, the status word.
+	x := readJSON(t, e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.json?tz=Europe%2FBerlin&name=图计算", "Accept-Language", "zh-CN").body)
+	if len(x.Jobs) != 1 || x.Jobs[0].Status != "succeeded" || x.Jobs[0].Created == nil || *x.Jobs[0].Created != "2026-12-01T13:32:05.600Z" ||
+		x.Jobs[0].DurationSeconds == nil || *x.Jobs[0].DurationSeconds != 125 {
+		t.Errorf("JSON jobs %+v", x.Jobs)
 	}
 }
