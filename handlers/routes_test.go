@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"jobboard/internal/explorersim"
-	"jobboard/internal/htmltest"
+	"jobboard/internal/testenv"
 	"jobboard/views"
 )
 
@@ -111,7 +111,7 @@ func TestCompressedPages(t *testing.T) {
 		if !varies(plain.header, "Accept-Encoding") || !varies(zipped.header, "Accept-Encoding") || !varies(zipped.header, "HX-Request") {
 			t.Errorf("%s: Vary %q / %q, want Accept-Encoding and the htmx headers", tc.name, plain.header.Values("Vary"), zipped.header.Values("Vary"))
 		}
-		unzipped := htmltest.Gunzip(t, zipped.body)
+		unzipped := testenv.Gunzip(t, zipped.body)
 		if len(zipped.body) >= len(unzipped)/3 {
 			t.Errorf("%s: %d bytes gzipped of %d", tc.name, len(zipped.body), len(unzipped))
 		}
@@ -143,7 +143,7 @@ func TestSmallAndEncodedAnswersNotRecompressed(t *testing.T) {
 		t.Fatal("no stylesheet link in the page")
 	}
 	zipped, plain := e.rawGet(t, c, css, "gzip"), e.rawGet(t, c, css, "")
-	if zipped.header.Get("Content-Encoding") != "gzip" || htmltest.Gunzip(t, zipped.body) != plain.body || plain.body == "" {
+	if zipped.header.Get("Content-Encoding") != "gzip" || testenv.Gunzip(t, zipped.body) != plain.body || plain.body == "" {
 		t.Errorf("stylesheet: Content-Encoding %q; decompressed once it must equal the plain file", zipped.header.Get("Content-Encoding"))
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"jobboard/internal/explorersim"
 	"jobboard/internal/middleware"
 	"jobboard/internal/session"
+	"jobboard/internal/testenv"
 )
 
 // newEnvWith is newEnv with the simulator's options and a tweak of the
@@ -34,7 +35,7 @@ func newEnvWith(t *testing.T, simOpts explorersim.Options, tweak func(*Options))
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{}
 	keys := randomKeys(t)
 	opts := Options{
 		Explorer:      client,

@@ -16,33 +16,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"jobboard/internal/testenv"
 )
-
-// syncBuffer is an io.Writer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 var listenRE = regexp.MustCompile(`on (http://[0-9.:a-z]+)`)
 
 // start runs Run() in the background and returns the base URL it printed.
-func start(t *testing.T, args []string, env map[string]string) (base string, stdout *syncBuffer, stop func() error) {
+func start(t *testing.T, args []string, env map[string]string) (base string, stdout *testenv.SyncBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &testenv.SyncBuffer{}, &testenv.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, args, func(k string) string { return env[k] }, stdout, stderr) }()
 	deadline := time.Now().Add(10 * time.Second)
@@ -342,7 +326,7 @@ func TestProductionModeLogsJSON(t *testing.T) {
 		"SESSION_KEYS":              "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f:000102030405060708090a0b0c0d0e0f",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &testenv.SyncBuffer{}, &testenv.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdout, stderr)

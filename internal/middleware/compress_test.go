@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"jobboard/internal/htmltest"
+	"jobboard/internal/testenv"
 )
 
 // TestCompressedStreamFlushes checks a streamed answer stays a stream:
@@ -97,7 +97,7 @@ func TestCompressorSlotsBounded(t *testing.T) {
 		<-z.slots
 	}
 	for range 2 * cap(z.slots) {
-		if ce, body := get(); ce != "gzip" || htmltest.Gunzip(t, body) != page {
+		if ce, body := get(); ce != "gzip" || testenv.Gunzip(t, body) != page {
 			t.Fatalf("free slots: Content-Encoding %q; want the page gzipped", ce)
 		}
 	}

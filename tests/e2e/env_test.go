@@ -1,14 +1,10 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +16,8 @@ import (
 	"jobboard/apiclient"
 	"jobboard/handlers"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/testenv"
+	"jobboard/internal/testenv/dashboard"
 )
 
 // The demo account every scenario signs in with.
@@ -57,7 +55,7 @@ type env struct {
 	simURL     string // the simulator's base URL, for truth the records do not hold (sample rows)
 	app        *httptest.Server
 	serverZone *time.Location
-	logs       *syncBuffer
+	logs       *testenv.SyncBuffer
 	tab        *tab
 }
 
@@ -71,44 +69,20 @@ type envOptions struct {
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	requireBrowser(t)
-	serverZone, err := time.LoadLocation(serverZoneName)
-	if err != nil {
-		t.Fatalf("load zone: %v", err)
-	}
-	clock := explorersim.NewManualClock(clockStart)
-	sim := explorersim.New(explorersim.Options{Clock: clock, Seed: 5})
-	simHS := httptest.NewServer(sim)
-	t.Cleanup(simHS.Close)
-
 	var copts []apiclient.Option
 	if o.explorerTimeout > 0 {
 		copts = append(copts, apiclient.WithTimeout(o.explorerTimeout))
 	}
-	client, err := apiclient.New(simHS.URL, copts...)
-	if err != nil {
-		t.Fatalf("apiclient: %v", err)
-	}
-	logs := &syncBuffer{}
-	h, err := handlers.New(handlers.Options{
-		Explorer:      client,
-		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
-		NebulaAddress: "graphd.e2e.internal",
-		SessionKeys:   sessionKeys(t),
-		DefaultZone:   serverZone,
-		Now:           clock.Now,
-		PollInterval:  o.pollInterval,
+	r := dashboard.New(t, testenv.Options{
+		Sim:           explorersim.Options{Seed: 5},
+		Start:         clockStart,
+		Zone:          testenv.LoadZone(t, serverZoneName),
+		ClientOptions: copts,
+	}, func(ho *handlers.Options) {
+		ho.NebulaAddress = "graphd.e2e.internal"
+		ho.PollInterval = o.pollInterval
 	})
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	app := httptest.NewServer(h)
-	t.Cleanup(app.Close)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("dashboard log:\n%s", logs.String())
-		}
-	})
-	e := &env{t: t, clock: clock, sim: sim, simURL: simHS.URL, app: app, serverZone: serverZone, logs: logs}
+	e := &env{t: t, clock: r.Clock, sim: r.Sim, simURL: r.SimServer.URL, app: r.App, serverZone: r.Zone, logs: r.Logs}
 	e.tab = e.newTab(browserZoneName, o.noJS)
 	return e
 }
@@ -164,37 +138,6 @@ func setScripts(on bool) chromedp.Action[chromedp.Void] {
 		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 		return err
 	})
-}
-
-// sessionKeys returns a fresh hash and block key pair.
-func sessionKeys(t *testing.T) [][]byte {
-	t.Helper()
-	hash, block := make([]byte, 32), make([]byte, 32)
-	if _, err := rand.Read(hash); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rand.Read(block); err != nil {
-		t.Fatal(err)
-	}
-	return [][]byte{hash, block}
-}
-
-// syncBuffer collects the dashboard's log lines from its request goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // jsString quotes s as a JavaScript string literal.

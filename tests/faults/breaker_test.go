@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
+	"jobboard/internal/testenv"
 )
 
 // failFast bounds an answer given while the circuit is open.
@@ -40,13 +41,13 @@ func TestBreakerFailsFast(t *testing.T) {
 	e.up.set(&fault{match: isList, serve: html500})
 	for i := range 5 {
 		before := listCalls()
-		a := b.get(t, list)
-		tb.add("500 from Explorer, failure "+itoa(int64(i+1)), "full page", a.status, a.elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
-		if a.status != http.StatusBadGateway || listCalls()-before != 1 {
-			t.Fatalf("failure %d: status %d after %d upstream calls, want 502 after 1", i+1, a.status, listCalls()-before)
+		a := b.Get(t, list)
+		tb.add("500 from Explorer, failure "+itoa(int64(i+1)), "full page", a.Status, a.Elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
+		if a.Status != http.StatusBadGateway || listCalls()-before != 1 {
+			t.Fatalf("failure %d: status %d after %d upstream calls, want 502 after 1", i+1, a.Status, listCalls()-before)
 		}
 	}
-	if got := e.client.BreakerState(); got != apiclient.BreakerOpen {
+	if got := e.Client.BreakerState(); got != apiclient.BreakerOpen {
 		t.Fatalf("breaker %s after 5 failures, want open", got)
 	}
 
@@ -57,14 +58,14 @@ func TestBreakerFailsFast(t *testing.T) {
 			// hiccup of a loaded machine under -race is not a failure; no
 			// attempt may reach Explorer.
 			before := e.up.totalCalls()
-			a := b.get(t, list, v.headers...)
-			fastest := a.elapsed
+			a := b.Get(t, list, v.headers...)
+			fastest := a.Elapsed
 			for range 2 {
-				if r := b.get(t, list, v.headers...); r.elapsed < fastest {
-					fastest = r.elapsed
+				if r := b.Get(t, list, v.headers...); r.Elapsed < fastest {
+					fastest = r.Elapsed
 				}
 			}
-			tb.add(label, v.name, a.status, fastest, "upstream calls: "+itoa(int64(e.up.totalCalls()-before)))
+			tb.add(label, v.name, a.Status, fastest, "upstream calls: "+itoa(int64(e.up.totalCalls()-before)))
 			if n := e.up.totalCalls() - before; n != 0 {
 				t.Errorf("%s: %d upstream calls in 3 requests while the circuit is open, want 0", v.name, n)
 			}
@@ -80,30 +81,30 @@ func TestBreakerFailsFast(t *testing.T) {
 	assertFastFail(t, "circuit open")
 
 	// Pages that need no Explorer keep working.
-	login := b.get(t, "/login")
-	tb.add("circuit open", "GET /login", login.status, login.elapsed, "")
-	if login.status != http.StatusOK {
-		t.Errorf("sign-in page: status %d while the circuit is open", login.status)
+	login := b.Get(t, "/login")
+	tb.add("circuit open", "GET /login", login.Status, login.Elapsed, "")
+	if login.Status != http.StatusOK {
+		t.Errorf("sign-in page: status %d while the circuit is open", login.Status)
 	}
 	assets := assetURLs(t, login)
 	if len(assets) == 0 {
 		t.Fatal("the sign-in page links no static asset")
 	}
 	for _, u := range assets {
-		a := b.get(t, u)
-		tb.add("circuit open", "GET "+u, a.status, a.elapsed, "")
-		if a.status != http.StatusOK || len(a.body) == 0 {
-			t.Errorf("static %s: status %d, %d bytes while the circuit is open", u, a.status, len(a.body))
+		a := b.Get(t, u)
+		tb.add("circuit open", "GET "+u, a.Status, a.Elapsed, "")
+		if a.Status != http.StatusOK || len(a.Body) == 0 {
+			t.Errorf("static %s: status %d, %d bytes while the circuit is open", u, a.Status, len(a.Body))
 		}
 	}
 
 	// Half-open, Explorer still failing: one probe, then open again.
 	time.Sleep(openFor + 50*time.Millisecond)
 	before := listCalls()
-	a := b.get(t, list)
-	tb.add("half-open, probe fails", "full page", a.status, a.elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
-	if a.status != http.StatusBadGateway || listCalls()-before != 1 {
-		t.Errorf("failing probe: status %d after %d upstream calls, want 502 after 1", a.status, listCalls()-before)
+	a := b.Get(t, list)
+	tb.add("half-open, probe fails", "full page", a.Status, a.Elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
+	if a.Status != http.StatusBadGateway || listCalls()-before != 1 {
+		t.Errorf("failing probe: status %d after %d upstream calls, want 502 after 1", a.Status, listCalls()-before)
 	}
 	assertFastFail(t, "open again after the failed probe")
 
@@ -111,12 +112,12 @@ func TestBreakerFailsFast(t *testing.T) {
 	e.up.set(nil)
 	time.Sleep(openFor + 50*time.Millisecond)
 	before = listCalls()
-	a = b.get(t, list)
-	tb.add("half-open, Explorer back", "full page", a.status, a.elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
-	if a.status != http.StatusOK || len(rowIDs(parseHTML(t, a.body))) == 0 {
-		t.Fatalf("probe after recovery: status %d, want 200 with rows", a.status)
+	a = b.Get(t, list)
+	tb.add("half-open, Explorer back", "full page", a.Status, a.Elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
+	if a.Status != http.StatusOK || len(rowIDs(parseHTML(t, a.Body))) == 0 {
+		t.Fatalf("probe after recovery: status %d, want 200 with rows", a.Status)
 	}
-	if got := e.client.BreakerState(); got != apiclient.BreakerClosed {
+	if got := e.Client.BreakerState(); got != apiclient.BreakerClosed {
 		t.Errorf("breaker %s after a good probe, want closed", got)
 	}
 	checkRecovered(t, e, b, list)
@@ -130,10 +131,10 @@ func TestBreakerFailsFast(t *testing.T) {
 }
 
 // assetURLs returns the static stylesheet and script URLs a page links.
-func assetURLs(t *testing.T, a answer) []string {
+func assetURLs(t *testing.T, a testenv.Answer) []string {
 	t.Helper()
 	var out []string
-	doc := parseHTML(t, a.body)
+	doc := parseHTML(t, a.Body)
 	for _, n := range findAll(doc, func(n *html.Node) bool { return n.Data == "link" || n.Data == "script" }) {
 		for _, k := range []string{"href", "src"} {
 			if v, ok := attr(n, k); ok && strings.HasPrefix(v, "/static/") {

@@ -32,12 +32,12 @@ func TestClientGoneCancelsUpstream(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), clientGivesUp)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.app.URL+list, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.App.URL+list, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	resp, err := b.hc.Do(req)
+	resp, err := b.Client.Do(req)
 	if err == nil {
 		resp.Body.Close()
 		t.Fatalf("the request was answered (%d) although Explorer hangs", resp.StatusCode)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
+	"jobboard/internal/testenv"
 )
 
 // noBreaker is a breaker threshold no test reaches, so that only the
@@ -53,7 +54,7 @@ type variant struct {
 func listVariants() []variant {
 	return []variant{
 		{name: "full page", fullPage: true},
-		{name: "htmx fragment", headers: htmxFragment()},
+		{name: "htmx fragment", headers: testenv.HTMX("section#results")},
 	}
 }
 
@@ -134,17 +135,17 @@ func TestFaultMatrix(t *testing.T) {
 		for _, v := range listVariants() {
 			t.Run(tc.fault+"/"+v.name, func(t *testing.T) {
 				restore := tc.install()
-				var a answer
-				total, heap := measured(func() { a = b.get(t, list, v.headers...) })
+				var a testenv.Answer
+				total, heap := measured(func() { a = b.Get(t, list, v.headers...) })
 				restore(t)
 
 				note := fmt.Sprintf("allocated %.1f MB", float64(total)/(1<<20))
-				tb.add(tc.fault, v.name, a.status, a.elapsed, note)
-				t.Logf("%s: status %d in %s, allocated %d B, heap %+d B", v.name, a.status, a.elapsed, total, heap)
+				tb.add(tc.fault, v.name, a.Status, a.Elapsed, note)
+				t.Logf("%s: status %d in %s, allocated %d B, heap %+d B", v.name, a.Status, a.Elapsed, total, heap)
 
 				checkProblemAnswer(t, e, a, tc.status, tc.key, list, true)
-				if tc.within > 0 && a.elapsed > tc.within {
-					t.Errorf("answered in %s, want within %s", a.elapsed, tc.within)
+				if tc.within > 0 && a.Elapsed > tc.within {
+					t.Errorf("answered in %s, want within %s", a.Elapsed, tc.within)
 				}
 				if tc.maxAlloc > 0 && total > tc.maxAlloc {
 					t.Errorf("the request allocated %d bytes, want under %d (the body is %d bytes or more)", total, tc.maxAlloc, hugeSize)
@@ -159,10 +160,10 @@ func TestFaultMatrix(t *testing.T) {
 			})
 		}
 	}
-	if !strings.Contains(e.logs.String(), "request failed") {
+	if !strings.Contains(e.Logs.String(), "request failed") {
 		t.Error("no failure was logged")
 	}
-	if strings.Contains(e.logs.String(), secret) {
+	if strings.Contains(e.Logs.String(), secret) {
 		t.Error("the upstream's error body reached the log")
 	}
 }
@@ -170,28 +171,28 @@ func TestFaultMatrix(t *testing.T) {
 // checkProblemAnswer asserts a plain error panel: status, HTML, the
 // message of key, a Retry of retryURL when retry (none otherwise), and
 // nothing of the upstream's answer or address.
-func checkProblemAnswer(t *testing.T, e *env, a answer, status int, key, retryURL string, retry bool) {
+func checkProblemAnswer(t *testing.T, e *env, a testenv.Answer, status int, key, retryURL string, retry bool) {
 	t.Helper()
-	if a.status != status {
-		t.Errorf("status %d, want %d; body %.400s", a.status, status, a.body)
+	if a.Status != status {
+		t.Errorf("status %d, want %d; body %.400s", a.Status, status, a.Body)
 	}
-	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+	if ct := a.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type %q, want text/html", ct)
 	}
 	for _, leak := range []string{secret, e.up.addr, "apiclient", "explorer_token", "deadline exceeded", "Workflow.java", "goroutine "} {
-		if strings.Contains(a.body, leak) {
+		if strings.Contains(a.Body, leak) {
 			t.Errorf("the answer shows %q", leak)
 		}
-		for k, vs := range a.header {
+		for k, vs := range a.Header {
 			if strings.Contains(strings.Join(vs, " "), leak) {
 				t.Errorf("header %s shows %q", k, leak)
 			}
 		}
 	}
-	doc := parseHTML(t, a.body)
+	doc := parseHTML(t, a.Body)
 	panels := byClass(doc, "problem")
 	if len(panels) != 1 {
-		t.Fatalf("want one .problem panel, found %d in %.400s", len(panels), a.body)
+		t.Fatalf("want one .problem panel, found %d in %.400s", len(panels), a.Body)
 	}
 	if got, want := text(byClass(panels[0], "problem-message")[0]), msg(key); got != want {
 		t.Errorf("panel says %q, want %q", got, want)
@@ -220,9 +221,9 @@ func checkProblemAnswer(t *testing.T, e *env, a answer, status int, key, retryUR
 }
 
 // checkFilterKept asserts the filter form still holds the name filter.
-func checkFilterKept(t *testing.T, a answer, name string) {
+func checkFilterKept(t *testing.T, a testenv.Answer, name string) {
 	t.Helper()
-	in := byID(parseHTML(t, a.body), "f-name")
+	in := byID(parseHTML(t, a.Body), "f-name")
 	if in == nil {
 		t.Errorf("the error page has no name filter (#f-name)")
 		return
@@ -234,13 +235,13 @@ func checkFilterKept(t *testing.T, a answer, name string) {
 
 // checkRecovered asserts that, the upstream behaving again, the list
 // answers 200 with the workflow's jobs.
-func checkRecovered(t *testing.T, e *env, b *browser, list string) {
+func checkRecovered(t *testing.T, e *env, b *testenv.Browser, list string) {
 	t.Helper()
-	a := b.get(t, list)
-	if a.status != http.StatusOK {
-		t.Fatalf("after the fault: status %d, want 200; body %.400s", a.status, a.body)
+	a := b.Get(t, list)
+	if a.Status != http.StatusOK {
+		t.Fatalf("after the fault: status %d, want 200; body %.400s", a.Status, a.Body)
 	}
-	ids := rowIDs(parseHTML(t, a.body))
+	ids := rowIDs(parseHTML(t, a.Body))
 	if len(ids) == 0 {
 		t.Fatalf("after the fault: no rows")
 	}
@@ -267,33 +268,33 @@ func TestFaultSessionRefused(t *testing.T) {
 			t.Run(code.name+"/"+v.name, func(t *testing.T) {
 				b := e.signedIn(t)
 				list := e.listURL(t, b, e.workflow.Name)
-				copied := b.cookies()
+				copied := b.Cookies()
 
 				e.up.set(&fault{match: isList, serve: envelope(code.code, "session expired")})
-				a := b.get(t, list, v.headers...)
+				a := b.Get(t, list, v.headers...)
 				e.up.set(nil)
-				tb.add(code.name, v.name, a.status, a.elapsed, "")
+				tb.add(code.name, v.name, a.Status, a.Elapsed, "")
 
 				// The sign-in page says why it is shown: the session ended.
 				want := "/login?next=" + url.QueryEscape(list) + "&reason=ended"
 				if v.fullPage {
-					if a.status != http.StatusSeeOther || a.header.Get("Location") != want {
-						t.Errorf("got %d Location %q, want 303 to %q", a.status, a.header.Get("Location"), want)
+					if a.Status != http.StatusSeeOther || a.Header.Get("Location") != want {
+						t.Errorf("got %d Location %q, want 303 to %q", a.Status, a.Header.Get("Location"), want)
 					}
 				} else {
-					if a.header.Get("HX-Redirect") != want || (a.status != http.StatusOK && a.status != http.StatusNoContent) {
-						t.Errorf("got %d HX-Redirect %q, want 200/204 with HX-Redirect %q", a.status, a.header.Get("HX-Redirect"), want)
+					if a.Header.Get("HX-Redirect") != want || (a.Status != http.StatusOK && a.Status != http.StatusNoContent) {
+						t.Errorf("got %d HX-Redirect %q, want 200/204 with HX-Redirect %q", a.Status, a.Header.Get("HX-Redirect"), want)
 					}
 				}
 
 				// Explorer works again, but the session it refused is gone.
 				r := e.getWithCookies(t, list, copied)
-				if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
-					t.Errorf("the copied cookie still works after the token was refused: status %d, Location %q", r.status, r.header.Get("Location"))
+				if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+					t.Errorf("the copied cookie still works after the token was refused: status %d, Location %q", r.Status, r.Header.Get("Location"))
 				}
-				r = b.get(t, list)
-				if r.status != http.StatusSeeOther {
-					t.Errorf("the browser is still signed in: status %d", r.status)
+				r = b.Get(t, list)
+				if r.Status != http.StatusSeeOther {
+					t.Errorf("the browser is still signed in: status %d", r.Status)
 				}
 				// Signing in again gives a working session.
 				b2 := e.signedIn(t)

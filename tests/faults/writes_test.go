@@ -43,10 +43,10 @@ func TestFaultWritesNotRetried(t *testing.T) {
 			t.Run(rt.name+"/"+f.name, func(t *testing.T) {
 				before := e.up.callCount(rt.upstream)
 				e.up.set(&fault{match: rt.upstream, serve: f.serve})
-				a := b.post(t, rt.path, rt.form)
+				a := e.post(t, b, rt.path, rt.form)
 				e.up.set(nil)
 				calls := e.up.callCount(rt.upstream) - before
-				tb.add(rt.name+": "+f.name, "POST "+rt.path, a.status, a.elapsed, "upstream calls: "+itoa(int64(calls)))
+				tb.add(rt.name+": "+f.name, "POST "+rt.path, a.Status, a.Elapsed, "upstream calls: "+itoa(int64(calls)))
 
 				if calls != 1 {
 					t.Errorf("Explorer was called %d times, want exactly 1 (no retry of a write)", calls)

@@ -2,14 +2,10 @@ package htmlcheck
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -21,62 +17,21 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/handlers"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
+	"jobboard/internal/testenv"
+	"jobboard/internal/testenv/dashboard"
 )
 
-// env is the simulator and the dashboard on loopback.
-type env struct {
-	sim *explorersim.Sim
-	app *httptest.Server
-}
-
-func newEnv(t *testing.T) *env {
+// newEnv starts the rig: the simulator and the dashboard on loopback.
+func newEnv(t *testing.T) *testenv.Env {
 	t.Helper()
-	clock := explorersim.NewManualClock(time.Now().UTC().Truncate(time.Second))
-	sim := explorersim.New(explorersim.Options{Clock: clock, Seed: 7})
-	simHS := httptest.NewServer(sim)
-	t.Cleanup(simHS.Close)
-	client, err := apiclient.New(simHS.URL, apiclient.WithoutBreaker())
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, block := make([]byte, 32), make([]byte, 32)
-	_, _ = rand.Read(hash)
-	_, _ = rand.Read(block)
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := handlers.New(handlers.Options{
-		Explorer:      client,
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		NebulaAddress: "graphd.internal",
-		SessionKeys:   [][]byte{hash, block},
-		DefaultZone:   zone,
-		Now:           clock.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := httptest.NewServer(h)
-	t.Cleanup(app.Close)
-	return &env{sim: sim, app: app}
-}
-
-// browser is a client with a cookie jar that does not follow redirects.
-func browser(t *testing.T) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{
-		Jar:           jar,
-		Timeout:       15 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return dashboard.New(t, testenv.Options{
+		Sim:           explorersim.Options{Seed: 7},
+		Zone:          testenv.LoadZone(t, "Asia/Shanghai"),
+		ClientOptions: []apiclient.Option{apiclient.WithoutBreaker()},
+		DiscardLogs:   true,
+	}, nil)
 }
 
 // request is one page or fragment to check.
@@ -90,13 +45,9 @@ type request struct {
 	fragment bool       // an htmx fragment: wrapped before checking
 }
 
-// htmx headers of a fragment request targeting sel.
-func htmx(target string) []string {
-	return []string{"HX-Request", "true", "HX-Request-Type", "partial", "HX-Target", target}
-}
-
-// fetch performs r as lang and returns the status, content type and body.
-func (e *env) fetch(t *testing.T, c *http.Client, r request, lang string) (int, string, string) {
+// fetch performs r as lang with browser b and returns the status, content
+// type and body.
+func fetch(t *testing.T, b *testenv.Browser, r request, lang string) (int, string, string) {
 	t.Helper()
 	method := r.method
 	if method == "" {
@@ -106,28 +57,14 @@ func (e *env) fetch(t *testing.T, c *http.Client, r request, lang string) (int, 
 	if r.form != nil {
 		body = strings.NewReader(r.form.Encode())
 	}
-	req, err := http.NewRequest(method, e.app.URL+r.path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := b.Request(t, method, r.path, body, r.headers...)
 	if r.form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept-Language", lang)
-	for i := 0; i+1 < len(r.headers); i += 2 {
-		req.Header.Set(r.headers[i], r.headers[i+1])
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, r.path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	return resp.StatusCode, ct, string(b)
+	a := b.Do(t, req)
+	ct, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type"))
+	return a.Status, ct, a.Body
 }
 
 // routePattern finds the routes registered in handlers/*.go.
@@ -180,15 +117,15 @@ var notHTML = map[string]string{
 }
 
 // pages lists what to fetch, signed in, for the simulator's demo account.
-func (e *env) pages(t *testing.T) []request {
+func pages(t *testing.T, e *testenv.Env) []request {
 	t.Helper()
-	wfs := e.sim.Workflows("demo")
+	wfs := e.Sim.Workflows("demo")
 	if len(wfs) == 0 {
 		t.Fatal("simulator has no workflow for demo")
 	}
 	wf := wfs[0].ID
 	var failed, running, succeeded explorersim.JobRecord
-	for _, j := range e.sim.Jobs("demo") {
+	for _, j := range e.Sim.Jobs("demo") {
 		switch apiclient.Status(j.Status) {
 		case apiclient.StatusFailed:
 			if failed.ID == 0 {
@@ -223,26 +160,26 @@ func (e *env) pages(t *testing.T) []request {
 		{name: "list-empty", route: "GET /workflows/:id/jobs", path: list + "?name=zzzzzzzzzz"},
 		{name: "list-past-end", route: "GET /workflows/:id/jobs", path: list + "?page=9999"},
 		{name: "list-unknown-workflow", route: "GET /workflows/:id/jobs", path: "/workflows/1/jobs"},
-		{name: "list-results", route: "GET /workflows/:id/jobs", path: list + filtered, headers: htmx("section#results"), fragment: true},
-		{name: "list-poll", route: "GET /workflows/:id/jobs", path: list + "?status=running", headers: htmx("div#list-live"), fragment: true},
+		{name: "list-results", route: "GET /workflows/:id/jobs", path: list + filtered, headers: testenv.HTMX("section#results"), fragment: true},
+		{name: "list-poll", route: "GET /workflows/:id/jobs", path: list + "?status=running", headers: testenv.HTMX("div#list-live"), fragment: true},
 		{name: "all", route: "GET /jobs", path: "/jobs"},
 		{name: "all-running", route: "GET /jobs", path: "/jobs?size=50&status=running"},
-		{name: "all-results", route: "GET /jobs", path: "/jobs?status=failed", headers: htmx("section#results"), fragment: true},
+		{name: "all-results", route: "GET /jobs", path: "/jobs?status=failed", headers: testenv.HTMX("section#results"), fragment: true},
 		{name: "summary", route: "GET /jobs/summary", path: "/jobs/summary?status=failed"},
-		{name: "summary-fragment", route: "GET /jobs/summary", path: "/jobs/summary", headers: htmx("div#outcomes"), fragment: true},
+		{name: "summary-fragment", route: "GET /jobs/summary", path: "/jobs/summary", headers: testenv.HTMX("div#outcomes"), fragment: true},
 		{name: "wf-summary", route: "GET /workflows/:id/jobs/summary", path: list + "/summary"},
-		{name: "wf-summary-fragment", route: "GET /workflows/:id/jobs/summary", path: list + "/summary?name=a", headers: htmx("div#outcomes"), fragment: true},
+		{name: "wf-summary-fragment", route: "GET /workflows/:id/jobs/summary", path: list + "/summary?name=a", headers: testenv.HTMX("div#outcomes"), fragment: true},
 		{name: "job-failed", route: "GET /jobs/:id", path: job(failed) + back},
 		{name: "job-running", route: "GET /jobs/:id", path: job(running)},
 		{name: "job-succeeded", route: "GET /jobs/:id", path: job(succeeded)},
-		{name: "job-poll", route: "GET /jobs/:id", path: job(running), headers: htmx("section#job-detail"), fragment: true},
+		{name: "job-poll", route: "GET /jobs/:id", path: job(running), headers: testenv.HTMX("section#job-detail"), fragment: true},
 		{name: "job-bad-id", route: "GET /jobs/:id", path: "/jobs/abc"},
 		{name: "job-unknown", route: "GET /jobs/:id", path: "/jobs/1"},
 		{name: "task-results", route: "GET /jobs/:id/tasks/:taskID/results", path: job(succeeded) + "/tasks/" + task + "/results?limit=10"},
 		{name: "task-results-bad-limit", route: "GET /jobs/:id/tasks/:taskID/results", path: job(succeeded) + "/tasks/" + task + "/results?limit=7"},
 		{name: "task-failed-results", route: "GET /jobs/:id/tasks/:taskID/results", path: job(failed) + "/tasks/" + failed.Tasks[len(failed.Tasks)-1].ID + "/results"},
 		{name: "cancel-confirm", route: "GET /jobs/:id/cancel", path: job(running) + "/cancel" + back},
-		{name: "cancel-dialog", route: "GET /jobs/:id/cancel", path: job(running) + "/cancel", headers: htmx("div#dialog-slot"), fragment: true},
+		{name: "cancel-dialog", route: "GET /jobs/:id/cancel", path: job(running) + "/cancel", headers: testenv.HTMX("div#dialog-slot"), fragment: true},
 		{name: "cancel-finished", route: "GET /jobs/:id/cancel", path: job(succeeded) + "/cancel"},
 		{name: "run-form", route: "GET /workflows/:id/run", path: "/workflows/" + wf + "/run"},
 		{name: "run-add-row", route: "POST /workflows/:id/run", method: http.MethodPost, path: "/workflows/" + wf + "/run",
@@ -273,8 +210,8 @@ func upstreamDownPages(wf string) []request {
 	list := "/workflows/" + wf + "/jobs"
 	return []request{
 		{name: "down-list", route: "GET /workflows/:id/jobs", path: list + "?status=failed"},
-		{name: "down-list-results", route: "GET /workflows/:id/jobs", path: list + "?status=failed", headers: htmx("section#results"), fragment: true},
-		{name: "down-summary", route: "GET /jobs/summary", path: "/jobs/summary", headers: htmx("div#outcomes"), fragment: true},
+		{name: "down-list-results", route: "GET /workflows/:id/jobs", path: list + "?status=failed", headers: testenv.HTMX("section#results"), fragment: true},
+		{name: "down-summary", route: "GET /jobs/summary", path: "/jobs/summary", headers: testenv.HTMX("div#outcomes"), fragment: true},
 		{name: "down-home", route: "GET /", path: "/"},
 	}
 }
@@ -327,27 +264,27 @@ func TestPagesAreValidHTML(t *testing.T) {
 	}
 
 	for _, lang := range i18n.Supported() {
-		anon := browser(t)
+		anon := e.Browser(t, testenv.WithTimeout(15*time.Second))
 		for _, r := range signedOutPages() {
-			status, ct, body := e.fetch(t, anon, r, lang)
+			status, ct, body := fetch(t, anon, r, lang)
 			save(r, lang, status, ct, body)
 		}
-		c := browser(t)
-		status, _, body := e.fetch(t, c, request{method: http.MethodPost, path: "/login",
+		c := e.Browser(t, testenv.WithTimeout(15*time.Second))
+		status, _, body := fetch(t, c, request{method: http.MethodPost, path: "/login",
 			form: url.Values{"account": {"demo"}, "password": {"demo"}, "next": {"/"}}}, lang)
 		if status != http.StatusSeeOther {
 			t.Fatalf("sign in: status %d: %s", status, body)
 		}
-		for _, r := range e.pages(t) {
-			status, ct, body := e.fetch(t, c, r, lang)
+		for _, r := range pages(t, e) {
+			status, ct, body := fetch(t, c, r, lang)
 			save(r, lang, status, ct, body)
 		}
-		e.sim.SetFault(explorersim.Fault{Kind: explorersim.FaultHTML502})
-		for _, r := range upstreamDownPages(e.sim.Workflows("demo")[0].ID) {
-			status, ct, body := e.fetch(t, c, r, lang)
+		e.Sim.SetFault(explorersim.Fault{Kind: explorersim.FaultHTML502})
+		for _, r := range upstreamDownPages(e.Sim.Workflows("demo")[0].ID) {
+			status, ct, body := fetch(t, c, r, lang)
 			save(r, lang, status, ct, body)
 		}
-		e.sim.SetFault(explorersim.Fault{})
+		e.Sim.SetFault(explorersim.Fault{})
 	}
 
 	for _, route := range registeredRoutes(t) {

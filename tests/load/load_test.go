@@ -4,15 +4,11 @@ package load
 
 import (
 	"bytes"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -27,9 +23,10 @@ import (
 	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
-	"jobboard/handlers"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/jobquery"
+	"jobboard/internal/testenv"
+	"jobboard/internal/testenv/dashboard"
 )
 
 // Size of the run; LOADTEST_REQUESTS and LOADTEST_WORKERS override the
@@ -117,28 +114,12 @@ func TestLoad(t *testing.T) {
 		n := fmt.Sprintf("user%03d", i+1)
 		names[i] = explorersim.Account{Name: n, Password: "pw-" + n + "-7Q"}
 	}
-	sim := explorersim.New(explorersim.Options{Seed: 42, Accounts: names, JobsPerAccount: jobsPerAccount})
-	simHS := httptest.NewServer(sim)
-	defer simHS.Close()
-	client, err := apiclient.New(simHS.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	hash, block := make([]byte, 32), make([]byte, 32)
-	_, _ = rand.Read(hash)
-	_, _ = rand.Read(block)
-	h, err := handlers.New(handlers.Options{
-		Explorer:      client,
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		NebulaAddress: "graphd.internal",
-		SessionKeys:   [][]byte{hash, block},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := httptest.NewServer(h)
-	defer app.Close()
+	e := dashboard.New(t, testenv.Options{
+		Sim:         explorersim.Options{Seed: 42, Accounts: names, JobsPerAccount: jobsPerAccount},
+		RealClock:   true,
+		DiscardLogs: true,
+	}, nil)
+	sim, app := e.Sim, e.App
 
 	start := time.Now()
 	truth, accts := loadTruth(t, sim, names)
@@ -230,12 +211,8 @@ func signIn(t *testing.T, base string, accts []*acct, names []explorersim.Accoun
 	sem := make(chan struct{}, signInWorkers)
 	var wg sync.WaitGroup
 	for i, a := range accts {
-		jar, err := cookiejar.New(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		a.tr = &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute}
-		a.hc = &http.Client{Transport: a.tr, Jar: jar, Timeout: 30 * time.Second}
+		a.hc = testenv.NewBrowser(t, base, testenv.WithTransport(a.tr), testenv.WithTimeout(30*time.Second), testenv.FollowRedirects()).Client
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -306,7 +283,7 @@ func request(base string, a *acct, accts []*acct, truth owner, k int, kindName s
 		}
 	}
 	if strings.HasSuffix(kindName, "fragment") {
-		headers = []string{"HX-Request", "true", "HX-Request-Type", "partial", "HX-Target", "section#results"}
+		headers = testenv.HTMX("section#results")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, base+path, nil)

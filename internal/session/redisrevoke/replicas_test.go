@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -19,6 +18,7 @@ import (
 	"jobboard/internal/explorersim"
 	"jobboard/internal/session"
 	"jobboard/internal/session/redisrevoke"
+	"jobboard/internal/testenv"
 	"jobboard/internal/testenv/redistest"
 )
 
@@ -33,7 +33,7 @@ var sessionKeys = [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 
 
 type replica struct {
 	*httptest.Server
-	logs *syncBuffer
+	logs *testenv.SyncBuffer
 }
 
 // world is a simulator and a Redis server.
@@ -60,7 +60,7 @@ func (w *world) replica(shared bool) *replica {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{}
 	opts := handlers.Options{
 		Explorer:      client,
 		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
@@ -312,22 +312,4 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

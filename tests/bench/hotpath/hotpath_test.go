@@ -2,10 +2,8 @@ package hotpath_test
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -15,8 +13,9 @@ import (
 	"testing"
 
 	"jobboard/apiclient"
-	"jobboard/handlers"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/testenv"
+	"jobboard/internal/testenv/dashboard"
 )
 
 // rig is a dashboard in front of a canned upstream that answers every list
@@ -33,48 +32,43 @@ var sizes = []int{10, 20, 50, 100}
 
 func newRig(tb testing.TB) *rig {
 	tb.Helper()
-	sim := httptest.NewServer(explorersim.New(explorersim.Options{Seed: 1}))
-	tb.Cleanup(sim.Close)
-	tok := connect(tb, sim.URL)
-	wf := explorersim.New(explorersim.Options{Seed: 1}).Workflows("demo")[0].ID
-	pages := map[string][]byte{}
-	for _, n := range sizes {
-		q := apiclient.ListQuery{Order: apiclient.OrderDesc, Page: 1, PageSize: n}
-		pages[strconv.Itoa(n)] = get(tb, sim.URL+"/api-open/v1/workflows/"+wf+"/jobs?"+q.Values().Encode(), tok)
-	}
-	r := &rig{workflow: wf}
-	canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if strings.HasSuffix(req.URL.Path, "/connect") {
-			w.Header().Add("Set-Cookie", "explorer_token=canned; Path=/; Max-Age=259200; HttpOnly")
-			_, _ = io.WriteString(w, `{"code":0,"message":"Success","data":{"success":true}}`)
-			return
-		}
-		r.calls++
-		p, ok := pages[req.URL.Query().Get("pageSize")]
-		if !ok {
-			p = pages["20"]
-		}
-		_, _ = w.Write(p)
-	}))
-	tb.Cleanup(canned.Close)
-	client, err := apiclient.New(canned.URL)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	keys := [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("b", 32))}
-	r.dash, err = handlers.New(handlers.Options{
-		Explorer:      client,
-		NebulaAddress: "127.0.0.1",
-		SessionKeys:   keys,
+	r := &rig{}
+	e := testenv.New(tb, testenv.Options{
+		Sim:       explorersim.Options{Seed: 1},
+		RealClock: true,
 		// Production logs every request at info level; format it, then drop it.
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		DiscardLogs: true,
+		Front: func(tb testing.TB, sim *explorersim.Sim, simURL string) string {
+			r.workflow = testenv.FirstWorkflow(tb, sim, "demo").ID
+			tok := testenv.ExplorerToken(tb, simURL, "demo")
+			pages := map[string][]byte{}
+			for _, n := range sizes {
+				q := apiclient.ListQuery{Order: apiclient.OrderDesc, Page: 1, PageSize: n}
+				pages[strconv.Itoa(n)] = get(tb, simURL+"/api-open/v1/workflows/"+r.workflow+"/jobs?"+q.Values().Encode(), tok)
+			}
+			canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if strings.HasSuffix(req.URL.Path, "/connect") {
+					w.Header().Add("Set-Cookie", "explorer_token=canned; Path=/; Max-Age=259200; HttpOnly")
+					_, _ = io.WriteString(w, `{"code":0,"message":"Success","data":{"success":true}}`)
+					return
+				}
+				r.calls++
+				p, ok := pages[req.URL.Query().Get("pageSize")]
+				if !ok {
+					p = pages["20"]
+				}
+				_, _ = w.Write(p)
+			}))
+			tb.Cleanup(canned.Close)
+			target, _ := url.Parse(canned.URL)
+			r.proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+			return canned.URL
+		},
 	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	target, _ := url.Parse(canned.URL)
-	r.proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+	// In process, without the loopback server: the benchmark measures the
+	// dashboard's own work per request.
+	r.dash = dashboard.Handler(tb, e, nil)
 
 	form := url.Values{"account": {"demo"}, "password": {"demo"}, "next": {"/"}}
 	req := httptest.NewRequest(http.MethodPost, "http://dash.test/login", strings.NewReader(form.Encode()))
@@ -91,25 +85,6 @@ func newRig(tb testing.TB) *rig {
 	}
 	r.cookie = strings.Join(parts, "; ")
 	return r
-}
-
-func connect(tb testing.TB, base string) string {
-	tb.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/api-open/v1/connect", strings.NewReader(`{"address":"127.0.0.1","port":9669}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+base64.StdEncoding.EncodeToString([]byte("demo:demo")))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	for _, c := range res.Cookies() {
-		if c.Name == "explorer_token" {
-			return c.Value
-		}
-	}
-	tb.Fatalf("connect: no token (status %d)", res.StatusCode)
-	return ""
 }
 
 func get(tb testing.TB, u, tok string) []byte {

@@ -1,7 +1,9 @@
-// Package htmltest holds the helpers tests use to read the dashboard's HTML
-// as parsed structure (golang.org/x/net/html) rather than as text: find
-// elements by id, class or tag, read attributes and text content.
-package htmltest
+package testenv
+
+// The helpers below read the dashboard's HTML as parsed structure
+// (golang.org/x/net/html) rather than as text, so that a test asserts what a
+// browser would see: find elements by id, class or tag, read attributes and
+// text content.
 
 import (
 	"compress/gzip"
@@ -112,4 +114,28 @@ func Gunzip(t testing.TB, body string) string {
 		t.Fatalf("bad gzip stream: %v", err)
 	}
 	return string(b)
+}
+
+// RowIDs returns the job IDs (data-job-id) of the table rows under n, in
+// document order.
+func RowIDs(n *html.Node) []string {
+	var ids []string
+	for _, tr := range ByTag(n, "tr") {
+		if id, ok := Attr(tr, "data-job-id"); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// InputValue returns the value attribute of the element with id, failing
+// the test when there is no such element.
+func InputValue(t testing.TB, n *html.Node, id string) string {
+	t.Helper()
+	el := ByID(n, id)
+	if el == nil {
+		t.Fatalf("no element #%s", id)
+	}
+	v, _ := Attr(el, "value")
+	return v
 }
