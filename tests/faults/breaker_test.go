@@ -114,7 +114,7 @@ func TestBreakerFailsFast(t *testing.T) {
 	before = listCalls()
 	a = b.Get(t, list)
 	tb.add("half-open, Explorer back", "full page", a.Status, a.Elapsed, "upstream calls: "+itoa(int64(listCalls()-before)))
-	if a.Status != http.StatusOK || len(rowIDs(parseHTML(t, a.Body))) == 0 {
+	if a.Status != http.StatusOK || len(testenv.RowIDs(testenv.Parse(t, a.Body))) == 0 {
 		t.Fatalf("probe after recovery: status %d, want 200 with rows", a.Status)
 	}
 	if got := e.Client.BreakerState(); got != apiclient.BreakerClosed {
@@ -134,10 +134,10 @@ func TestBreakerFailsFast(t *testing.T) {
 func assetURLs(t *testing.T, a testenv.Answer) []string {
 	t.Helper()
 	var out []string
-	doc := parseHTML(t, a.Body)
-	for _, n := range findAll(doc, func(n *html.Node) bool { return n.Data == "link" || n.Data == "script" }) {
+	doc := testenv.Parse(t, a.Body)
+	for _, n := range testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "link" || n.Data == "script" }) {
 		for _, k := range []string{"href", "src"} {
-			if v, ok := attr(n, k); ok && strings.HasPrefix(v, "/static/") {
+			if v, ok := testenv.Attr(n, k); ok && strings.HasPrefix(v, "/static/") {
 				out = append(out, v)
 			}
 		}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/net/html"
-
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
@@ -110,22 +108,6 @@ func (e *env) listURL(t *testing.T, b *testenv.Browser, name string) string {
 	}
 	t.Fatalf("GET %s: status %d, body %.300s", raw, a.Status, a.Body)
 	return ""
-}
-
-// --- parsed HTML (internal/testenv) ---
-
-var (
-	attr    = testenv.Attr
-	findAll = testenv.FindAll
-	byID    = testenv.ByID
-	byClass = testenv.ByClass
-	text    = testenv.Text
-	rowIDs  = testenv.RowIDs
-)
-
-func parseHTML(t *testing.T, body string) *html.Node {
-	t.Helper()
-	return testenv.Parse(t, body)
 }
 
 // msg is the English text of a message key, as the pages show it.

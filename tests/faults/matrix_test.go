@@ -189,17 +189,17 @@ func checkProblemAnswer(t *testing.T, e *env, a testenv.Answer, status int, key,
 			}
 		}
 	}
-	doc := parseHTML(t, a.Body)
-	panels := byClass(doc, "problem")
+	doc := testenv.Parse(t, a.Body)
+	panels := testenv.ByClass(doc, "problem")
 	if len(panels) != 1 {
 		t.Fatalf("want one .problem panel, found %d in %.400s", len(panels), a.Body)
 	}
-	if got, want := text(byClass(panels[0], "problem-message")[0]), msg(key); got != want {
+	if got, want := testenv.Text(testenv.ByClass(panels[0], "problem-message")[0]), msg(key); got != want {
 		t.Errorf("panel says %q, want %q", got, want)
 	}
 	var retries []*html.Node
-	for _, l := range findAll(panels[0], func(n *html.Node) bool { return n.Data == "a" }) {
-		if text(l) == msg("problem.retry") {
+	for _, l := range testenv.FindAll(panels[0], func(n *html.Node) bool { return n.Data == "a" }) {
+		if testenv.Text(l) == msg("problem.retry") {
 			retries = append(retries, l)
 		}
 	}
@@ -209,13 +209,13 @@ func checkProblemAnswer(t *testing.T, e *env, a testenv.Answer, status int, key,
 	case retry && len(retries) != 1:
 		t.Errorf("want one Retry control, found %d", len(retries))
 	case retry:
-		href, _ := attr(retries[0], "href")
-		hx, _ := attr(retries[0], "hx-get")
+		href, _ := testenv.Attr(retries[0], "href")
+		hx, _ := testenv.Attr(retries[0], "hx-get")
 		if href != retryURL || hx != retryURL {
 			t.Errorf("Retry goes to href=%q hx-get=%q, want %q", href, hx, retryURL)
 		}
 	}
-	if rows := rowIDs(doc); len(rows) != 0 {
+	if rows := testenv.RowIDs(doc); len(rows) != 0 {
 		t.Errorf("an error answer lists %d jobs", len(rows))
 	}
 }
@@ -223,12 +223,12 @@ func checkProblemAnswer(t *testing.T, e *env, a testenv.Answer, status int, key,
 // checkFilterKept asserts the filter form still holds the name filter.
 func checkFilterKept(t *testing.T, a testenv.Answer, name string) {
 	t.Helper()
-	in := byID(parseHTML(t, a.Body), "f-name")
+	in := testenv.ByID(testenv.Parse(t, a.Body), "f-name")
 	if in == nil {
 		t.Errorf("the error page has no name filter (#f-name)")
 		return
 	}
-	if v, _ := attr(in, "value"); v != name {
+	if v, _ := testenv.Attr(in, "value"); v != name {
 		t.Errorf("name filter holds %q on the error page, want %q", v, name)
 	}
 }
@@ -241,7 +241,7 @@ func checkRecovered(t *testing.T, e *env, b *testenv.Browser, list string) {
 	if a.Status != http.StatusOK {
 		t.Fatalf("after the fault: status %d, want 200; body %.400s", a.Status, a.Body)
 	}
-	ids := rowIDs(parseHTML(t, a.Body))
+	ids := testenv.RowIDs(testenv.Parse(t, a.Body))
 	if len(ids) == 0 {
 		t.Fatalf("after the fault: no rows")
 	}
