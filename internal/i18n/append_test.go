@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// TestAppendMissingAndOddMessages checks the slow path: a missing key and
-// messages whose verbs the fast formatter does not take go through fmt.
+// TestAppendMissingAndOddMessages checks the formatter against fmt: a
+// missing key, the verbs it formats itself and those it leaves to fmt.
 func TestAppendMissingAndOddMessages(t *testing.T) {
 	l := Localizer{lang: "xx", language: language{plural: pluralEnglish, messages: map[string]string{
 		"unit.s":          "%5d sec",
@@ -48,7 +48,7 @@ func TestAppendMissingAndOddMessages(t *testing.T) {
 			}
 			want := msg
 			if len(args) > 0 {
-				want = sprintf(msg, vals)
+				want = fmt.Sprintf(msg, vals...)
 			}
 			if got := string(appendFormatted([]byte("p:"), msg, args)); got != "p:"+want {
 				t.Errorf("appendFormatted(%q, %v) = %q, want %q", msg, vals, got, "p:"+want)

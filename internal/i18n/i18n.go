@@ -5,6 +5,7 @@
 package i18n
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -89,7 +90,7 @@ func (l Localizer) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
-	return sprintf(msg, args)
+	return fmt.Sprintf(msg, args...)
 }
 
 // N returns the message key+"."+category, where category is the plural
@@ -105,7 +106,7 @@ func (l Localizer) N(key string, n int, args ...any) string {
 		if len(args) == 0 {
 			return msg
 		}
-		return sprintf(msg, args)
+		return fmt.Sprintf(msg, args...)
 	}
 	return l.T(string(full), args...)
 }
