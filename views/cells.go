@@ -16,8 +16,10 @@ import (
 // The components in this file are written in Go rather than templ: a jobs
 // table renders them several times per row, and templ pays for contexts,
 // class lists, attribute resolution and a fmt.Sprint per expression on
-// every call, where these append to one buffer. Their markup is as plain
-// as templ's, and every text and attribute value is HTML-escaped.
+// every call, where these append to one buffer (measured on a 20-row
+// fragment: 29% more CPU and 64 more allocations a row with templ). Their
+// templ form in cells.templ is the reference: FuzzJobRowsMatchTempl holds
+// this markup, its escaping and its URLs against templ's on random jobs.
 
 // StatusBadge shows a status as icon, word and colour (never colour alone):
 // <span class="status status-failed"><span aria-hidden="true">✕</span> Failed</span>.

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"
@@ -161,4 +163,94 @@ func TestStatusBadgeAndTimeComponents(t *testing.T) {
 	if attrOf(tm, "datetime") != "2026-11-30T13:32:00Z" || textOf(tm) != "2026-11-30 13:32 3 min ago" {
 		t.Errorf("time: datetime %q text %q", attrOf(tm, "datetime"), textOf(tm))
 	}
+}
+
+// canonicalHTML parses a fragment of markup in the context of parent (a
+// tbody or a td) and renders it again, without the whitespace-only text
+// between elements that templ and the hand-written writer lay out
+// differently: what is left is what a browser builds from it.
+func canonicalHTML(t *testing.T, markup []byte, parent string) string {
+	t.Helper()
+	ctx := &html.Node{Type: html.ElementNode, Data: parent, DataAtom: atomOf(parent)}
+	nodes, err := html.ParseFragment(bytes.NewReader(markup), ctx)
+	if err != nil {
+		t.Fatalf("parse %q: %v", markup, err)
+	}
+	var strip func(*html.Node)
+	strip = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" && c.PrevSibling != nil && c.PrevSibling.Type == html.ElementNode && (next == nil || next.Type == html.ElementNode) {
+				n.RemoveChild(c)
+			} else {
+				strip(c)
+			}
+			c = next
+		}
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		strip(n)
+		if err := html.Render(&b, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+func atomOf(tag string) atom.Atom { return atom.Lookup([]byte(tag)) }
+
+func renderTo(t *testing.T, c templ.Component) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := c.Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// FuzzJobRowsMatchTempl renders random jobs (any text in names, workflow
+// names and IDs, any status, times on either side of now, a name filter
+// that goes into every row's back link) with the hand-written row writer
+// and with its templ reference (cells.templ), and requires the same
+// document from both: the hand-written escaping and URLs hold wherever
+// templ's do.
+func FuzzJobRowsMatchTempl(f *testing.F) {
+	f.Add(int64(115), "workflow_q745a_1", "wf", "4216617528", 3, int64(-600), int64(-590), int64(-5), false, "", false)
+	f.Add(int64(-1), `<script>alert("x")</script>&amp;'`, `"><img src=x>`, "javascript:alert(1)", 9, int64(90000), int64(0), int64(-1), true, `a&b=<c>"'`, true)
+	f.Add(int64(0), "", "", "", -1, int64(0), int64(-86400*400), int64(0), true, "\x00\xff", false)
+	f.Fuzz(func(t *testing.T, id int64, name, wfName, wfID string, status int, created, begin, end int64, all bool, filter string, chinese bool) {
+		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		at := func(s int64) time.Time {
+			if s == 0 {
+				return time.Time{}
+			}
+			return now.Add(time.Duration(s%(1<<32)) * time.Second)
+		}
+		lang := i18n.English
+		if chinese {
+			lang = i18n.Chinese
+		}
+		q, _ := jobquery.Parse(url.Values{"name": {filter}, "tz": {"Asia/Shanghai"}}, time.UTC, now)
+		d := JobList{
+			Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, All: all,
+			Jobs: []apiclient.Job{{
+				ID: id, Name: name, WorkflowID: wfID, WorkflowName: wfName, Status: apiclient.Status(status),
+				Created: at(created), RunBegin: at(begin), RunEnd: at(end),
+			}},
+		}
+		got := canonicalHTML(t, renderTo(t, jobRows(d)), "tbody")
+		want := canonicalHTML(t, renderTo(t, jobRowsTempl(d)), "tbody")
+		if got != want {
+			t.Fatalf("hand-written rows:\n%s\ntempl's:\n%s", got, want)
+		}
+		j := d.Jobs[0]
+		if got, want := canonicalHTML(t, renderTo(t, StatusBadge(d.L, j.Status)), "td"), canonicalHTML(t, renderTo(t, statusBadgeTempl(d.L, j.Status)), "td"); got != want {
+			t.Fatalf("status badge %s, templ's %s", got, want)
+		}
+		zone := q.Location()
+		if got, want := canonicalHTML(t, renderTo(t, Time(d.L, j.Created, zone, now)), "td"), canonicalHTML(t, renderTo(t, timeTempl(d.L, j.Created, zone, now)), "td"); got != want {
+			t.Fatalf("time %s, templ's %s", got, want)
+		}
+	})
 }
