@@ -1,0 +1,9 @@
+//go:build !linux
+
+package pgtest
+
+import "syscall"
+
+// dieWithParent does nothing where the kernel cannot tie a child's life to
+// its parent's.
+func dieWithParent(*syscall.SysProcAttr) {}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Sign-in failures per account, for a back-off no other account's traffic
+// can evict (unlike an in-memory LRU of keys): every replica sees the same
+// count, and a restart keeps it. Rows are one failed attempt each; sweep
+// those older than the longest window the caller looks back.
+
+// RecordSignInFailure records a failed sign-in for the account at at.
+func (s *Store) RecordSignInFailure(ctx context.Context, account string, at time.Time) error {
+	if account == "" || len(account) > MaxAccountLen {
+		return fmt.Errorf("store: record sign-in failure: %w: account must be 1 to %d bytes", ErrInvalid, MaxAccountLen)
+	}
+	if _, err := s.db.ExecContext(ctx, "INSERT INTO signin_failures (account, at_us) VALUES ($1, $2)", account, us(at)); err != nil {
+		return fmt.Errorf("store: record sign-in failure of %s: %w", account, err)
+	}
+	return nil
+}
+
+// SignInFailures returns how many failed sign-ins the account had at or
+// after since, and when the last was (zero when none).
+func (s *Store) SignInFailures(ctx context.Context, account string, since time.Time) (int, time.Time, error) {
+	var n int
+	var last *int64
+	err := s.db.QueryRowContext(ctx, "SELECT count(*), max(at_us) FROM signin_failures WHERE account = $1 AND at_us >= $2",
+		account, us(since)).Scan(&n, &last)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: sign-in failures of %s: %w", account, err)
+	}
+	if last == nil {
+		return 0, time.Time{}, nil
+	}
+	return n, fromUS(*last), nil
+}
+
+// ClearSignInFailures forgets the account's failed sign-ins (after a
+// successful one).
+func (s *Store) ClearSignInFailures(ctx context.Context, account string) error {
+	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE account = $1", account); err != nil {
+		return fmt.Errorf("store: clear sign-in failures of %s: %w", account, err)
+	}
+	return nil
+}
+
+// SweepSignInFailures deletes failures before before and returns how many.
+func (s *Store) SweepSignInFailures(ctx context.Context, before time.Time) (int, error) {
+	n, err := affected(s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE at_us < $1", us(before)))
+	if err != nil {
+		return 0, fmt.Errorf("store: sweep sign-in failures: %w", err)
+	}
+	return n, nil
+}
