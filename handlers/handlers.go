@@ -70,7 +70,7 @@ type Options struct {
 	// (JOBBOARD_READ_ONLY).
 	ReadOnly bool
 
-	// Lists (issue 4b: all jobs, outcome summary, live refresh, export).
+	// Lists: all jobs, outcome summary, live refresh, export.
 
 	// PollInterval is how often a list or job page holding Preparing,
 	// Running or Stopping jobs refreshes itself (JOBBOARD_POLL_INTERVAL;
@@ -83,7 +83,7 @@ type Options struct {
 	// session and filters (0 → DefaultSummaryTTL).
 	SummaryTTL time.Duration
 
-	// Operations (issue 8: observability.go).
+	// Operations: version, metrics, proxies, readiness, traces.
 
 	// Version is the build's version, shown in the page footer.
 	Version string

@@ -19,7 +19,7 @@ import (
 	"jobboard/internal/tracing"
 )
 
-// Operations (issue 8): the request log line, W3C trace context, the
+// Operations: the request log line, W3C trace context, the
 // per-request count of upstream calls, metrics, /healthz and /readyz.
 //
 // Upstream calls per request: the handler's Explorer is wrapped in

@@ -59,7 +59,7 @@ func (h *handler) routes() (http.Handler, error) {
 	r.GET("/", h.do(h.home))
 	r.GET("/workflows/go", h.do(h.workflowOpen))
 	r.GET("/workflows/:id/jobs", h.do(h.jobList))
-	// Lists (issue 4b): every job, outcome summaries, downloads. Static
+	// Lists: every job, outcome summaries, downloads. Static
 	// segments under /jobs take precedence over /jobs/:id.
 	r.GET("/jobs", h.do(h.jobList))
 	r.GET("/jobs/summary", h.do(h.listSummary))
@@ -69,7 +69,7 @@ func (h *handler) routes() (http.Handler, error) {
 	r.GET("/workflows/:id/jobs/export.csv", h.do(h.listExport))
 	r.GET("/workflows/:id/jobs/export.json", h.do(h.listExport))
 
-	// Job pages (issue 4a): detail, task results, cancel, run. Cancel and
+	// Job pages: detail, task results, cancel, run. Cancel and
 	// run are refused in read-only mode; their POSTs are same-origin only
 	// like every POST (middleware.SameOrigin above).
 	r.GET("/jobs/:id", h.do(h.jobDetail))

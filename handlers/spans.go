@@ -11,7 +11,7 @@ import (
 	"jobboard/internal/tracing"
 )
 
-// Spans (issue 8): with Options.Tracer set, every sampled request is
+// Spans: with Options.Tracer set, every sampled request is
 // exported as a SERVER span whose trace-id and span-id are the ones of the
 // Traceparent response header, and each Explorer call it makes as a CLIENT
 // span, child of the server span, whose span-id is the parent-id of the

@@ -49,7 +49,7 @@
   document.addEventListener("htmx:after:swap", fillZone);
 })();
 
-// --- Live refresh (issue 4b) ------------------------------------------------
+// --- Live refresh ----------------------------------------------------------
 // Polling contract (shared with the job page): an element with data-poll refreshes itself through its
 // own htmx attributes (hx-get of the same state, hx-trigger="jobboard:poll",
 // hx-swap="outerMorph", no history push). The server emits data-poll only
@@ -162,7 +162,7 @@
   }
 })();
 
-// ---- Cancel dialog (issue 4a) ----------------------------------------
+// ---- Cancel dialog ------------------------------------------------
 // "Cancel job" fetches its confirmation as <dialog data-autoshow> into the
 // job page (htmx). Open it as a modal (native focus trap, Esc closes it),
 // and when it closes ("Keep running" is a method=dialog button) remove it
@@ -189,7 +189,7 @@
   });
 })();
 
-// ---- Language switch and print header (issue 5) ----------------------
+// ---- Language switch and print header ----------------------
 // The footer's language switch returns to the page it was rendered for;
 // htmx may have moved the page to another URL since (filters, paging), so
 // send the current one. When printing, the print-only header's time

@@ -154,12 +154,12 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		ReadOnly:      cfg.ReadOnly,
 		PollInterval:  cfg.PollInterval,
 		ExportCap:     cfg.ExportCap,
-		// Operations (issue 8).
+		// Operations: version, metrics, proxies, readiness, traces.
 		Version:        version,
 		Metrics:        m,
 		ServeMetrics:   cfg.MetricsAddr == "",
 		TrustedProxies: cfg.TrustedProxies,
-		// Sessions (issue 6).
+		// Sessions: idle timeout and the revocations every replica sees.
 		SessionIdleTimeout: cfg.SessionIdleTimeout,
 		Revocations:        revocations,
 		ReadyChecks:        redisReady,

@@ -9,8 +9,8 @@ import (
 // defaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT
 // is not set: the collector works harder as the process nears it (and
 // returns freed memory to the system sooner), which keeps the dashboard
-// within its memory budget under a burst of clients (issue 7: ≤ 50 MB
-// with 500 concurrent keep-alive clients). It is soft: a heap that truly
+// within its memory budget under a burst of clients (the benchmark's
+// target: ≤ 50 MB with 500 concurrent keep-alive clients). It is soft: a heap that truly
 // needs more gets it, at the price of more frequent collections.
 const defaultMemoryLimit = 40 << 20
 

@@ -38,7 +38,7 @@ type Config struct {
 	PollInterval       time.Duration // live refresh interval of pages with jobs in flight
 	ExportCap          int           // most rows one export may hold
 
-	// Operations (issue 8).
+	// Operations: metrics, traces, proxies, Redis, production mode.
 
 	// MetricsAddr is a separate listen address for GET /metrics; empty →
 	// /metrics is served on Addr with the pages.
@@ -224,7 +224,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// parseOperations reads the settings of running in production (issue 8):
+// parseOperations reads the settings of running in production:
 // proxies, metrics, traces, Redis, and production mode's refusals.
 func parseOperations(c *Config, get func(setting) (string, string), byFlag map[string]setting, getenv Getenv, bad func(string, ...any)) {
 	v, src := get(byFlag["behind-tls-proxy"])

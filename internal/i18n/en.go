@@ -53,7 +53,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.tooMany":     "Too many sign-in attempts. Wait a few minutes, then try again.",
 	"security.tooLarge": "What was sent is too large (the limit is 64 KiB).",
 	"security.badForm":  "The form could not be read. Go back and send it again.",
-	// The shared session store (Redis) is down (issue 8).
+	// The shared session store (Redis) is down.
 	"sessionstore.unavailable": "Sign-in is unavailable right now: the session store cannot be reached. Nothing is lost; try again in a minute.",
 
 	"home.title":             "Workflows",
@@ -209,7 +209,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"poll.reloadHint":        "Some jobs are still in progress: reload the page to see them move on.",
 	"home.badIDZero":         "“%s” is not a workflow ID: workflow IDs start from 1, like 4216617528.",
 
-	// Job pages: detail, task results, cancel, run, read-only (issue 4a).
+	// Job pages: detail, task results, cancel, run, read-only.
 	"job.title":              "Job %s",
 	"job.back":               "Back to the jobs list",
 	"job.badID":              "“%s” is not a job ID; a job ID is a number.",
@@ -277,7 +277,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.duplicate":          "Parameter %d already sets %s for this task.",
 	"readonly.refused":       "This dashboard is read-only: jobs can be looked at here, but not cancelled or started. Use Explorer for that.",
 
-	// Lists: all jobs, outcome summary, live refresh, export (issue 4b).
+	// Lists: all jobs, outcome summary, live refresh, export.
 	"nav.label":               "Sections",
 	"nav.workflows":           "Workflows",
 	"all.nav":                 "All jobs",
@@ -327,7 +327,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"export.errorNote":        "Export stopped after %s jobs because of an error: %s This file is incomplete.",
 	"export.badQuery":         "This export link has an invalid filter; go back to the list and download from there.",
 
-	// Language switch, phones and print (issue 5). lang.self is the
+	// Language switch, phones and print. lang.self is the
 	// language's own name, shown in the switch as written in it.
 	"lang.label":      "Language",
 	"lang.self":       "English",
@@ -346,6 +346,6 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"print.desc":      "newest first",
 	"print.page":      "page %s of %s, %s a page",
 
-	// Operations (issue 8): the build's version in the page footer.
+	// Operations: the build's version in the page footer.
 	"footer.version": "jobboard %s",
 }

@@ -53,7 +53,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.tooMany":     "登录尝试次数过多，请等待几分钟后重试。",
 	"security.tooLarge": "提交的内容过大（上限为 64 KiB）。",
 	"security.badForm":  "无法读取该表单，请返回后重新提交。",
-	// The shared session store (Redis) is down (issue 8).
+	// The shared session store (Redis) is down.
 	"sessionstore.unavailable": "暂时无法登录：无法连接会话存储。没有任何数据丢失，请一分钟后重试。",
 
 	"home.title":             "工作流",
@@ -206,7 +206,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"poll.reloadHint":        "仍有作业在进行中：刷新页面即可看到最新进展。",
 	"home.badIDZero":         "“%s”不是工作流 ID：工作流 ID 从 1 开始，例如 4216617528。",
 
-	// Job pages: detail, task results, cancel, run, read-only (issue 4a).
+	// Job pages: detail, task results, cancel, run, read-only.
 	"job.title":              "作业 %s",
 	"job.back":               "返回作业列表",
 	"job.badID":              "“%s”不是作业 ID；作业 ID 是一个数字。",
@@ -273,7 +273,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.duplicate":          "参数 %d 已为此任务设置了 %s。",
 	"readonly.refused":       "此看板为只读：可以在这里查看作业，但不能取消或启动作业。请在 Explorer 中操作。",
 
-	// Lists: all jobs, outcome summary, live refresh, export (issue 4b).
+	// Lists: all jobs, outcome summary, live refresh, export.
 	"nav.label":               "栏目",
 	"nav.workflows":           "工作流",
 	"all.nav":                 "全部作业",
@@ -316,7 +316,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"export.errorNote":        "导出在 %s 个作业后因错误停止：%s 此文件不完整。",
 	"export.badQuery":         "此导出链接的筛选条件无效；请返回列表后从那里下载。",
 
-	// Language switch, phones and print (issue 5). lang.self is the
+	// Language switch, phones and print. lang.self is the
 	// language's own name, shown in the switch as written in it.
 	"lang.label":      "语言",
 	"lang.self":       "简体中文",
@@ -335,6 +335,6 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"print.desc":      "最新在前",
 	"print.page":      "第 %s 页，共 %s 页，每页 %s 个",
 
-	// Operations (issue 8): the build's version in the page footer.
+	// Operations: the build's version in the page footer.
 	"footer.version": "jobboard 版本 %s",
 }

@@ -1,5 +1,5 @@
 // Command bench measures jobboard side by side with the Explorer API it
-// fronts (issue 7): the simulator's JSON list endpoint direct (A), the
+// fronts: the simulator's JSON list endpoint direct (A), the
 // dashboard's htmx fragment (B) and full page (C) for page sizes 10, 20, 50
 // and 100, at a fixed rate and at saturation, interleaved; a plain reverse
 // proxy (D) against a canned upstream next to the dashboard against the same

@@ -12,7 +12,7 @@ const (
 	mB = 1024 * kB
 )
 
-// Target is one goal of issue 7 with its measurement.
+// Target is one of the dashboard's speed and memory goals with its measurement.
 type Target struct {
 	Name     string
 	Measured string
@@ -102,7 +102,7 @@ func (r *Report) Markdown() string {
 	w("A = simulator JSON list endpoint, direct. B = dashboard htmx fragment (`HX-Request: true`, `HX-Request-Type: partial`). C = dashboard full page. ")
 	w("D = `httputil.ReverseProxy` in front of the canned upstream (the same 20-row JSON from memory); B' = B against that canned upstream. KB = 1024 B, MB = 1024 KB.\n\n")
 
-	w("## Targets (issue 7)\n\n| target | measured | ratio | met |\n|---|---|---|---|\n")
+	w("## Targets\n\n| target | measured | ratio | met |\n|---|---|---|---|\n")
 	for _, t := range r.Targets() {
 		w("| %s | %s | %s | %s |\n", t.Name, t.Measured, t.Ratio, check(t.Met))
 	}
