@@ -3,9 +3,12 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"jobboard/internal/i18n"
+	"jobboard/internal/session"
+	"jobboard/internal/testenv"
 )
 
 // loginNotice returns the text of the sign-in page's notice ("" for none).
@@ -74,54 +77,6 @@ func TestSignInPageAfterTokenRefusedAndFirstVisit(t *testing.T) {
 	}
 }
 
-func TestSignOutIsConfirmed(t *testing.T) {
-	e := newEnv(t, 0)
-	for _, lang := range langs {
-		l := i18n.For(lang.tag)
-		c := e.signedIn(t, "demo")
-		out := e.postForm(t, c, "/logout", url.Values{}, "Accept-Language", lang.accept)
-		if out.status != http.StatusSeeOther || out.header.Get("Location") != "/login?reason=signedout" {
-			t.Fatalf("%s: sign-out answered %d to %q", lang.tag, out.status, out.header.Get("Location"))
-		}
-		page := e.get(t, c, out.header.Get("Location"), "Accept-Language", lang.accept)
-		if got, want := loginNotice(t, page.body), l.T("login.signedOut"); got != want {
-			t.Errorf("%s: notice %q, want %q", lang.tag, got, want)
-		}
-		// An unknown reason says nothing.
-		if got := loginNotice(t, e.get(t, c, "/login?reason=hacked", "Accept-Language", lang.accept).body); got != "" {
-			t.Errorf("%s: unknown reason shows %q", lang.tag, got)
-		}
-	}
-}
-
-func TestGetLogoutOffersTheButton(t *testing.T) {
-	e := newEnv(t, 0)
-	for _, lang := range langs {
-		l := i18n.For(lang.tag)
-		c := e.signedIn(t, "demo")
-		a := e.get(t, c, "/logout", "Accept-Language", lang.accept)
-		doc := parseHTML(t, a.body)
-		form := byID(doc, "logout-form")
-		if a.status != http.StatusOK || form == nil {
-			t.Fatalf("%s: GET /logout %d, form %v", lang.tag, a.status, form != nil)
-		}
-		if m, _ := attr(form, "method"); m != "post" {
-			t.Errorf("%s: form method %q", lang.tag, m)
-		}
-		if got := text(byID(doc, "logout-submit")); got != l.T("nav.signOut") {
-			t.Errorf("%s: button %q", lang.tag, got)
-		}
-		// GET signs nobody out.
-		if a := e.get(t, c, "/"); a.status != http.StatusOK {
-			t.Errorf("%s: GET /logout signed the reader out (%d)", lang.tag, a.status)
-		}
-		a = e.get(t, e.browser(t), "/logout", "Accept-Language", lang.accept)
-		if got := text(byID(parseHTML(t, a.body), "logout-notice")); a.status != http.StatusOK || got != l.T("logout.notSignedIn") {
-			t.Errorf("%s: signed out GET /logout %d %q", lang.tag, a.status, got)
-		}
-	}
-}
-
 func TestNextSurvivesEverySignInState(t *testing.T) {
 	e := newEnv(t, 0)
 	next := "/jobs?status=failed"
@@ -168,5 +123,79 @@ func TestNextSurvivesEverySignInState(t *testing.T) {
 		if in.header.Get("Location") != next {
 			t.Errorf("%s: signing in went to %q, want %q", name, in.header.Get("Location"), next)
 		}
+	}
+}
+
+func TestSessionCookieAttributes(t *testing.T) {
+	e := newEnv(t, 0)
+	a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}})
+	resp := http.Response{Header: a.header}
+	var ck *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == session.PlainCookieName {
+			ck = c
+		}
+	}
+	if ck == nil {
+		t.Fatal("no session cookie set")
+	}
+	if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.MaxAge <= 0 || ck.MaxAge > 72*3600 {
+		t.Errorf("cookie %+v: want HttpOnly, SameSite=Lax, Path=/, 0 < MaxAge ≤ 72 h", ck)
+	}
+}
+
+func TestLoginFailures(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.browser(t)
+	a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"wrong-pass-123"}})
+	if a.status != http.StatusUnauthorized {
+		t.Fatalf("wrong password: status %d", a.status)
+	}
+	doc := parseHTML(t, a.body)
+	if !strings.Contains(text(byID(doc, "login-error")), "Wrong account or password") {
+		t.Errorf("message %q", text(byID(doc, "login-error")))
+	}
+	if got := inputValue(t, doc, "account"); got != "demo" {
+		t.Errorf("account not kept: %q", got)
+	}
+	if strings.Contains(a.body, "wrong-pass-123") {
+		t.Error("password echoed in the page")
+	}
+	a = e.postForm(t, c, "/login", url.Values{"token": {"deadbeefdeadbeef"}})
+	if a.status != http.StatusUnauthorized || !strings.Contains(a.body, "token was not accepted") {
+		t.Errorf("bad token: status %d", a.status)
+	}
+	a = e.postForm(t, c, "/login", url.Values{})
+	if a.status != http.StatusBadRequest {
+		t.Errorf("empty form: status %d", a.status)
+	}
+	// Cross-site form posts are refused.
+	a = e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"demo"}}, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	if a.status != http.StatusForbidden {
+		t.Errorf("cross-site sign-in: status %d, want 403", a.status)
+	}
+	a = e.postForm(t, c, "/logout", url.Values{}, "Sec-Fetch-Site", "cross-site")
+	if a.status != http.StatusForbidden {
+		t.Errorf("cross-site sign-out: status %d, want 403", a.status)
+	}
+}
+
+func TestPastedTokenAndLogout(t *testing.T) {
+	e := newEnv(t, 0)
+	tok := testenv.ExplorerToken(t, e.simHS.URL, "analyst")
+	c := e.browser(t)
+	a := e.postForm(t, c, "/login", url.Values{"token": {tok}, "next": {"/"}})
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("token sign-in: status %d", a.status)
+	}
+	home := e.get(t, c, "/")
+	if home.status != http.StatusOK || !strings.Contains(home.body, "Signed in with a token") {
+		t.Fatalf("home after token sign-in: %d", home.status)
+	}
+	if out := e.postForm(t, c, "/logout", url.Values{}); out.status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", out.status)
+	}
+	if a := e.get(t, c, "/"); a.status != http.StatusSeeOther {
+		t.Fatalf("after logout: %d, want sign-in redirect", a.status)
 	}
 }
