@@ -25,6 +25,15 @@ type LiveSession struct {
 
 const sessionColumns = "id_hash, account, created_at_us, last_seen_us, expires_at_us"
 
+// The queries of every signed-in request, prepared once on SQLite (see
+// prepared).
+const (
+	lookupSessionSQL = "SELECT " + sessionColumns + " FROM live_sessions WHERE id_hash = $1 AND expires_at_us > $2"
+	touchSessionSQL  = `UPDATE live_sessions
+		SET last_seen_us = CASE WHEN last_seen_us < $2 THEN $2 ELSE last_seen_us END
+		WHERE id_hash = $1 AND expires_at_us > $3`
+)
+
 func scanSession(r scanner) (LiveSession, error) {
 	var ls LiveSession
 	var created, seen, expires int64
@@ -102,9 +111,7 @@ func (s *Store) CreateSession(ctx context.Context, ls LiveSession, maxPerAccount
 // LookupSession returns the live session with that ID hash; ErrNotFound
 // when there is none or it has expired (by the store's clock).
 func (s *Store) LookupSession(ctx context.Context, idHash []byte) (LiveSession, error) {
-	ls, err := scanSession(s.db.QueryRowContext(ctx,
-		"SELECT "+sessionColumns+" FROM live_sessions WHERE id_hash = $1 AND expires_at_us > $2",
-		idHash, us(s.now())))
+	ls, err := scanSession(s.queryRow(ctx, s.stmts.lookupSession, lookupSessionSQL, idHash, us(s.now())))
 	if err != nil {
 		return LiveSession{}, fmt.Errorf("store: look up session %s…: %w", shortHash(idHash), notFound(err))
 	}
@@ -115,9 +122,7 @@ func (s *Store) LookupSession(ctx context.Context, idHash []byte) (LiveSession, 
 // time than the stored one changes nothing). ErrNotFound when the session
 // is not live.
 func (s *Store) TouchSession(ctx context.Context, idHash []byte, lastSeen time.Time) error {
-	n, err := affected(s.db.ExecContext(ctx, `UPDATE live_sessions
-		SET last_seen_us = CASE WHEN last_seen_us < $2 THEN $2 ELSE last_seen_us END
-		WHERE id_hash = $1 AND expires_at_us > $3`, idHash, us(lastSeen), us(s.now())))
+	n, err := affected(s.exec(ctx, s.stmts.touchSession, touchSessionSQL, idHash, us(lastSeen), us(s.now())))
 	if err == nil && n == 0 {
 		err = ErrNotFound
 	}
