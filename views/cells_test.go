@@ -3,6 +3,8 @@ package views
 import (
 	"bytes"
 	"context"
+	stdhtml "html"
+	"math/rand"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,31 +17,8 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"
 	"jobboard/internal/jobquery"
+	"jobboard/internal/testenv"
 )
-
-func elements(n *html.Node, tag string) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == tag {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
 
 // TestJobRowsMarkup checks what readers and scripts rely on in every row
 // of the jobs table: the job and status for the live refresh, each cell
@@ -74,54 +53,54 @@ func TestJobRowsMarkup(t *testing.T) {
 			t.Fatal(err)
 		}
 		var heads []string
-		for _, th := range elements(doc, "th") {
-			heads = append(heads, textOf(th))
+		for _, th := range testenv.ByTag(doc, "th") {
+			heads = append(heads, testenv.Text(th))
 		}
-		rows := elements(elements(doc, "tbody")[0], "tr")
+		rows := testenv.ByTag(testenv.ByTag(doc, "tbody")[0], "tr")
 		if len(rows) != 1 {
 			t.Fatalf("all=%v: %d rows, want 1", all, len(rows))
 		}
 		row := rows[0]
-		if attrOf(row, "data-job-id") != "115" || attrOf(row, "data-status") != "failed" {
-			t.Errorf("all=%v: row data-job-id %q data-status %q", all, attrOf(row, "data-job-id"), attrOf(row, "data-status"))
+		if testenv.AttrValue(row, "data-job-id") != "115" || testenv.AttrValue(row, "data-status") != "failed" {
+			t.Errorf("all=%v: row data-job-id %q data-status %q", all, testenv.AttrValue(row, "data-job-id"), testenv.AttrValue(row, "data-status"))
 		}
-		cells := elements(row, "td")
+		cells := testenv.ByTag(row, "td")
 		if len(cells) != len(heads) {
 			t.Fatalf("all=%v: %d cells under %d headings", all, len(cells), len(heads))
 		}
 		for i, td := range cells {
 			// The sortable heading also says how it sorts; the label is the column's name.
-			if label := attrOf(td, "data-label"); label == "" || !strings.HasPrefix(heads[i], label) {
+			if label := testenv.AttrValue(td, "data-label"); label == "" || !strings.HasPrefix(heads[i], label) {
 				t.Errorf("all=%v: cell %d labelled %q under heading %q", all, i, label, heads[i])
 			}
 		}
-		link := elements(cells[0], "a")[0]
-		u, err := url.Parse(attrOf(link, "href"))
-		if err != nil || u.Path != "/jobs/115" || u.Query().Get("back") != d.ListURL() || textOf(link) != "pagerank nightly" {
-			t.Errorf("all=%v: job link %q (%q), want /jobs/115 back to %q", all, attrOf(link, "href"), textOf(link), d.ListURL())
+		link := testenv.ByTag(cells[0], "a")[0]
+		u, err := url.Parse(testenv.AttrValue(link, "href"))
+		if err != nil || u.Path != "/jobs/115" || u.Query().Get("back") != d.ListURL() || testenv.Text(link) != "pagerank nightly" {
+			t.Errorf("all=%v: job link %q (%q), want /jobs/115 back to %q", all, testenv.AttrValue(link, "href"), testenv.Text(link), d.ListURL())
 		}
 		next := 1
 		if all {
-			wf := elements(cells[1], "a")
-			if len(wf) != 1 || attrOf(wf[0], "href") != "/workflows/42/jobs" || textOf(wf[0]) != "pagerank" {
-				t.Errorf("workflow cell %q", textOf(cells[1]))
+			wf := testenv.ByTag(cells[1], "a")
+			if len(wf) != 1 || testenv.AttrValue(wf[0], "href") != "/workflows/42/jobs" || testenv.Text(wf[0]) != "pagerank" {
+				t.Errorf("workflow cell %q", testenv.Text(cells[1]))
 			}
 			next = 2
 		}
-		if got := textOf(cells[next]); got != "✕ Failed" || attrOf(cells[next], "class") != "status-cell" {
-			t.Errorf("all=%v: status cell %q class %q, want the icon and the word", all, got, attrOf(cells[next], "class"))
+		if got := testenv.Text(cells[next]); got != "✕ Failed" || testenv.AttrValue(cells[next], "class") != "status-cell" {
+			t.Errorf("all=%v: status cell %q class %q, want the icon and the word", all, got, testenv.AttrValue(cells[next], "class"))
 		}
-		times := elements(row, "time")
+		times := testenv.ByTag(row, "time")
 		if len(times) != 3 {
 			t.Fatalf("all=%v: %d <time> elements, want 3", all, len(times))
 		}
 		for i, at := range []time.Time{d.Jobs[0].Created, d.Jobs[0].RunBegin, d.Jobs[0].RunEnd} {
 			want := at.In(shanghai).Format("2006-01-02 15:04") + " " + d.L.Ago(at, now)
-			if attrOf(times[i], "datetime") != at.UTC().Format(time.RFC3339) || textOf(times[i]) != want {
-				t.Errorf("all=%v: time %d: datetime %q text %q, want %q in the reader's zone", all, i, attrOf(times[i], "datetime"), textOf(times[i]), want)
+			if testenv.AttrValue(times[i], "datetime") != at.UTC().Format(time.RFC3339) || testenv.Text(times[i]) != want {
+				t.Errorf("all=%v: time %d: datetime %q text %q, want %q in the reader's zone", all, i, testenv.AttrValue(times[i], "datetime"), testenv.Text(times[i]), want)
 			}
 		}
-		if got := textOf(cells[len(cells)-1]); got != "2 min 5 s" {
+		if got := testenv.Text(cells[len(cells)-1]); got != "2 min 5 s" {
 			t.Errorf("all=%v: duration %q", all, got)
 		}
 	}
@@ -138,9 +117,9 @@ func TestStatusBadgeAndTimeComponents(t *testing.T) {
 			t.Fatal(err)
 		}
 		doc, _ := html.Parse(&buf)
-		span := elements(doc, "span")[0]
-		if attrOf(span, "class") != "status status-"+statusName(s) || textOf(span) != statusIcon(s)+" "+statusLabel(l, s) {
-			t.Errorf("status %d: class %q text %q", int(s), attrOf(span, "class"), textOf(span))
+		span := testenv.ByTag(doc, "span")[0]
+		if testenv.AttrValue(span, "class") != "status status-"+statusName(s) || testenv.Text(span) != statusIcon(s)+" "+statusLabel(l, s) {
+			t.Errorf("status %d: class %q text %q", int(s), testenv.AttrValue(span, "class"), testenv.Text(span))
 		}
 		if s.Known() && statusKeys[s] != "status."+statusName(s) {
 			t.Errorf("status %d: key %q", int(s), statusKeys[s])
@@ -159,9 +138,9 @@ func TestStatusBadgeAndTimeComponents(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc, _ := html.Parse(&buf)
-	tm := elements(doc, "time")[0]
-	if attrOf(tm, "datetime") != "2026-11-30T13:32:00Z" || textOf(tm) != "2026-11-30 13:32 3 min ago" {
-		t.Errorf("time: datetime %q text %q", attrOf(tm, "datetime"), textOf(tm))
+	tm := testenv.ByTag(doc, "time")[0]
+	if testenv.AttrValue(tm, "datetime") != "2026-11-30T13:32:00Z" || testenv.Text(tm) != "2026-11-30 13:32 3 min ago" {
+		t.Errorf("time: datetime %q text %q", testenv.AttrValue(tm, "datetime"), testenv.Text(tm))
 	}
 }
 
@@ -253,4 +232,149 @@ func FuzzJobRowsMatchTempl(f *testing.F) {
 			t.Fatalf("time %s, templ's %s", got, want)
 		}
 	})
+}
+
+// TestAppendDurationMatchesDuration checks that the jobs table's duration
+// cell is duration's text, HTML-escaped, for jobs in every state, in both
+// languages.
+func TestAppendDurationMatchesDuration(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	now := time.Date(2026, 11, 30, 14, 32, 0, 0, time.UTC)
+	for _, lang := range i18n.Supported() {
+		l := i18n.For(lang)
+		for i := range 3000 {
+			j := apiclient.Job{Status: apiclient.Status(i % 7)}
+			if i%5 != 0 {
+				j.RunBegin = now.Add(-time.Duration(r.Int63n(int64(40 * 24 * time.Hour))))
+			}
+			if i%3 != 0 && !j.RunBegin.IsZero() {
+				j.RunEnd = j.RunBegin.Add(time.Duration(r.Int63n(int64(30*time.Hour))) - time.Minute)
+			}
+			want := stdhtml.EscapeString(duration(l, j, now))
+			if got := string(appendDuration([]byte("x|"), l, j, now)); got != "x|"+want {
+				t.Fatalf("%s: %+v: cell %q, want %q", lang, j, got, "x|"+want)
+			}
+		}
+	}
+}
+
+// TestAppendTimeAgo checks that the relative hint of a time cell is
+// Ago's text, in both languages, for past and future instants.
+func TestAppendTimeAgo(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	now := time.Date(2026, 11, 30, 14, 32, 0, 0, time.UTC)
+	for _, lang := range i18n.Supported() {
+		l := i18n.For(lang)
+		for range 2000 {
+			at := now.Add(time.Duration(r.Int63n(int64(80*24*time.Hour))) - 60*24*time.Hour)
+			cell := string(appendTime(nil, l, l.T("format.datetime"), at, time.UTC, now))
+			_, hint, ok := strings.Cut(cell, `<span class="ago">`)
+			hint, _, _ = strings.Cut(hint, `</span>`)
+			if want := stdhtml.EscapeString(l.Ago(at, now)); !ok || hint != want {
+				t.Fatalf("%s: %v: cell %q, want the hint %q", lang, at, cell, want)
+			}
+		}
+	}
+}
+
+// TestAppendEscapedMatchesTempl checks the cells' HTML escaping against
+// templ.EscapeString on random text rich in the characters it replaces.
+func TestAppendEscapedMatchesTempl(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	alphabet := []rune("ab <>&\"'数\\;#")
+	for range 5000 {
+		rs := make([]rune, r.Intn(12))
+		for i := range rs {
+			rs[i] = alphabet[r.Intn(len(alphabet))]
+		}
+		s := string(rs)
+		want := "x|" + templ.EscapeString(s)
+		if got := string(appendEscaped([]byte("x|"), s)); got != want {
+			t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, want)
+		}
+		if got := string(appendEscapedBytes([]byte("x|"), []byte(s))); got != want {
+			t.Fatalf("appendEscapedBytes(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestFixedLayoutMatchesAppendFormat(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("x", -3*3600-1800)}
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		zones = append(zones, l)
+	}
+	for _, tm := range []time.Time{
+		time.Date(2026, 11, 30, 13, 32, 5, 999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2000, 2, 29, 9, 7, 3, 0, time.FixedZone("y", 5*3600)),
+	} {
+		for _, z := range zones {
+			if got, want := string(appendRFC3339UTC(nil, tm.In(z))), tm.UTC().Format(time.RFC3339); got != want {
+				t.Errorf("rfc3339 %v: got %q want %q", tm, got, want)
+			}
+			for _, layout := range []string{dateTimeLayout, "2006/01/02 15:04"} {
+				if got, want := string(appendLocalDateTime(nil, tm.In(z), layout)), tm.In(z).Format(layout); got != want {
+					t.Errorf("local %v %s: got %q want %q", tm, layout, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestJobRowsEscapeHostileNames(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	d := JobList{
+		Page:       Page{L: i18n.For("en"), Asset: func(n string) string { return "/static/" + n }},
+		WorkflowID: "1", Path: "/workflows/1/jobs",
+		Query: jobquery.Default(time.UTC, now),
+		Jobs: []apiclient.Job{
+			{ID: 1, Name: `<script>alert(1)</script>`, Status: apiclient.Status(7), Created: now.Add(-time.Hour)},
+			{ID: 2, Name: `" hx-get="/logout`, Status: apiclient.StatusRunning, Created: now.Add(-time.Hour), RunBegin: now.Add(-3 * time.Minute)},
+			{ID: 3, Name: "ok", Status: apiclient.StatusSuccess, Created: now.Add(-time.Hour), RunBegin: now.Add(-time.Hour), RunEnd: now.Add(-time.Hour + 125*time.Second)},
+		},
+		Total: 3, Now: now,
+	}
+	var buf bytes.Buffer
+	if err := JobListResults(d).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scripts, hxLogout int
+	var cells []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.Data == "script" {
+				scripts++
+			}
+			for _, a := range n.Attr {
+				if a.Key == "hx-get" && a.Val == "/logout" {
+					hxLogout++
+				}
+				if a.Key == "class" && (a.Val == "job-name" || a.Val == "duration") {
+					cells = append(cells, testenv.Text(n))
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if scripts != 0 || hxLogout != 0 {
+		t.Errorf("injected markup: %d scripts, %d hx-get=/logout", scripts, hxLogout)
+	}
+	want := []string{`<script>alert(1)</script>`, "—", `" hx-get="/logout`, "running for 3 min", "ok", "2 min 5 s"}
+	if strings.Join(cells, "|") != strings.Join(want, "|") {
+		t.Errorf("cells %q, want %q", cells, want)
+	}
+	if !strings.Contains(testenv.Text(doc), "Unknown (7)") {
+		t.Error("unknown status not shown as Unknown (7)")
+	}
 }

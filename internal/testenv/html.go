@@ -34,6 +34,12 @@ func Attr(n *html.Node, name string) (string, bool) {
 	return "", false
 }
 
+// AttrValue returns the value of n's attribute name, "" when absent.
+func AttrValue(n *html.Node, name string) string {
+	v, _ := Attr(n, name)
+	return v
+}
+
 // HasClass reports whether n's class attribute lists class.
 func HasClass(n *html.Node, class string) bool {
 	v, _ := Attr(n, "class")
