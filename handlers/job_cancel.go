@@ -45,8 +45,9 @@ func (h *handler) cancelConfirm(c *gin.Context) error {
 
 // cancelSubmit serves POST /jobs/:id/cancel (same-origin only, refused in
 // read-only mode): asks Explorer to cancel the job, then sends the reader
-// to the job's page with ?cancelled=1, where a plain message confirms it
-// and the job shows Stopping. A job that already finished (Explorer
+// to the job's page (Post/Redirect/Get, with a flash cookie and no
+// parameter), where a plain message confirms it and the job shows
+// Stopping. A job that already finished (Explorer
 // answers a bad request, and the job re-read is finished) is not an error:
 // the job's page is shown with "there was nothing to cancel", status 409.
 //
@@ -61,7 +62,8 @@ func (h *handler) cancelSubmit(c *gin.Context) error {
 	ctx := c.Request.Context()
 	cancelErr := h.explorer.CancelJob(ctx, sess.Token, id)
 	if cancelErr == nil {
-		h.redirect(c, views.JobCancelledURL(id, nav))
+		h.setCancelFlash(c, id)
+		h.redirect(c, views.JobDetailURL(id, nav))
 		return nil
 	}
 	if !errors.Is(cancelErr, apiclient.ErrBadParam) {
@@ -90,4 +92,40 @@ func (h *handler) writable(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// cancelFlash is the cookie that tells the job page, once, right after
+// the redirect, that this reader asked for the job's cancel. It is scoped
+// to the job's path and lives a minute at most.
+const (
+	cancelFlash       = "flash"
+	cancelFlashMaxAge = 60 // seconds
+)
+
+// setCancelFlash remembers for the next GET of job id's page that the
+// reader asked for its cancel.
+func (h *handler) setCancelFlash(c *gin.Context, id int64) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     cancelFlash,
+		Value:    views.NoticeCancelled,
+		Path:     views.JobPath(id),
+		MaxAge:   cancelFlashMaxAge,
+		HttpOnly: true,
+		Secure:   h.sec.hsts || c.Request.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeCancelFlash reports whether the request carries the cancel flash of
+// job id, and clears it: the notice is shown on one page load.
+func (h *handler) takeCancelFlash(c *gin.Context, id int64) bool {
+	ck, err := c.Request.Cookie(cancelFlash)
+	if err != nil || ck.Value != views.NoticeCancelled {
+		return false
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: cancelFlash, Path: views.JobPath(id), MaxAge: -1, HttpOnly: true,
+		Secure: h.sec.hsts || c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+	return true
 }

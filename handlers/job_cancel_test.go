@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jobboard/internal/explorersim"
+	"jobboard/internal/i18n"
 )
 
 func TestCancelRunningJob(t *testing.T) {
@@ -63,9 +64,10 @@ func TestCancelRunningJob(t *testing.T) {
 		t.Fatal("showing the confirmation cancelled the job")
 	}
 
-	// Confirm: 303 to the job page with the confirmation in the URL.
+	// Confirm: 303 to the job page (Post/Redirect/Get); the confirmation
+	// rides on a short-lived flash cookie, not in the URL.
 	a = e.postForm(t, c, jobPath(j.ID)+"/cancel", url.Values{"back": {back}})
-	want := jobPath(j.ID) + "?back=" + url.QueryEscape(back) + "&cancelled=1"
+	want := jobPath(j.ID) + "?back=" + url.QueryEscape(back)
 	if a.status != http.StatusSeeOther || a.header.Get("Location") != want {
 		t.Fatalf("POST cancel: %d to %q, want 303 to %q", a.status, a.header.Get("Location"), want)
 	}
@@ -76,7 +78,7 @@ func TestCancelRunningJob(t *testing.T) {
 	if got := text(byID(doc, "cancel-notice")); got != "Cancel requested. The job is stopping." {
 		t.Errorf("notice = %q", got)
 	}
-	if got := text(byID(doc, "job-status")); got != "■ Stopping" {
+	if got := text(byID(doc, "job-status")); got != "■ Stopping (cancel requested)" {
 		t.Errorf("status = %q", got)
 	}
 	if byID(doc, "cancel-job") != nil {
@@ -86,11 +88,18 @@ func TestCancelRunningJob(t *testing.T) {
 	if poll, _ := attr(region, "hx-get"); poll != want {
 		t.Errorf("a stopping job polls %q, want %q", poll, want)
 	}
+	if hdr, _ := attr(region, "hx-headers"); hdr != `{"Jobboard-Notice":"cancelled"}` {
+		t.Errorf("the page's polls do not keep the notice: hx-headers %q", hdr)
+	}
+	// The flash is used up: reloading, or a copied link, shows no notice.
+	if n := byID(parseHTML(t, e.get(t, c, want).body), "cancel-notice"); n != nil {
+		t.Errorf("the notice survived a reload: %q", text(n))
+	}
 
 	// The simulator's clock moves past the stop: the job is cancelled and
-	// the page stops polling.
+	// the page's next poll (its region, with its header) stops polling.
 	e.clock.Advance(explorersim.StopDelay + time.Second)
-	doc = parseHTML(t, e.get(t, c, want).body)
+	doc = parseHTML(t, e.get(t, c, want, "HX-Request", "true", "HX-Request-Type", "partial", "Jobboard-Notice", "cancelled").body)
 	if got := text(byID(doc, "job-status")); got != "⊘ Cancelled" {
 		t.Errorf("status after the stop = %q", got)
 	}
@@ -107,7 +116,7 @@ func TestCancelWithHTMXRedirects(t *testing.T) {
 	c := e.signedIn(t, "demo")
 	j := findJob(t, e, "demo", withStatus(explorersim.StatusRunning))
 	a := e.postForm(t, c, jobPath(j.ID)+"/cancel", url.Values{}, "HX-Request", "true")
-	if a.header.Get("HX-Redirect") != jobPath(j.ID)+"?cancelled=1" {
+	if a.header.Get("HX-Redirect") != jobPath(j.ID) {
 		t.Errorf("htmx cancel: %d, HX-Redirect %q", a.status, a.header.Get("HX-Redirect"))
 	}
 	if simJob(t, e, "demo", j.ID).Status != explorersim.StatusStopping {
@@ -211,5 +220,25 @@ func TestReadOnlyMode(t *testing.T) {
 	}
 	if after := len(e.sim.Jobs("demo")); after != before {
 		t.Errorf("read-only: %d jobs were started", after-before)
+	}
+}
+
+// A link that still carries the old ?cancelled=1 (copied from the address
+// bar before Post/Redirect/Get) tells nobody anything about a cancel, and
+// never says "nothing to cancel" to a reader who pressed nothing.
+func TestCopiedCancelledLinkSaysNothing(t *testing.T) {
+	e := newEnv(t, 0)
+	for _, lang := range langs {
+		c := e.signedIn(t, "demo")
+		for _, status := range []int{explorersim.StatusSuccess, explorersim.StatusRunning} {
+			j := findJob(t, e, "demo", withStatus(status))
+			doc := parseHTML(t, e.get(t, c, jobPath(j.ID)+"?cancelled=1", "Accept-Language", lang.accept).body)
+			if n := byID(doc, "cancel-notice"); n != nil {
+				t.Errorf("%s status %d: a copied link shows %q", lang.tag, status, text(n))
+			}
+			if strings.Contains(text(doc), i18n.For(lang.tag).T("cancel.nothing")) {
+				t.Errorf("%s status %d: says there was nothing to cancel", lang.tag, status)
+			}
+		}
 	}
 }

@@ -16,13 +16,16 @@ import (
 	"jobboard/views"
 )
 
-// jobDetail serves GET /jobs/:id: the job's header and its tasks (a failed
-// job's failed task first, with the sentence saying where it failed). The
-// URL may carry back (the list the reader came from, a local path checked
-// like sign-in's next; anything else falls back to the job's workflow
-// list), tz (the reader's zone, as on the lists) and cancelled=1 (a cancel
-// was just requested: a plain confirmation is shown). htmx partial
-// requests, the live refresh among them, get only the job's region.
+// jobDetail serves GET /jobs/:id: the job's header and its tasks in
+// Explorer's order (a failed job's failed task marked, with the sentence
+// saying where it failed linking to it). The URL may carry back (the list
+// the reader came from, a local path checked like sign-in's next; anything
+// else falls back to the job's workflow list) and tz (the zone of the list
+// the reader came from). Right after the reader asked for a cancel (the
+// flash cookie of cancelSubmit, then the page's own polls) a plain
+// confirmation is shown; nothing in the URL says so, so a copied link
+// never does. htmx partial requests, the live refresh among them, get
+// only the job's region.
 //
 // Answers: 200; 400 for an ID that is not a number; 404 for a job that
 // does not exist or belongs to another account; 502/504 with a Retry when
@@ -38,25 +41,24 @@ func (h *handler) jobDetail(c *gin.Context) error {
 		return h.jobFailure(c, &sess, err, id, nav)
 	}
 	d := h.jobDetailData(c, &sess, job, nav, zone)
-	d.Cancelled = c.Query("cancelled") == "1"
+	d.Cancelled = h.takeCancelFlash(c, id) ||
+		isFragment(c.Request) && c.GetHeader(views.NoticeHeader) == views.NoticeCancelled
 	return h.render(c, http.StatusOK, h.jobDetailView(c, d))
 }
 
-// jobDetailData assembles a job page's data: the tasks in display order
-// and the task a failed job failed at.
+// jobDetailData assembles a job page's data: the tasks and the task a
+// failed job failed at.
 func (h *handler) jobDetailData(c *gin.Context, sess *session.Data, job apiclient.JobDetail, nav views.JobNav, zone *time.Location) views.JobDetail {
 	d := views.JobDetail{Page: h.page(c, sess), Job: job, Nav: nav, Zone: zone, Now: h.now()}
 	d.Title = d.L.T("job.title", job.Name)
+	// Tasks stay in Explorer's order, the pipeline's: the failed one is
+	// marked where it ran, not moved.
 	d.Tasks = job.Tasks
 	if job.Status == apiclient.StatusFailed {
-		for i, t := range job.Tasks {
+		for _, t := range job.Tasks {
 			if t.Status == apiclient.StatusFailed {
 				failed := t
 				d.Failed = &failed
-				d.Tasks = make([]apiclient.Task, 0, len(job.Tasks))
-				d.Tasks = append(d.Tasks, t)
-				d.Tasks = append(d.Tasks, job.Tasks[:i]...)
-				d.Tasks = append(d.Tasks, job.Tasks[i+1:]...)
 				break
 			}
 		}

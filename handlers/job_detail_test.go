@@ -130,13 +130,21 @@ func TestJobDetailSucceeded(t *testing.T) {
 	}
 }
 
-func TestJobDetailFailedTaskFirst(t *testing.T) {
+func TestJobDetailTasksInPipelineOrder(t *testing.T) {
 	e := newEnv(t, 0)
 	c := e.signedIn(t, "demo")
-	// A failed job whose failed task is not its first, so "first" means
-	// something.
+	// A failed job whose failed task is neither its first nor its last:
+	// tasks ran before it, and some never ran after it.
 	j := findJob(t, e, "demo", func(j explorersim.JobRecord) bool {
-		return j.Status == explorersim.StatusFailed && len(j.Tasks) > 1 && j.Tasks[0].Status != explorersim.StatusFailed
+		if j.Status != explorersim.StatusFailed || len(j.Tasks) < 3 {
+			return false
+		}
+		for i, tk := range j.Tasks {
+			if tk.Status == explorersim.StatusFailed {
+				return i > 0 && i < len(j.Tasks)-1
+			}
+		}
+		return false
 	})
 	failedAt := -1
 	for i, tk := range j.Tasks {
@@ -144,36 +152,139 @@ func TestJobDetailFailedTaskFirst(t *testing.T) {
 			failedAt = i
 		}
 	}
-	if failedAt < 0 {
-		t.Fatal("the failed job has no failed task")
-	}
 	ft := j.Tasks[failedAt]
-	doc := parseHTML(t, e.get(t, c, jobPath(j.ID)).body)
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		doc := parseHTML(t, e.get(t, c, jobPath(j.ID), "Accept-Language", lang.accept).body)
 
-	want := "Failed at task " + ft.Name + " after " + i18n.For("en").Duration(ft.End.Sub(j.Begin))
-	if got := text(byID(doc, "failure")); got != want {
-		t.Errorf("failure sentence = %q, want %q", got, want)
-	}
-	var order []string
-	for _, tr := range findAll(byID(doc, "tasks"), func(n *html.Node) bool { _, ok := attr(n, "data-task-id"); return ok }) {
-		id, _ := attr(tr, "data-task-id")
-		order = append(order, id)
-	}
-	wantOrder := []string{ft.ID}
-	for i, tk := range j.Tasks {
-		if i != failedAt {
-			wantOrder = append(wantOrder, tk.ID)
+		// The summary line says where, and links to the task's row.
+		want := l.T("job.failedAt", ft.Name, l.Duration(ft.End.Sub(j.Begin)))
+		failure := byID(doc, "failure")
+		if got := text(failure); got != want {
+			t.Errorf("%s: failure sentence = %q, want %q", lang.tag, got, want)
+		}
+		links := byTag(failure, "a")
+		if len(links) != 1 {
+			t.Fatalf("%s: the failure sentence is not a link", lang.tag)
+		}
+		href, _ := attr(links[0], "href")
+		row := byID(doc, strings.TrimPrefix(href, "#"))
+		if id, _ := attr(row, "data-task-id"); id != ft.ID || !hasClass(row, "task-failed") {
+			t.Errorf("%s: the failure sentence links to %q, not the failed task's marked row", lang.tag, href)
+		}
+
+		// Explorer's order, unchanged.
+		rows := findAll(byID(doc, "tasks"), func(n *html.Node) bool { _, ok := attr(n, "data-task-id"); return ok })
+		if len(rows) != len(j.Tasks) {
+			t.Fatalf("%s: %d rows for %d tasks", lang.tag, len(rows), len(j.Tasks))
+		}
+		for i, tr := range rows {
+			tk := j.Tasks[i]
+			if id, _ := attr(tr, "data-task-id"); id != tk.ID {
+				t.Errorf("%s: row %d is task %s, want %s (Explorer's order)", lang.tag, i, id, tk.ID)
+			}
+			cells := byTag(tr, "td")
+			status, result := text(cells[1]), text(cells[5])
+			link := byClass(cells[5], "task-results")
+			switch {
+			case i < failedAt:
+				if !strings.Contains(status, l.T("status.succeeded")) || len(link) != 1 {
+					t.Errorf("%s: row %d (ran before the failure) status %q, result %q", lang.tag, i, status, result)
+				}
+			case i == failedAt:
+				if !strings.Contains(status, l.T("status.failed")) || len(link) != 0 || result != l.T("task.noResult") {
+					t.Errorf("%s: failed row status %q, result %q", lang.tag, status, result)
+				}
+			default:
+				if !strings.Contains(status, l.T("task.notRun")) || strings.Contains(status, l.T("status.preparing")) {
+					t.Errorf("%s: row %d after the failure shows %q, want %q", lang.tag, i, status, l.T("task.notRun"))
+				}
+				if len(link) != 0 || result != l.T("task.noResult") {
+					t.Errorf("%s: row %d after the failure has result %q", lang.tag, i, result)
+				}
+			}
+		}
+		if got := text(byID(doc, "job-status")); got != "✕ "+l.T("status.failed") {
+			t.Errorf("%s: status = %q", lang.tag, got)
 		}
 	}
-	if strings.Join(order, ",") != strings.Join(wantOrder, ",") {
-		t.Errorf("task order = %v, want %v", order, wantOrder)
+}
+
+func TestNeverRunTaskOfAFinishedJob(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	now := e.clock.Now()
+	j := e.sim.AddJob("demo", wf.ID, explorersim.JobRecord{
+		Status: explorersim.StatusInterrupted, Created: now.Add(-10 * time.Minute),
+		Begin: now.Add(-9 * time.Minute), End: now.Add(-5 * time.Minute),
+		Tasks: []explorersim.TaskRecord{
+			{Name: "BFS", Status: explorersim.StatusSuccess, Begin: now.Add(-9 * time.Minute), End: now.Add(-8 * time.Minute)},
+			{Name: "PageRank", Status: explorersim.StatusInterrupted, Begin: now.Add(-8 * time.Minute), End: now.Add(-5 * time.Minute)},
+			{Name: "LPA", Status: explorersim.StatusPreparing},
+		},
+	})
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		doc := parseHTML(t, e.get(t, c, jobPath(j.ID), "Accept-Language", lang.accept).body)
+		rows := findAll(byID(doc, "tasks"), func(n *html.Node) bool { _, ok := attr(n, "data-task-id"); return ok })
+		if len(rows) != 3 {
+			t.Fatalf("%s: %d rows", lang.tag, len(rows))
+		}
+		last := byTag(rows[2], "td")
+		if got := text(last[1]); !strings.Contains(got, l.T("task.notRun")) || strings.Contains(got, l.T("status.preparing")) {
+			t.Errorf("%s: never-run task shows %q, want %q", lang.tag, got, l.T("task.notRun"))
+		}
+		if got := text(last[5]); got != l.T("task.noResult") {
+			t.Errorf("%s: never-run task result %q", lang.tag, got)
+		}
+		if got := text(byTag(rows[1], "td")[5]); got != l.T("task.noResult") {
+			t.Errorf("%s: interrupted task result %q", lang.tag, got)
+		}
+		if len(byClass(rows[0], "task-results")) != 1 {
+			t.Errorf("%s: the task that succeeded has no Sample result link", lang.tag)
+		}
 	}
-	first := findAll(byID(doc, "tasks"), func(n *html.Node) bool { return n.Data == "tr" && hasClass(n, "task-failed") })
-	if len(first) != 1 || !strings.Contains(text(first[0]), "failed here") {
-		t.Errorf("the failed task row is not marked")
-	}
-	if got := text(byID(doc, "job-status")); got != "✕ Failed" {
-		t.Errorf("status = %q", got)
+}
+
+func TestStoppingJobSaysCancelRequested(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	now := e.clock.Now()
+	j := e.sim.AddJob("demo", wf.ID, explorersim.JobRecord{
+		Status: explorersim.StatusStopping, Created: now.Add(-8 * time.Minute), Begin: now.Add(-7 * time.Minute),
+		Tasks: []explorersim.TaskRecord{
+			{Name: "BFS", Status: explorersim.StatusSuccess, Begin: now.Add(-7 * time.Minute), End: now.Add(-6 * time.Minute)},
+			{Name: "PageRank", Status: explorersim.StatusStopping, Begin: now.Add(-6 * time.Minute)},
+		},
+	})
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		doc := parseHTML(t, e.get(t, c, jobPath(j.ID), "Accept-Language", lang.accept).body)
+		if got := text(byID(doc, "job-status")); !strings.Contains(got, l.T("status.stoppingLong")) {
+			t.Errorf("%s: status %q, want %q", lang.tag, got, l.T("status.stoppingLong"))
+		}
+		if got := text(byID(doc, "job-duration")); got != l.T("job.stopping") || strings.Contains(got, "7") {
+			t.Errorf("%s: duration %q, want %q", lang.tag, got, l.T("job.stopping"))
+		}
+		rows := findAll(byID(doc, "tasks"), func(n *html.Node) bool { _, ok := attr(n, "data-task-id"); return ok })
+		if got := text(byTag(rows[1], "td")[5]); got != l.T("task.noResultYet") {
+			t.Errorf("%s: stopping task result %q", lang.tag, got)
+		}
+		// The list says the same in its Duration column.
+		list := parseHTML(t, e.get(t, c, "/workflows/"+wf.ID+"/jobs", "Accept-Language", lang.accept).body)
+		row := findAll(list, func(n *html.Node) bool {
+			id, _ := attr(n, "data-job-id")
+			return n.Data == "tr" && id == strconv.FormatInt(j.ID, 10)
+		})
+		if len(row) != 1 {
+			t.Fatalf("%s: the stopping job is not on the list", lang.tag)
+		}
+		cells := byTag(row[0], "td")
+		if got := text(cells[len(cells)-1]); got != l.T("job.stopping") {
+			t.Errorf("%s: list duration %q, want %q", lang.tag, got, l.T("job.stopping"))
+		}
 	}
 }
 

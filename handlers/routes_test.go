@@ -34,7 +34,7 @@ func TestDashboardURLsReachTheirPages(t *testing.T) {
 		views.WorkflowOpenPath + "?id=" + done.WorkflowID,
 		views.SummaryPath(list), views.SummaryPath(views.AllJobsPath),
 		views.ExportPath(list, "csv"), views.ExportPath(list, "json"), views.ExportPath(views.AllJobsPath, "csv"),
-		views.JobPath(done.ID), views.JobDetailURL(done.ID, nav), views.JobCancelledURL(running.ID, nav),
+		views.JobPath(done.ID), views.JobDetailURL(done.ID, nav),
 		views.JobCancelURL(running.ID, nav), views.JobCancelPath(running.ID),
 		views.TaskResultsURL(done.ID, task, 10, nav), views.TaskResultsCSVURL(done.ID, task, 1000),
 		views.WorkflowRunURL(done.WorkflowID),

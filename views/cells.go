@@ -35,13 +35,29 @@ func StatusBadge(l i18n.Localizer, s apiclient.Status) templ.Component {
 
 // appendStatus appends the markup of StatusBadge to b.
 func appendStatus(b []byte, l i18n.Localizer, s apiclient.Status) []byte {
+	return appendBadge(b, statusName(s), statusIcon(s), statusLabel(l, s))
+}
+
+// appendBadge appends a status-like badge: class suffix, icon, words.
+func appendBadge(b []byte, name, icon, label string) []byte {
 	b = append(b, `<span class="status status-`...)
-	b = append(b, statusName(s)...)
+	b = append(b, name...)
 	b = append(b, `"><span aria-hidden="true">`...)
-	b = append(b, statusIcon(s)...)
+	b = append(b, icon...)
 	b = append(b, `</span> `...)
-	b = appendEscaped(b, statusLabel(l, s))
+	b = appendEscaped(b, label)
 	return append(b, `</span>`...)
+}
+
+// badge is appendBadge as a component.
+func badge(name, icon, label string) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := w.Write(appendBadge(make([]byte, 0, 128), name, icon, label))
+		return err
+	})
 }
 
 // Time shows an instant in zone, absolute with a relative hint, inside a
@@ -143,6 +159,9 @@ func appendDuration(b []byte, l i18n.Localizer, j apiclient.Job, now time.Time) 
 	case j.RunEnd.IsZero():
 		if !j.Status.InFlight() {
 			return append(b, "—"...)
+		}
+		if j.Status == apiclient.StatusStopping {
+			return appendEscaped(b, l.T("job.stopping"))
 		}
 		key, d = "job.runningFor", now.Sub(j.RunBegin)
 	default:

@@ -42,6 +42,9 @@ func duration(l i18n.Localizer, j apiclient.Job, now time.Time) string {
 	case j.RunBegin.IsZero():
 		return "—"
 	case j.RunEnd.IsZero():
+		if j.Status == apiclient.StatusStopping {
+			return l.T("job.stopping")
+		}
 		if j.Status.InFlight() {
 			return l.T("job.runningFor", l.Duration(now.Sub(j.RunBegin)))
 		}

@@ -80,13 +80,6 @@ func JobPath(id int64) string { return "/jobs/" + strconv.FormatInt(id, 10) }
 // JobDetailURL is the URL of a job's page that keeps nav.
 func JobDetailURL(id int64, nav JobNav) string { return withQuery(JobPath(id), nav.values()) }
 
-// JobCancelledURL is the job's page saying a cancel was just requested.
-func JobCancelledURL(id int64, nav JobNav) string {
-	v := nav.values()
-	v.Set("cancelled", "1")
-	return withQuery(JobPath(id), v)
-}
-
 // JobCancelPath is where a job's cancel is confirmed (GET) and sent (POST).
 func JobCancelPath(id int64) string { return JobPath(id) + "/cancel" }
 

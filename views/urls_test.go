@@ -7,7 +7,6 @@ func TestJobURLs(t *testing.T) {
 	cases := map[string]string{
 		JobDetailURL(7, JobNav{}):                     "/jobs/7",
 		JobDetailURL(7, nav):                          "/jobs/7?back=%2Fworkflows%2F1%2Fjobs%3Fstatus%3Dfailed%26page%3D2&tz=Europe%2FParis",
-		JobCancelledURL(7, JobNav{}):                  "/jobs/7?cancelled=1",
 		JobCancelURL(7, JobNav{TZ: "UTC"}):            "/jobs/7/cancel?tz=UTC",
 		TaskResultsURL(7, "ab/c", 100, JobNav{}):      "/jobs/7/tasks/ab%2Fc/results",
 		TaskResultsURL(7, "abc", 10, JobNav{TZ: "X"}): "/jobs/7/tasks/abc/results?limit=10&tz=X",

@@ -36,9 +36,10 @@ func failedJobOf(jobs []explorersim.JobRecord) (job explorersim.JobRecord, faile
 	return job, failed, succeeded, false
 }
 
-// Scenario 7: open a failed job from the list, see the failed task first
-// and the sentence saying where it failed; the failed task's results say
-// plainly that there are none; a succeeded task's results show the
+// Scenario 7: open a failed job from the list, see its tasks in Explorer's
+// (pipeline) order with the failed one marked, and the sentence saying
+// where it failed; the failed task offers no result, and its result page
+// says plainly that there are none; a succeeded task's results show the
 // simulator's rows, at another row limit too, and "Download CSV" saves
 // exactly those rows. The way back leads to the list the reader came from.
 func TestFailedJobResultsAndCSV(t *testing.T) {
@@ -56,15 +57,14 @@ func TestFailedJobResultsAndCSV(t *testing.T) {
 		t.Fatalf("seed data: no failed job on the first page of %s has a succeeded task", wf.Name)
 	}
 
-	// The job's page: the failed task first, and where it failed in words.
+	// The job's page: the tasks in Explorer's order, the failed one
+	// marked, and where it failed in words.
 	b.clickText("#jobs td a", job.Name)
 	jobPath := fmt.Sprintf("/jobs/%d", job.ID)
-	want := fmt.Sprintf("Failed at task %s after %s", failed.Name, englishDuration(failed.End.Sub(job.Begin)))
-	var others []string // the other tasks, in Explorer's order
+	want := fmt.Sprintf("Failed at task %s after %s — see below", failed.Name, englishDuration(failed.End.Sub(job.Begin)))
+	var order []string // Explorer's order
 	for _, task := range job.Tasks {
-		if task.ID != failed.ID {
-			others = append(others, task.ID)
-		}
+		order = append(order, task.ID)
 	}
 	v := b.waitJob("the failed job's page", func(v jobView) error {
 		u, err := url.Parse(v.URL)
@@ -86,22 +86,26 @@ func TestFailedJobResultsAndCSV(t *testing.T) {
 		if len(v.Tasks) != len(job.Tasks) {
 			return errorf("%d tasks listed, want %d", len(v.Tasks), len(job.Tasks))
 		}
-		first := v.Tasks[0]
-		if first.ID != failed.ID || len(first.Cells) < 2 {
-			return errorf("the first task is %q, want the failed task %s", first.Cells, failed.Name)
-		}
-		if !strings.HasPrefix(first.Cells[0], failed.Name) || !strings.Contains(first.Cells[0], "failed here") {
-			return errorf("the failed task's name cell reads %q, want %q marked \"failed here\"", first.Cells[0], failed.Name)
-		}
-		if !strings.Contains(first.Cells[1], "Failed") {
-			return errorf("the failed task's status reads %q", first.Cells[1])
-		}
 		var got []string
-		for _, r := range v.Tasks[1:] {
+		for _, r := range v.Tasks {
 			got = append(got, r.ID)
 		}
-		if !slices.Equal(got, others) {
-			return errorf("the other tasks are not in Explorer's order")
+		if !slices.Equal(got, order) {
+			return errorf("the tasks are not in Explorer's order")
+		}
+		at := slices.IndexFunc(v.Tasks, func(r taskRow) bool { return r.ID == failed.ID })
+		marked := v.Tasks[at]
+		if len(marked.Cells) < 6 {
+			return errorf("the failed task's row has cells %q", marked.Cells)
+		}
+		if !strings.HasPrefix(marked.Cells[0], failed.Name) || !strings.Contains(marked.Cells[0], "failed here") {
+			return errorf("the failed task's name cell reads %q, want %q marked \"failed here\"", marked.Cells[0], failed.Name)
+		}
+		if !strings.Contains(marked.Cells[1], "Failed") {
+			return errorf("the failed task's status reads %q", marked.Cells[1])
+		}
+		if want := "No result (the task did not finish)"; marked.Cells[5] != want {
+			return errorf("the failed task's result cell reads %q, want %q", marked.Cells[5], want)
 		}
 		return nil
 	})
@@ -113,8 +117,9 @@ func TestFailedJobResultsAndCSV(t *testing.T) {
 	}
 	b.checkA11y("the failed job's page")
 
-	// The failed task has no rows: the page says so plainly.
-	b.run("open the failed task's result", clickTaskResults(failed.ID))
+	// The failed task has no rows: its result page, opened by its address
+	// (the job page offers no link), says so plainly.
+	b.open(fmt.Sprintf("/jobs/%d/tasks/%s/results?back=%s", job.ID, failed.ID, url.QueryEscape(list.path())))
 	if rows := e.sampleRows(job.ID, failed.ID, 100); len(rows) != 0 {
 		t.Fatalf("the simulator has %d rows for the failed task; the scenario expects none", len(rows))
 	}

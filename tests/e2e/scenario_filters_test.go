@@ -73,7 +73,7 @@ func checkForm(v view, f filter) error {
 // expectState waits for the rows, summary, URL and form of f.
 func (e *env) expectState(b *tab, what, workflowID string, f filter) view {
 	b.t.Helper()
-	x := e.truth(workflowID, f)
+	x := e.truthFor(workflowID, f, e.readerZone(b))
 	return b.waitFor(what, func(v view) error {
 		if err := x.check(v, workflowID, f); err != nil {
 			return err

@@ -71,10 +71,33 @@ type expected struct {
 	zone  *time.Location          // zone the times are shown in
 }
 
-// truth filters the simulator's own records of the workflow the way f says.
+// truth filters the simulator's own records of the workflow the way f says,
+// for a reader without JavaScript (times in the dashboard's zone).
 func (e *env) truth(workflowID string, f filter) expected {
 	e.t.Helper()
-	zone := e.serverZone
+	return e.truthFor(workflowID, f, e.serverZone)
+}
+
+// readerZone is the zone tab b's reader sees times in: the browser's, which
+// app.js tells the dashboard in the tz cookie, or without scripts the
+// dashboard's own.
+func (e *env) readerZone(b *tab) *time.Location {
+	e.t.Helper()
+	if b.noJS {
+		return e.serverZone
+	}
+	z, err := time.LoadLocation(b.zone)
+	if err != nil {
+		e.t.Fatalf("zone %q: %v", b.zone, err)
+	}
+	return z
+}
+
+// truthFor is truth for a reader in zone shown: the URL's tz (else shown)
+// says how dates are read; times are shown in shown whatever the URL says.
+func (e *env) truthFor(workflowID string, f filter, shown *time.Location) expected {
+	e.t.Helper()
+	zone := shown
 	if f.TZ != "" {
 		z, err := time.LoadLocation(f.TZ)
 		if err != nil {
@@ -106,7 +129,7 @@ func (e *env) truth(workflowID string, f filter) expected {
 	}
 	lo := min((f.page()-1)*f.size(), len(all))
 	hi := min(lo+f.size(), len(all))
-	return expected{rows: all[lo:hi], total: len(all), zone: zone}
+	return expected{rows: all[lo:hi], total: len(all), zone: shown}
 }
 
 // summary is the line above the table: "Showing 41–60 of 1,234 jobs".
@@ -190,7 +213,7 @@ func thousands(n int) string {
 // returns what it showed.
 func (e *env) expectList(b *tab, what, workflowID string, f filter) view {
 	b.t.Helper()
-	x := e.truth(workflowID, f)
+	x := e.truthFor(workflowID, f, e.readerZone(b))
 	return b.waitFor(what, func(v view) error {
 		return x.check(v, workflowID, f)
 	})
