@@ -28,12 +28,13 @@ type statusInfo struct {
 	aliases  []string // other words a hand-typed URL may use
 	icon     string   // glyph shown beside the word, never instead of it
 	terminal bool     // the job will not change any more
+	cancel   bool     // Explorer accepts a cancel of a job in this status
 }
 
 // statusTable is indexed by code; read-only.
 var statusTable = [...]statusInfo{
-	StatusPreparing:   {explorer: "Preparing", word: "preparing", key: "status.preparing", icon: "◷"},
-	StatusRunning:     {explorer: "Running", word: "running", key: "status.running", icon: "▶"},
+	StatusPreparing:   {explorer: "Preparing", word: "preparing", key: "status.preparing", icon: "◷", cancel: true},
+	StatusRunning:     {explorer: "Running", word: "running", key: "status.running", icon: "▶", cancel: true},
 	StatusSuccess:     {explorer: "Success", word: "succeeded", key: "status.succeeded", aliases: []string{"success"}, icon: "✓", terminal: true},
 	StatusFailed:      {explorer: "Failed", word: "failed", key: "status.failed", icon: "✕", terminal: true},
 	StatusInterrupted: {explorer: "Interrupted", word: "cancelled", key: "status.cancelled", aliases: []string{"interrupted", "canceled"}, icon: "⊘", terminal: true},
@@ -61,6 +62,10 @@ func (s Status) Terminal() bool { return s.info().terminal }
 // Running or Stopping); an undocumented code is neither in flight nor
 // terminal, so nothing polls for it or offers to cancel it.
 func (s Status) InFlight() bool { return s.Known() && !s.Terminal() }
+
+// Cancellable reports whether a job in status s can be cancelled: only
+// before it stops on its own (a Stopping job is already being cancelled).
+func (s Status) Cancellable() bool { return s.info().cancel }
 
 // String returns Explorer's English name of the status, or "Unknown (N)".
 func (s Status) String() string {

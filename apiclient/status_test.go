@@ -33,6 +33,9 @@ func TestStatus(t *testing.T) {
 			t.Errorf("Status(%d): Known/Terminal/InFlight = %v/%v/%v, want %v/%v/%v", int(tt.s),
 				tt.s.Known(), tt.s.Terminal(), tt.s.InFlight(), tt.known, tt.terminal, tt.inFlight)
 		}
+		if cancellable := tt.s == apiclient.StatusPreparing || tt.s == apiclient.StatusRunning; tt.s.Cancellable() != cancellable {
+			t.Errorf("Status(%d).Cancellable() = %v, want %v", int(tt.s), tt.s.Cancellable(), cancellable)
+		}
 		if want := "status." + tt.s.Name(); tt.s.MessageKey() != want {
 			t.Errorf("Status(%d): MessageKey %q is not status.+Name (%q)", int(tt.s), tt.s.MessageKey(), want)
 		}

@@ -34,7 +34,7 @@ func (h *handler) cancelConfirm(c *gin.Context) error {
 	switch {
 	case job.Status == apiclient.StatusStopping:
 		d.NoticeKey, status = "cancel.alreadyStopping", http.StatusConflict
-	case !views.Cancellable(job.Status):
+	case !job.Status.Cancellable():
 		d.NoticeKey, status = "cancel.nothing", http.StatusConflict
 	}
 	if isFragment(c.Request) {

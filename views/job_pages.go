@@ -91,13 +91,7 @@ func taskAnchor(t apiclient.Task) string { return "task-" + t.ID }
 func (d JobDetail) Polling() bool { return d.Job.Status.InFlight() }
 
 // CanCancel reports whether the page offers "Cancel job".
-func (d JobDetail) CanCancel() bool { return !d.ReadOnly && Cancellable(d.Job.Status) }
-
-// Cancellable reports whether a job in status s can be cancelled
-// (Preparing or Running).
-func Cancellable(s apiclient.Status) bool {
-	return s == apiclient.StatusPreparing || s == apiclient.StatusRunning
-}
+func (d JobDetail) CanCancel() bool { return !d.ReadOnly && d.Job.Status.Cancellable() }
 
 // TaskResults is the data of a task's sample result page.
 type TaskResults struct {
