@@ -76,15 +76,15 @@
 // set is signed out: sign-out deletes the entry, so nothing can bring it
 // back, and the set is bounded by the real sessions. CreateSession caps
 // an account's live sessions, ending the oldest in the same transaction.
-// Expired entries are never returned as live and SweepExpiredSessions
-// reclaims them.
+// Expired entries are never returned as live; RunSweeper (or
+// SweepExpiredSessions) reclaims them.
 //
 // # Errors
 //
 // Errors are wrapped "store: ..." and match the sentinels ErrNotFound,
 // ErrConflict, ErrSlugTaken, ErrLimit, ErrForbidden and ErrInvalid with
-// errors.Is. Any other error means the database did not answer in time
-// or at all: show "unavailable right now" (503) and keep the rest of the
-// page working. Every method takes the request's context and gives up at
+// errors.Is. Any other error (IsUnavailable) means the database did not
+// answer in time or at all: show "unavailable right now" (503) and keep
+// the rest of the page working. Every method takes the request's context and gives up at
 // its deadline.
 package store

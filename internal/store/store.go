@@ -49,6 +49,22 @@ var (
 	ErrInvalid = errors.New("store: invalid value")
 )
 
+// IsUnavailable reports whether err is a failure of the database itself
+// (unreachable, too slow, the caller's context ended) rather than an
+// answer: not nil and none of the sentinels. Callers answer it with 503
+// "unavailable right now", never with "not found" or "signed out".
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	for _, answer := range []error{ErrNotFound, ErrConflict, ErrSlugTaken, ErrLimit, ErrForbidden, ErrInvalid} {
+		if errors.Is(err, answer) {
+			return false
+		}
+	}
+	return true
+}
+
 // Dialect names the database behind a Store.
 type Dialect string
 
@@ -69,7 +85,8 @@ type Config struct {
 	// directory must exist).
 	DSN string
 	// Logger receives one line at open (dialect, location without
-	// password, migrations applied). Nil: slog.Default().
+	// password, migrations applied) and RunSweeper's failures. Nil:
+	// slog.Default().
 	Logger *slog.Logger
 	// Now is the clock for created/updated times and for deciding that a
 	// session has expired. Nil: time.Now.
@@ -92,6 +109,7 @@ type Store struct {
 	dialect Dialect
 	path    string // the SQLite file
 
+	log      *slog.Logger
 	now      func() time.Time
 	maxViews int
 
@@ -173,7 +191,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Store{now: cfg.Now, maxViews: cfg.MaxViewsPerAccount}
+	s := &Store{log: log, now: cfg.Now, maxViews: cfg.MaxViewsPerAccount}
 	if s.now == nil {
 		s.now = time.Now
 	}

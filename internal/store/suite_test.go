@@ -101,6 +101,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"TouchAndDeleteSessions", testTouchDelete},
 		{"SignInFailures", testSignInFailures},
 		{"CanceledContext", testCanceledContext},
+		{"SweeperReclaimsExpiredRows", testSweeper},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -862,6 +863,9 @@ func TestPostgresDownAndBack(t *testing.T) {
 	}
 	_, err := s.LookupSession(ctx, ls.IDHash)
 	check("LookupSession", err)
+	if !store.IsUnavailable(err) {
+		t.Errorf("LookupSession with the server down: IsUnavailable(%v) = false", err)
+	}
 	check("DeleteSession", s.DeleteSession(ctx, ls.IDHash))
 	_, err = s.ViewBySlug(ctx, "alice", v.Slug)
 	check("ViewBySlug", err)
@@ -882,5 +886,62 @@ func TestPostgresDownAndBack(t *testing.T) {
 	}
 	if got, err := s.ViewBySlug(ctx, "bob", v.Slug); err != nil || got.ID != v.ID {
 		t.Errorf("ViewBySlug after the server came back: %+v, %v", got, err)
+	}
+}
+
+func testSweeper(t *testing.T, o opener) {
+	ctx := ctxT(t)
+	s := o.open(t)
+	now := o.clock.Now()
+	if _, err := s.CreateSession(ctx, session("old", "alice", now), 20); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{now.Add(-2 * time.Hour), now} {
+		if err := s.RecordSignInFailure(ctx, "alice", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.clock.Advance(13 * time.Hour) // past the session's 12 h
+	sweepCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { s.RunSweeper(sweepCtx, 10*time.Millisecond, 12*time.Hour); close(done) }()
+	defer func() { stop(); <-done }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, _, err := s.SignInFailures(ctx, "alice", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sweeper left %d sign-in failures older than its window", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The failures 15 h and 13 h old are gone; so is the session that
+	// expired an hour ago (a sweep now finds nothing left).
+	if n, err := s.SweepExpiredSessions(ctx, o.clock.Now()); err != nil || n != 0 {
+		t.Errorf("after the sweeper: SweepExpiredSessions found %d, %v; want 0", n, err)
+	}
+}
+
+func TestIsUnavailable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{fmt.Errorf("store: x: %w", store.ErrNotFound), false},
+		{&store.SlugTakenError{Slug: "a", Suggestion: "a-2"}, false},
+		{fmt.Errorf("store: x: %w", &store.ConflictError{}), false},
+		{fmt.Errorf("store: x: %w", store.ErrLimit), false},
+		{errors.New("store: dial tcp 127.0.0.1:5432: connection refused"), true},
+		{fmt.Errorf("store: x: %w", context.DeadlineExceeded), true},
+	} {
+		if got := store.IsUnavailable(tc.err); got != tc.want {
+			t.Errorf("IsUnavailable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
