@@ -139,6 +139,10 @@ func (h *handler) jobList(c *gin.Context) error {
 		d.WorkflowID = strconv.FormatInt(src.workflowID, 10)
 	}
 	ctx := c.Request.Context()
+	var newer func() (int, bool)
+	if !d.Poll { // a poll refreshes the rows only; the notice stays as it was
+		newer = h.countNewer(ctx, sess.Token, src, q)
+	}
 	list, err := src.list(ctx, h.explorer, sess.Token, q.Upstream())
 	if err == nil && len(list.Items) == 0 && q.Page > 1 {
 		// Past the last page: show the last one and say so.
@@ -166,6 +170,9 @@ func (h *handler) jobList(c *gin.Context) error {
 		})
 	}
 	d.Jobs, d.Total = list.Items, list.Total
+	if newer != nil {
+		d.Newer, d.NewerCounted = newer()
+	}
 	if len(list.Items) > 0 && !src.all() {
 		d.WorkflowName = list.Items[0].WorkflowName
 	}
@@ -184,6 +191,33 @@ func (h *handler) jobList(c *gin.Context) error {
 		c.Writer.Header()["Hx-Push-Url"] = []string{d.Query.URL(path)} // HX-Push-Url, canonical
 	}
 	return h.render(c, status, h.jobListView(c, d))
+}
+
+// countNewer starts counting, beside the list call, the jobs that match a
+// pinned list's filters but came after its pin (one call, one job a page);
+// the returned func waits for the count and says whether it was read. A
+// failed count leaves the list as it is: the notice says it is unknown.
+func (h *handler) countNewer(ctx context.Context, tok apiclient.Token, src listSource, q jobquery.Query) func() (int, bool) {
+	if !q.Pinned() {
+		return nil
+	}
+	nq, ok := q.Newer()
+	if !ok { // the dates end before the pin: nothing can be newer
+		return func() (int, bool) { return 0, true }
+	}
+	type count struct {
+		n  int
+		ok bool
+	}
+	done := make(chan count, 1)
+	go func() {
+		page, err := src.list(ctx, h.explorer, tok, nq)
+		done <- count{page.Total, err == nil}
+	}()
+	return func() (int, bool) {
+		c := <-done
+		return c.n, c.ok
+	}
 }
 
 // jobListView is the full page, only the results region for an htmx

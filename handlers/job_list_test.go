@@ -1,17 +1,21 @@
 package handlers
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/net/html"
 
+	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 )
 
@@ -576,7 +580,9 @@ func TestCreatedHeaderAndPagerLinks(t *testing.T) {
 			next, _ = attr(a, "href")
 		}
 	}
-	if next != base+"?order=asc&page=2&status=succeeded" {
+	// Page 2 continues page 1 as it was served: pinned at the clock's second.
+	asof := url.QueryEscape(e.clock.Now().UTC().Format(time.RFC3339))
+	if next != base+"?asof="+asof+"&order=asc&page=2&status=succeeded" {
 		t.Errorf("next link %q", next)
 	}
 	if v, _ := url.Parse(next); v == nil {
@@ -662,5 +668,491 @@ func TestListPrintHeaderAndPhoneMarkup(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// --- preset ranges, the as-of pin and the Share control ---
+
+// listCalls records the filter of every list call the dashboard makes to
+// the simulator.
+type listCalls struct {
+	mu      sync.Mutex
+	filters []map[string]any
+}
+
+func (lc *listCalls) add(r *http.Request) {
+	f := r.URL.Query().Get("filter")
+	if !strings.HasSuffix(r.URL.Path, "/jobs") && f == "" {
+		return
+	}
+	m := map[string]any{}
+	if f != "" {
+		_ = json.Unmarshal([]byte(f), &m)
+	}
+	m["pageSize"] = r.URL.Query().Get("pageSize")
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	lc.filters = append(lc.filters, m)
+}
+
+// take returns the calls recorded so far and forgets them.
+func (lc *listCalls) take() []map[string]any {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	out := lc.filters
+	lc.filters = nil
+	return out
+}
+
+// recordingCalls is a newEnv option: the dashboard reaches the simulator
+// through a recorder of its list calls.
+func recordingCalls(lc *listCalls) func(*testEnv, *Options) {
+	return func(e *testEnv, o *Options) {
+		rec := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			lc.add(r)
+			e.sim.ServeHTTP(w, r)
+		}))
+		e.simHS.Config.RegisterOnShutdown(rec.Close)
+		client, err := apiclient.New(rec.URL, apiclient.WithoutBreaker())
+		if err != nil {
+			panic(err)
+		}
+		o.Explorer = client
+	}
+}
+
+// addJobs adds n finished jobs of status to the workflow, created one
+// second apart from the simulator's clock on.
+func addJobs(e *testEnv, wf string, n, status int) {
+	for i := range n {
+		created := e.clock.Now().Add(time.Duration(i) * time.Second)
+		e.sim.AddJob("demo", wf, explorersim.JobRecord{Status: status, Created: created, Begin: created, End: created})
+	}
+}
+
+func hrefOf(t *testing.T, doc *html.Node, id string) string {
+	t.Helper()
+	n := byID(doc, id)
+	if n == nil {
+		t.Fatalf("no #%s", id)
+	}
+	href, _ := attr(n, "href")
+	return href
+}
+
+func pageLinkHref(doc *html.Node, rel string) string {
+	for _, a := range byClass(doc, "page-link") {
+		if r, _ := attr(a, "data-rel"); r == rel {
+			href, _ := attr(a, "href")
+			return href
+		}
+	}
+	return ""
+}
+
+func asofParam(t time.Time) string {
+	return url.QueryEscape(t.UTC().Truncate(time.Second).Format(time.RFC3339))
+}
+
+// Page 2 continues page 1 exactly: its link carries the moment page 1 was
+// served, and jobs created since change neither its rows nor its total.
+// The notice on it counts exactly the newer jobs that match.
+func TestPagingPinsAtPageOneAndNewerJobsAreCounted(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs"
+	served := e.clock.Now()
+
+	doc := parseHTML(t, e.get(t, c, base+"?status=failed").body)
+	page1 := rowIDs(t, doc)
+	next := pageLinkHref(doc, "next")
+	want := base + "?asof=" + asofParam(served) + "&page=2&status=failed"
+	if next != want {
+		t.Fatalf("next link %q, want %q", next, want)
+	}
+	if byID(doc, "asof-notice") != nil {
+		t.Error("page 1 of a live list says it is pinned")
+	}
+	if poll, _ := attr(byID(doc, "list-live"), "hx-get"); strings.Contains(poll, "asof") {
+		t.Errorf("page 1's live refresh %q is pinned", poll)
+	}
+
+	first := e.get(t, c, next)
+	if first.status != http.StatusOK {
+		t.Fatalf("page 2: status %d", first.status)
+	}
+	d1 := parseHTML(t, first.body)
+	rows1, showing1 := rowIDs(t, d1), text(byID(d1, "showing"))
+	wantRows, _ := expectedPage(e.jobsOf("demo", wf.ID), filter{status: 3, page: 2, size: 20})
+	if !slices.Equal(rows1, wantRows) || len(rows1) == 0 {
+		t.Fatalf("page 2 rows %v, want %v", rows1, wantRows)
+	}
+	for _, id := range rows1 {
+		if slices.Contains(page1, id) {
+			t.Errorf("page 2 repeats job %s of page 1", id)
+		}
+	}
+
+	// Three failed and two succeeded jobs arrive later.
+	e.clock.Advance(90 * time.Second)
+	addJobs(e, wf.ID, 3, explorersim.StatusFailed)
+	addJobs(e, wf.ID, 2, explorersim.StatusSuccess)
+
+	again := parseHTML(t, e.get(t, c, next).body)
+	if rows := rowIDs(t, again); !slices.Equal(rows, rows1) {
+		t.Errorf("page 2 shifted after new jobs:\nbefore %v\nafter  %v", rows1, rows)
+	}
+	if s := text(byID(again, "showing")); s != showing1 {
+		t.Errorf("page 2 says %q, before %q", s, showing1)
+	}
+	notice := byID(again, "asof-notice")
+	if notice == nil {
+		t.Fatal("a pinned page has no as-of notice")
+	}
+	asofShown := served.In(e.zone).Format("2006-01-02 15:04")
+	if got := text(notice); !strings.Contains(got, "As of "+asofShown+" (Asia/Shanghai).") ||
+		!strings.Contains(got, "Statuses are as they are now.") {
+		t.Errorf("notice %q", got)
+	}
+	if got := text(byID(again, "asof-newer")); got != "3 newer jobs match these filters —" {
+		t.Errorf("newer count %q, want the 3 failed jobs", got)
+	}
+	if got := hrefOf(t, again, "show-latest"); got != base+"?status=failed" {
+		t.Errorf("Show the latest goes to %q", got)
+	}
+	// Once pinned, the pager keeps the pin (back to page 1 too).
+	if p1 := pageLinkHref(again, "first"); p1 != base+"?asof="+asofParam(served)+"&status=failed" {
+		t.Errorf("first-page link %q", p1)
+	}
+	// The latest list has them on top.
+	latest := rowIDs(t, parseHTML(t, e.get(t, c, base+"?status=failed").body))
+	if len(latest) < 3 || slices.Contains(page1, latest[0]) {
+		t.Errorf("the live list %v does not start with the new jobs", latest)
+	}
+}
+
+// A live-refresh poll of a pinned list updates the rows it shows and never
+// adds one; the poll of a live first page does.
+func TestPollOfPinnedListNeverAddsRows(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs"
+	pinned := base + "?asof=" + asofParam(e.clock.Now())
+	before := rowIDs(t, parseHTML(t, e.get(t, c, pinned).body))
+	e.clock.Advance(time.Minute)
+	addJobs(e, wf.ID, 2, explorersim.StatusRunning)
+
+	poll := func(u string) *html.Node {
+		a := e.get(t, c, u, "HX-Request", "true", "HX-Target", "div#list-live")
+		if a.status != http.StatusOK {
+			t.Fatalf("poll %s: status %d", u, a.status)
+		}
+		return parseHTML(t, a.body)
+	}
+	pd := poll(pinned)
+	if rows := rowIDs(t, pd); !slices.Equal(rows, before) {
+		t.Errorf("poll of the pinned list: rows %v, before %v", rows, before)
+	}
+	if byID(pd, "asof-notice") != nil || byID(pd, "share") != nil {
+		t.Error("a poll answers more than the live region")
+	}
+	if live := rowIDs(t, poll(base)); len(live) == 0 || slices.Contains(before, live[0]) {
+		t.Errorf("poll of the live list %v lacks the new jobs", live)
+	}
+}
+
+// The exact link of a "Last 24 hours" page 2 opens, a day and fifty jobs
+// later, on the same rows, saying as of when.
+func TestExactLinkReproducesRowsLater(t *testing.T) {
+	e := newEnv(t, 0)
+	wf := e.workflow(t, "demo")
+	e.clock.Advance(-time.Hour)
+	addJobs(e, wf.ID, 30, explorersim.StatusSuccess) // enough for two pages in the last day
+	e.clock.Advance(time.Hour)
+	c := e.signedIn(t, "demo")
+
+	doc := parseHTML(t, e.get(t, c, "/jobs?range=24h&size=10").body)
+	next := pageLinkHref(doc, "next")
+	if !strings.Contains(next, "asof=") || !strings.Contains(next, "range=24h") {
+		t.Fatalf("next link %q", next)
+	}
+	sender := parseHTML(t, e.get(t, c, next).body)
+	rows := rowIDs(t, sender)
+	exact := hrefOf(t, sender, "share-exact")
+	u, err := url.Parse(exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := u.Query()
+	if v.Get("range") != "" || v.Get("from") == "" || v.Get("to") == "" || v.Get("tz") != "Asia/Shanghai" ||
+		v.Get("page") != "2" || v.Get("asof") == "" || v.Get("size") != "10" {
+		t.Errorf("exact link %q: want absolute from/to, tz, asof, the page and size", exact)
+	}
+	live := hrefOf(t, sender, "share-live")
+	if live != "/jobs?range=24h&size=10" {
+		t.Errorf("live link %q", live)
+	}
+	if text(byID(sender, "share-exact")) != exact {
+		t.Errorf("the exact link is not shown as text: %q", text(byID(sender, "share-exact")))
+	}
+	for _, id := range []string{"share-live", "share-exact"} {
+		b := findAll(byID(sender, "share"), func(n *html.Node) bool { v, _ := attr(n, "data-copy"); return v == id })
+		if len(b) != 1 || b[0].Data != "button" {
+			t.Fatalf("no Copy button for #%s", id)
+		}
+		if _, hidden := attr(b[0], "hidden"); !hidden {
+			t.Errorf("the Copy button of #%s shows without JavaScript", id)
+		}
+		if label, _ := attr(b[0], "aria-label"); !strings.HasPrefix(label, "Copy ") {
+			t.Errorf("Copy button of #%s labelled %q", id, label)
+		}
+	}
+	if st := byID(sender, "share-status"); st == nil {
+		t.Error("no live region for Copied")
+	} else if live, _ := attr(st, "aria-live"); live != "polite" {
+		t.Errorf("share status aria-live=%q", live)
+	}
+
+	// A day and fifty jobs later, a colleague opens it.
+	e.clock.Advance(24 * time.Hour)
+	addJobs(e, wf.ID, 50, explorersim.StatusFailed)
+	reader := parseHTML(t, e.get(t, e.signedIn(t, "demo"), exact).body)
+	if got := rowIDs(t, reader); !slices.Equal(got, rows) || len(rows) == 0 {
+		t.Errorf("the exact link shows other rows:\nsender %v\nreader %v", rows, got)
+	}
+	if text(byID(reader, "showing")) != text(byID(sender, "showing")) {
+		t.Errorf("reader %q, sender %q", text(byID(reader, "showing")), text(byID(sender, "showing")))
+	}
+	if byID(reader, "asof-notice") == nil {
+		t.Error("the exact link does not say as of when")
+	}
+	// The live link shows the last 24 hours of now: the fifty new jobs.
+	latest := parseHTML(t, e.get(t, e.signedIn(t, "demo"), live).body)
+	if got := text(byID(latest, "showing")); got != "Showing 1–10 of 50 jobs" {
+		t.Errorf("live link now shows %q", got)
+	}
+}
+
+// range=24h asks Explorer for jobs created from 24 hours before the
+// request's one instant, in every call of the request, however long it
+// takes.
+func TestRangeSendsFromCreateTimeOfOneInstant(t *testing.T) {
+	lc := &listCalls{}
+	var mu sync.Mutex
+	var ticks int
+	var start time.Time
+	e := newEnv(t, 0, recordingCalls(lc), func(e *testEnv, o *Options) {
+		start = e.clock.Now()
+		// A clock that moves a second each time it is read.
+		o.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			ticks++
+			return start.Add(time.Duration(ticks) * time.Second)
+		}
+	})
+	c := e.signedIn(t, "demo")
+	lc.take()
+
+	for _, path := range []string{"/jobs?asof=" + asofParam(start) + "&range=24h", "/jobs/export.csv?range=30d"} {
+		a := e.get(t, c, path)
+		if a.status != http.StatusOK {
+			t.Fatalf("%s: status %d", path, a.status)
+		}
+		calls := lc.take()
+		if len(calls) < 2 {
+			t.Fatalf("%s: %d list calls, want the list and more", path, len(calls))
+		}
+		var froms []int64
+		for _, f := range calls {
+			from, _ := f["fromCreateTime"].(float64)
+			froms = append(froms, int64(from))
+		}
+		span := 24 * time.Hour
+		if strings.Contains(path, "30d") {
+			span = 30 * span
+		}
+		if strings.Contains(path, "asof=") {
+			// The list counts back from the pin; the newer-jobs call starts after it.
+			if froms[0] != start.Truncate(time.Second).Add(-span).UnixMilli() {
+				t.Errorf("%s: fromCreateTime %d, want the pin − 24 h", path, froms[0])
+			}
+			to, _ := calls[0]["toCreateTime"].(float64)
+			if int64(to) != start.Truncate(time.Second).UnixMilli()+999 {
+				t.Errorf("%s: toCreateTime %d, want the end of the pin's second", path, int64(to))
+			}
+			continue
+		}
+		for _, f := range froms {
+			if f != froms[0] || time.UnixMilli(f).After(start.Add(time.Minute).Add(-span)) || time.UnixMilli(f).Before(start.Add(-span)) {
+				t.Errorf("%s: fromCreateTime %v, want one instant ≈ now − %v", path, froms, span)
+				break
+			}
+			if _, ok := calls[0]["toCreateTime"]; ok {
+				t.Errorf("%s: a live range sends toCreateTime", path)
+			}
+		}
+	}
+
+	// With the plain clock: exactly its reading − 24 h, in whole seconds.
+	lc2 := &listCalls{}
+	e2 := newEnv(t, 0, recordingCalls(lc2))
+	e2.clock.Advance(700 * time.Millisecond)
+	c2 := e2.signedIn(t, "demo")
+	lc2.take()
+	e2.get(t, c2, "/jobs?range=24h")
+	calls := lc2.take()
+	if len(calls) == 0 {
+		t.Fatal("no list call")
+	}
+	wantFrom := e2.clock.Now().Truncate(time.Second).Add(-24 * time.Hour).UnixMilli()
+	if from, _ := calls[0]["fromCreateTime"].(float64); int64(from) != wantFrom {
+		t.Errorf("fromCreateTime %d, want %d", int64(from), wantFrom)
+	}
+	// The notice's one call: one job a page, from the second after the pin.
+	e.get(t, c, "/jobs?asof="+asofParam(start)+"&status=failed")
+	calls = lc.take()
+	var newer []map[string]any
+	for _, f := range calls {
+		if f["pageSize"] == "1" {
+			newer = append(newer, f)
+		}
+	}
+	if len(newer) != 1 {
+		t.Fatalf("%d one-job calls for the notice, want 1 (calls %v)", len(newer), calls)
+	}
+	if from, _ := newer[0]["fromCreateTime"].(float64); int64(from) != start.Truncate(time.Second).Add(time.Second).UnixMilli() {
+		t.Errorf("newer-jobs call from %d", int64(from))
+	}
+	if st, _ := newer[0]["status"].(float64); st != 3 {
+		t.Errorf("newer-jobs call lost the status filter: %v", newer[0])
+	}
+}
+
+// Both kinds of bad input answer 400 with the message where it belongs,
+// the typed values kept and the other filters applied.
+func TestBadRangeAndAsOfAnswer400(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs"
+
+	a := e.get(t, c, base+"?range=24h&from=2026-11-01&to=2026-11-30&status=failed&name=daily")
+	if a.status != http.StatusBadRequest {
+		t.Fatalf("range with dates: status %d", a.status)
+	}
+	doc := parseHTML(t, a.body)
+	msg := byID(doc, "f-range-error")
+	if msg == nil || text(msg) != "Choose a preset range or dates, not both; neither was applied." {
+		t.Fatalf("message %v", msg)
+	}
+	if msg.Parent == nil || msg.Parent.Data != "fieldset" || byID(msg.Parent, "f-from") == nil {
+		t.Error("the message is not beside the date fields")
+	}
+	for field, typed := range map[string]string{"f-from": "2026-11-01", "f-to": "2026-11-30", "f-name": "daily"} {
+		if got := inputValue(t, doc, field); got != typed {
+			t.Errorf("#%s shows %q, want %q as typed", field, got, typed)
+		}
+	}
+	for _, field := range []string{"f-from", "f-to"} {
+		n := byID(doc, field)
+		if inv, _ := attr(n, "aria-invalid"); inv != "true" {
+			t.Errorf("#%s not marked invalid", field)
+		}
+		if by, _ := attr(n, "aria-describedby"); by != "f-range-error" {
+			t.Errorf("#%s described by %q", field, by)
+		}
+	}
+	if cur := findAll(byID(doc, "range-presets"), func(n *html.Node) bool { _, ok := attr(n, "aria-current"); return ok }); len(cur) != 1 || text(cur[0]) != "Last 24 hours" {
+		t.Errorf("the typed preset is not shown as chosen")
+	}
+	// Neither bound applies; status and name do.
+	rows, total := expectedPage(e.jobsOf("demo", wf.ID), filter{name: "daily", status: 3, page: 1, size: 20})
+	if got := rowIDs(t, doc); !slices.Equal(got, rows) || !strings.Contains(text(byID(doc, "showing")), strconv.Itoa(total)) {
+		t.Errorf("rows %v (%q), want %v of %d", got, text(byID(doc, "showing")), rows, total)
+	}
+
+	for _, tc := range []struct{ query, id, msg string }{
+		{"?range=2h&name=daily", "f-range-error", "Choose a preset range: the last hour, 24 hours, 7 days or 30 days; this filter was ignored."},
+		{"?asof=yesterday&name=daily", "f-asof-error", "“As of” must be a time like 2026-12-01T14:32:05Z; the latest jobs are shown."},
+		{"?asof=" + asofParam(e.clock.Now().Add(time.Hour)) + "&name=daily", "f-asof-error", "“As of” is in the future; the latest jobs are shown."},
+	} {
+		a := e.get(t, c, base+tc.query)
+		if a.status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", tc.query, a.status)
+			continue
+		}
+		doc := parseHTML(t, a.body)
+		if got := text(byID(doc, tc.id)); got != tc.msg {
+			t.Errorf("%s: message %q", tc.query, got)
+		}
+		if got := inputValue(t, doc, "f-name"); got != "daily" {
+			t.Errorf("%s: name box %q", tc.query, got)
+		}
+		if byID(doc, "asof-notice") != nil {
+			t.Errorf("%s: a refused pin is shown as applied", tc.query)
+		}
+	}
+	zh := e.get(t, c, base+"?range=1h&from=2026-11-01", "Accept-Language", "zh-CN")
+	if got := text(byID(parseHTML(t, zh.body), "f-range-error")); zh.status != http.StatusBadRequest || got != "请选择预设时间范围或日期，不能同时选择；两者均未应用。" {
+		t.Errorf("zh: %d %q", zh.status, got)
+	}
+}
+
+// The presets are plain links to the live list of each range, the current
+// one marked; a job link from a pinned list keeps the way back to it, and
+// the job page offers its own link to copy.
+func TestPresetLinksAndTheWayBack(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs"
+	pinned := base + "?asof=" + asofParam(e.clock.Now()) + "&page=2&range=30d&status=succeeded"
+	doc := parseHTML(t, e.get(t, c, pinned).body)
+	want := map[string]string{
+		"Any time":      base + "?status=succeeded",
+		"Last hour":     base + "?range=1h&status=succeeded",
+		"Last 24 hours": base + "?range=24h&status=succeeded",
+		"Last 7 days":   base + "?range=7d&status=succeeded",
+		"Last 30 days":  base + "?range=30d&status=succeeded",
+	}
+	links := byTag(byID(doc, "range-presets"), "a")
+	if len(links) != len(want) {
+		t.Fatalf("%d presets", len(links))
+	}
+	for _, a := range links {
+		href, _ := attr(a, "href")
+		if want[text(a)] != href {
+			t.Errorf("preset %q links to %q", text(a), href)
+		}
+		if _, cur := attr(a, "aria-current"); cur != (text(a) == "Last 30 days") {
+			t.Errorf("preset %q aria-current=%v", text(a), cur)
+		}
+	}
+	if v := inputValue(t, doc, "f-range"); v != "30d" {
+		t.Errorf("the form sends range=%q", v)
+	}
+
+	rows := findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "data-job-id"); return ok && n.Data == "tr" })
+	if len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	jobURL, _ := attr(byTag(rows[0], "a")[0], "href")
+	ju, _ := url.Parse(jobURL)
+	if back := ju.Query().Get("back"); back != pinned {
+		t.Errorf("job link's way back %q, want the pinned list %q", back, pinned)
+	}
+	job := parseHTML(t, e.get(t, c, jobURL).body)
+	if got := hrefOf(t, job, "back-link"); got != pinned {
+		t.Errorf("job page goes back to %q", got)
+	}
+	if got := hrefOf(t, job, "job-link"); got != jobURL {
+		t.Errorf("job page's own link %q, want %q", got, jobURL)
+	}
+	b := findAll(job, func(n *html.Node) bool { v, _ := attr(n, "data-copy"); return v == "job-link" })
+	if len(b) != 1 || text(b[0]) != "Copy link" {
+		t.Error("no Copy link button on the job page")
 	}
 }

@@ -305,3 +305,75 @@
   });
   document.addEventListener("htmx:after:swap", clear);
 })();
+
+// ---- Share links, Copy buttons and preset ranges -----------------------
+// A [data-copy] button copies the address of the element it names (its
+// href, made absolute by the browser) and says "Copied" in the live region
+// named by data-copy-status. The buttons are hidden in the HTML and shown
+// only where the Clipboard API exists, so without it the links stay plain,
+// selectable text; a refused copy says so and selects the text. Share
+// links (.share-url) show their absolute address. Typing a date clears the
+// filter form's preset range, so the form never sends both.
+(function () {
+  "use strict";
+
+  function enhance() {
+    var canCopy = !!(navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext);
+    var buttons = document.querySelectorAll("button[data-copy]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = !canCopy;
+    }
+    var links = document.querySelectorAll("a.share-url");
+    for (var j = 0; j < links.length; j++) {
+      if (links[j].textContent !== links[j].href) links[j].textContent = links[j].href;
+    }
+  }
+
+  function say(status, attr) {
+    if (!status) return;
+    // Empty first, so saying "Copied" twice is announced twice.
+    status.textContent = "";
+    setTimeout(function () {
+      status.textContent = status.getAttribute(attr) || "";
+    }, 50);
+  }
+
+  function selectText(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target && evt.target.closest ? evt.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var target = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("data-copy-status"));
+    if (!target) return;
+    var text = target.href || target.textContent;
+    navigator.clipboard.writeText(text).then(function () {
+      say(status, "data-text-copied");
+    }, function () {
+      say(status, "data-text-failed");
+      selectText(target);
+    });
+  });
+
+  document.addEventListener("input", function (evt) {
+    var field = evt.target;
+    if (!field || (field.id !== "f-from" && field.id !== "f-to") || !field.value) return;
+    var preset = document.getElementById("f-range");
+    if (preset) preset.value = "";
+    var marked = document.querySelectorAll("#range-presets a[aria-current]");
+    for (var i = 0; i < marked.length; i++) marked[i].removeAttribute("aria-current");
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+  document.addEventListener("htmx:after:swap", enhance);
+})();

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strings"
 	"time"
 
 	"jobboard/apiclient"
@@ -111,4 +112,34 @@ func zoneNote(l i18n.Localizer, shown *time.Location, q jobquery.Query) string {
 		return l.T("jobs.zoneNoteTwo", shown.String(), q.TZ)
 	}
 	return l.T("jobs.zoneNote", shown.String())
+}
+
+// presetCurrent reports whether the preset range r ("" = any time) is the
+// list's: the one in the URL, as typed when it was refused.
+func presetCurrent(d JobList, r string) bool {
+	shown := d.Query.Range
+	if e, bad := d.Errors["range"]; bad {
+		shown = strings.ToLower(strings.TrimSpace(e.Value))
+	}
+	if r != "" {
+		return shown == r
+	}
+	return shown == "" && d.Query.From == "" && d.Query.To == "" && !hasError(d.Errors, "from") && !hasError(d.Errors, "to")
+}
+
+// asofText is "As of 2026-12-01 14:32 (Europe/Berlin)." of a pinned list.
+func asofText(d JobList) string {
+	zone := d.ShownIn()
+	return d.L.T("asof.notice", d.L.DateTime(d.Query.AsOf.In(zone)), zone.String())
+}
+
+// newerText says how many newer jobs match the filters of a pinned list.
+func newerText(d JobList) string {
+	switch {
+	case !d.NewerCounted:
+		return d.L.T("asof.unknown")
+	case d.Newer == 0:
+		return d.L.T("asof.none")
+	}
+	return d.L.N("asof.newer", d.Newer, d.L.Count(d.Newer)) + " —"
 }

@@ -61,7 +61,11 @@ type JobList struct {
 	Total         int
 	RequestedPage int // the page asked for when it was past the last (else 0)
 	Now           time.Time
-	Problem       *Problem // upstream failure shown instead of the results
+	// Newer is how many jobs matching the filters came after the pin
+	// (Query.AsOf), when NewerCounted; a pinned list says so.
+	Newer        int
+	NewerCounted bool
+	Problem      *Problem // upstream failure shown instead of the results
 
 	// All-jobs list, summary, live refresh and export (see list.go).
 	All        bool   // the list spans every workflow: rows show their workflow

@@ -40,8 +40,9 @@ func (e *env) filterSteps(b *tab, wf explorersim.WorkflowRecord, zone string) []
 	s4.Asc = true
 	s5 := s4
 	s5.Page = 3
+	s5.Pinned = true // past page 1 the links carry asof, so pages never shift
 	s6 := s5
-	s6.Page, s6.Size = 1, 50 // a new page size starts again at page 1
+	s6.Page, s6.Size = 1, 50 // a new page size starts again at page 1, still pinned
 	if n := e.truth(wf.ID, s3).total; n < 61 {
 		e.t.Fatalf("seed data: the range %s–%s holds %d succeeded jobs; page 3 needs more than 60", from, to, n)
 	}

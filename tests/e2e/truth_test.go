@@ -19,9 +19,17 @@ type filter struct {
 	From, To string // dates, YYYY-MM-DD
 	TZ       string // zone carried by the URL; "" = the dashboard's zone
 	Asc      bool
-	Page     int // 0 means 1
-	Size     int // 0 means 20
+	Page     int    // 0 means 1
+	Size     int    // 0 means 20
+	Range    string // preset range: "1h", "24h", "7d", "30d"; "" for none
+	// Pinned: the URL carries asof (the moment the first page was
+	// served, so its value is not known ahead); the jobs are all older.
+	Pinned bool
+	AsOf   time.Time // when known: the pin (jobs created after it are not listed)
 }
+
+// rangeSpans are the preset ranges' lengths (days of 24 hours).
+var rangeSpans = map[string]time.Duration{"1h": time.Hour, "24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour, "30d": 30 * 24 * time.Hour}
 
 func (f filter) page() int { return max(f.Page, 1) }
 
@@ -45,6 +53,7 @@ func (f filter) query() url.Values {
 	set("from", f.From)
 	set("to", f.To)
 	set("tz", f.TZ)
+	set("range", f.Range)
 	if f.Asc {
 		v.Set("order", "asc")
 	}
@@ -112,9 +121,16 @@ func (e *env) truthFor(workflowID string, f filter, shown *time.Location) expect
 		}
 		return d
 	}
+	end := e.clock.Now() // where a preset range ends: the pin, else now
+	if !f.AsOf.IsZero() {
+		end = f.AsOf
+	}
+	end = end.Truncate(time.Second)
 	var all []explorersim.JobRecord
 	for _, j := range e.sim.Jobs(account) { // newest first
 		switch {
+		case f.Range != "" && j.Created.Before(end.Add(-rangeSpans[f.Range])):
+		case !f.AsOf.IsZero() && !j.Created.Before(end.Add(time.Second)):
 		case j.WorkflowID != workflowID:
 		case f.Name != "" && !strings.Contains(strings.ToLower(j.Name), strings.ToLower(f.Name)):
 		case f.Status != "" && j.Status != statusCodes[f.Status]:
@@ -156,7 +172,12 @@ func (x expected) check(v view, workflowID string, f filter) error {
 	if want := "/workflows/" + workflowID + "/jobs"; u.Path != want {
 		return fmt.Errorf("address bar path %s, want %s", u.Path, want)
 	}
-	if got, want := u.Query(), f.query(); !sameValues(got, want) {
+	got := u.Query()
+	if _, pinned := got["asof"]; pinned != f.Pinned {
+		return fmt.Errorf("address bar query %q: pinned (asof) is %v, want %v", u.RawQuery, pinned, f.Pinned)
+	}
+	got.Del("asof")
+	if want := f.query(); !sameValues(got, want) {
 		return fmt.Errorf("address bar query %q, want %q", u.RawQuery, want.Encode())
 	}
 	if want := x.summary(f); v.Summary != want {
