@@ -3,6 +3,8 @@ package jobquery
 import (
 	"math/rand"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,5 +194,156 @@ func TestLastPage(t *testing.T) {
 		if got := q.LastPage(total); got != want {
 			t.Errorf("LastPage(%d) = %d, want %d", total, got, want)
 		}
+	}
+}
+
+// BenchmarkParseListURL parses a list URL with every parameter set, as a
+// jobs list request does, and renders its canonical URL back.
+func BenchmarkParseListURL(b *testing.B) {
+	const raw = "/workflows/4216617528/jobs?from=2026-11-01&name=pagerank&order=asc&page=3&size=50&status=failed&to=2026-11-30T18%3A00&tz=Europe%2FParis"
+	b.ReportAllocs()
+	for b.Loop() {
+		u, err := url.ParseRequestURI(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		q, errs := Parse(u.Query(), time.UTC, benchNow)
+		if errs != nil || q.Page != 3 {
+			b.Fatalf("parse: %+v %v", q, errs)
+		}
+		if got := q.URL(u.Path); got != raw {
+			b.Fatalf("canonical URL %q, want %q", got, raw)
+		}
+	}
+}
+
+// BenchmarkParseDefault parses the plain list URL (no parameters).
+func BenchmarkParseDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		q, errs := Parse(url.Values{}, time.UTC, benchNow)
+		if errs != nil || q.URL("/jobs") != "/jobs" {
+			b.Fatal("default query is not canonical")
+		}
+	}
+}
+
+// benchNow is the fixed instant the benchmarks parse at.
+var benchNow = time.Date(2026, 12, 1, 14, 32, 5, 0, time.UTC)
+
+// FuzzParseQuery parses arbitrary query strings: Parse never panics, the
+// canonical values parse back to the same Query with no errors, Upstream
+// never panics and agrees with the Query, and the canonical URL is always a
+// local path.
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{
+		"", "status=failed&page=2", "name=pagerank&from=2026-11-01&to=2026-11-30&tz=Europe%2FParis&size=50",
+		"from=2026-11-30T08:00&order=asc", "status=9&page=-1&size=7", "tz=Local", "name=%00", "from=2026-11-30&to=2026-11-01",
+		"page=1000001", "status=Success&order=DESC&name=++x++", "tz=../../etc/passwd", "from=2026-02-30",
+		"range=24h&page=2", "range=7D&from=2026-11-01", "asof=2026-12-01T14:32:05Z&range=1h&tz=Asia%2FKolkata",
+		"asof=2026-12-01T15:32:05%2B01:00", "asof=2027-01-01T00:00:00Z", "asof=2026-11-01T00:00:00Z&to=2026-11-30",
+	} {
+		f.Add(s)
+	}
+	zone := time.FixedZone("CST", 8*3600)
+	fuzzNow := time.Date(2026, 12, 1, 14, 32, 5, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, _ := Parse(v, zone, fuzzNow)
+		canon := q.Values()
+		q2, errs := Parse(canon, zone, fuzzNow)
+		if errs != nil {
+			t.Fatalf("canonical %q has errors %v (from %q)", canon.Encode(), errs, raw)
+		}
+		if q2.Values().Encode() != canon.Encode() || q2.Location().String() != q.Location().String() {
+			t.Fatalf("not a fixed point: %q → %q → %q", raw, canon.Encode(), q2.Values().Encode())
+		}
+		if q2.Name != q.Name || q2.HasStatus != q.HasStatus || q2.Status != q.Status || q2.From != q.From ||
+			q2.To != q.To || q2.TZ != q.TZ || q2.Asc != q.Asc || q2.Page != q.Page || q2.Size != q.Size ||
+			q2.Range != q.Range || !q2.AsOf.Equal(q.AsOf) {
+			t.Fatalf("round trip changed the query: %+v → %+v", q, q2)
+		}
+		up := q.Upstream()
+		if up.Page != q.Page || up.PageSize != q.Size || up.Name != q.Name || (up.Status != nil) != q.HasStatus {
+			t.Fatalf("upstream %+v disagrees with %+v", up, q)
+		}
+		if !q.Pinned() && !up.From.IsZero() && !up.To.IsZero() && up.To.Before(up.From) {
+			t.Fatalf("upstream window ends before it starts: %+v", up)
+		}
+		if q.Pinned() && (up.To.IsZero() || up.To.After(q.AsOf.Add(time.Second))) {
+			t.Fatalf("pinned at %v but the window ends at %v", q.AsOf, up.To)
+		}
+		if nq, ok := q.Newer(); ok && (!nq.From.After(up.To) || nq.PageSize != 1) {
+			t.Fatalf("newer-jobs call %+v overlaps the pinned window ending %v", nq, up.To)
+		}
+		u := q.URL("/workflows/1/jobs")
+		if want := "/workflows/1/jobs?" + canon.Encode(); u != strings.TrimSuffix(want, "?") {
+			t.Fatalf("URL %q, want the canonical values %q", u, want)
+		}
+		if !strings.HasPrefix(u, "/workflows/1/jobs") || strings.HasPrefix(u, "//") {
+			t.Fatalf("URL %q", u)
+		}
+		p, err := url.Parse(u)
+		if err != nil || p.Scheme != "" || p.Host != "" || p.Path != "/workflows/1/jobs" {
+			t.Fatalf("URL %q parses as %+v (%v)", u, p, err)
+		}
+	})
+}
+
+// TestZoneCacheSameAnswer checks that Parse answers a zone the same way
+// the first time and when it is cached, from many goroutines at once, and
+// that a refused zone stays refused.
+func TestZoneCacheSameAnswer(t *testing.T) {
+	names := []string{"Europe/Paris", "Asia/Shanghai", "America/New_York", "UTC", "Asia/Kolkata"}
+	instant := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				for _, name := range names {
+					want, err := time.LoadLocation(name)
+					if err != nil {
+						t.Errorf("load %s: %v", name, err)
+						return
+					}
+					q, errs := Parse(url.Values{"tz": {name}}, time.UTC, testNow)
+					if errs != nil {
+						t.Errorf("tz=%s: %v", name, errs)
+						return
+					}
+					if got := q.Location(); got.String() != name || instant.In(got).Format(time.RFC3339) != instant.In(want).Format(time.RFC3339) {
+						t.Errorf("tz=%s: zone %s gives %s, want %s", name, got, instant.In(got).Format(time.RFC3339), instant.In(want).Format(time.RFC3339))
+					}
+				}
+				if _, errs := Parse(url.Values{"tz": {"Mars/Olympus"}}, time.UTC, testNow); errs == nil {
+					t.Error("tz=Mars/Olympus accepted")
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestZoneCacheBounded checks that the cache never holds more than
+// maxCachedZones names and that zones keep loading once it is full.
+func TestZoneCacheBounded(t *testing.T) {
+	if zoneCacheSize.Load() > maxCachedZones {
+		t.Fatalf("cache holds %d zones, bound %d", zoneCacheSize.Load(), maxCachedZones)
+	}
+	saved := zoneCacheSize.Load()
+	zoneCacheSize.Store(maxCachedZones) // as if full
+	defer zoneCacheSize.Store(saved)
+	loc, ok := loadZone("Pacific/Auckland")
+	if !ok || loc.String() != "Pacific/Auckland" {
+		t.Fatalf("full cache: Pacific/Auckland gives %v, %v", loc, ok)
+	}
+	if _, cached := zoneCache.Load("Pacific/Auckland"); cached {
+		t.Fatal("a full cache stored another zone")
+	}
+	if zoneCacheSize.Load() != maxCachedZones {
+		t.Fatalf("size %d after loading into a full cache", zoneCacheSize.Load())
 	}
 }
