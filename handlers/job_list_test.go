@@ -1134,6 +1134,11 @@ func TestPresetLinksAndTheWayBack(t *testing.T) {
 	if v := inputValue(t, doc, "f-range"); v != "30d" {
 		t.Errorf("the form sends range=%q", v)
 	}
+	// On paper too, the list says what it is.
+	printed := text(byClass(byID(doc, "print-header"), "print-filters")[0])
+	if want := "as of " + e.clock.Now().In(e.zone).Format("2006-01-02 15:04"); !strings.Contains(printed, "created in the last 30 days") || !strings.Contains(printed, want) {
+		t.Errorf("print header %q, want the range and %q", printed, want)
+	}
 
 	rows := findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "data-job-id"); return ok && n.Data == "tr" })
 	if len(rows) == 0 {

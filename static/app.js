@@ -312,8 +312,9 @@
 // named by data-copy-status. The buttons are hidden in the HTML and shown
 // only where the Clipboard API exists, so without it the links stay plain,
 // selectable text; a refused copy says so and selects the text. Share
-// links (.share-url) show their absolute address. Typing a date clears the
-// filter form's preset range, so the form never sends both.
+// links (.share-url) show their absolute address. Choosing a preset clears
+// the dates and typing a date clears the preset, so the form never sends
+// both.
 (function () {
   "use strict";
 
@@ -359,6 +360,28 @@
       say(status, "data-text-failed");
       selectText(target);
     });
+  });
+
+  // A preset is a link to the list of that range; with scripts it sets the
+  // form's range instead and submits the form, so the filters typed since
+  // the page loaded (the links do not know them) are kept.
+  document.addEventListener("click", function (evt) {
+    var link = evt.target && evt.target.closest ? evt.target.closest("#range-presets a[data-range]") : null;
+    if (!link || evt.button !== 0 || evt.metaKey || evt.ctrlKey || evt.shiftKey || evt.altKey) return;
+    var form = document.getElementById("filters");
+    var preset = document.getElementById("f-range");
+    if (!form || !preset || typeof form.requestSubmit !== "function") return;
+    evt.preventDefault();
+    preset.value = link.getAttribute("data-range") || "";
+    var dates = ["f-from", "f-to"];
+    for (var i = 0; i < dates.length; i++) {
+      var box = document.getElementById(dates[i]);
+      if (box) box.value = "";
+    }
+    var marked = document.querySelectorAll("#range-presets a[aria-current]");
+    for (var j = 0; j < marked.length; j++) marked[j].removeAttribute("aria-current");
+    link.setAttribute("aria-current", "true");
+    form.requestSubmit();
   });
 
   document.addEventListener("input", function (evt) {

@@ -20,6 +20,12 @@ func printFilters(d JobList) string {
 	if d.Query.To != "" {
 		parts = append(parts, l.T("print.to", strings.Replace(d.Query.To, "T", " ", 1)))
 	}
+	if d.Query.Range != "" {
+		parts = append(parts, l.T("print.range."+d.Query.Range))
+	}
+	if d.Query.Pinned() {
+		parts = append(parts, l.T("print.asof", l.DateTime(d.Query.AsOf.In(d.ShownIn()))))
+	}
 	if len(parts) == 0 {
 		return l.T("print.noFilters")
 	}

@@ -203,6 +203,7 @@ func TestKeysUsedExist(t *testing.T) {
 		"summary.":      words,
 		"filter.":       {"from", "to"},
 		"range.":        {"1h", "24h", "7d", "30d"}, // jobquery.Ranges
+		"print.range.":  {"1h", "24h", "7d", "30d"},
 	}
 	exists := func(key string) bool {
 		if _, ok := en[key]; ok {

@@ -65,13 +65,15 @@ func TestExactLinkOfLast24Hours(t *testing.T) {
 	e.openJobs(a, wf)
 
 	a.clickText("#range-presets a", "Last 24 hours")
-	day := filter{Range: "24h"}
+	// With scripts the preset is applied through the form, which carries
+	// the browser's zone.
+	day := filter{Range: "24h", TZ: a.zone}
 	e.expectState(a, "the last 24 hours", wf.ID, day)
 	if got := a.presetShown(); got != "Last 24 hours" {
 		t.Errorf("the form marks %q as the preset", got)
 	}
 	a.clickText("#results nav a", "2")
-	page2 := filter{Range: "24h", Page: 2, Pinned: true}
+	page2 := filter{Range: "24h", TZ: a.zone, Page: 2, Pinned: true}
 	sender := e.expectState(a, "page 2 of the last 24 hours", wf.ID, page2)
 
 	// Copy the exact link with its button; the live region says so.
@@ -102,20 +104,28 @@ func TestExactLinkOfLast24Hours(t *testing.T) {
 		}
 	}
 
-	// Back and Forward through preset changes.
+	// Presets keep the other filters, also those chosen since the page
+	// loaded; Back and Forward step through the changes.
+	a.choose("f-status", "succeeded")
+	dayOK := filter{Range: "24h", Status: "succeeded", TZ: a.zone}
+	e.expectState(a, "succeeded in the last 24 hours", wf.ID, dayOK)
+	hourOK := filter{Range: "1h", Status: "succeeded", TZ: a.zone}
 	a.clickText("#range-presets a", "Last hour")
-	e.expectState(a, "the last hour", wf.ID, filter{Range: "1h"})
+	e.expectState(a, "succeeded in the last hour", wf.ID, hourOK)
 	a.clickText("#range-presets a", "Last 7 days")
-	e.expectState(a, "the last 7 days", wf.ID, filter{Range: "7d"})
+	e.expectState(a, "succeeded in the last 7 days", wf.ID, filter{Range: "7d", Status: "succeeded", TZ: a.zone})
 	a.historyStep(-1)
-	e.expectState(a, "back to the last hour", wf.ID, filter{Range: "1h"})
+	e.expectState(a, "back to the last hour", wf.ID, hourOK)
 	if got := a.presetShown(); got != "Last hour" {
 		t.Errorf("after Back the form marks %q", got)
 	}
 	a.historyStep(-1)
-	e.expectState(a, "back to page 2 of the last 24 hours", wf.ID, page2)
+	e.expectState(a, "back to the last 24 hours", wf.ID, dayOK)
 	a.historyStep(+1)
-	e.expectState(a, "forward to the last hour", wf.ID, filter{Range: "1h"})
+	e.expectState(a, "forward to the last hour", wf.ID, hourOK)
+	if got := a.presetShown(); got != "Last hour" {
+		t.Errorf("after Forward the form marks %q", got)
+	}
 
 	// A day and fifty jobs later, a colleague opens the link.
 	e.clock.Advance(24 * time.Hour)
