@@ -17,6 +17,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/testenv"
 )
 
 // expected computes, from the simulator's truth, the IDs a page must list.
@@ -732,12 +733,7 @@ func addJobs(e *testEnv, wf string, n, status int) {
 
 func hrefOf(t *testing.T, doc *html.Node, id string) string {
 	t.Helper()
-	n := byID(doc, id)
-	if n == nil {
-		t.Fatalf("no #%s", id)
-	}
-	href, _ := attr(n, "href")
-	return href
+	return testenv.AttrOfID(t, doc, id, "href")
 }
 
 func pageLinkHref(doc *html.Node, rel string) string {

@@ -27,6 +27,11 @@ type Answer struct {
 	Elapsed time.Duration // request sent → last body byte
 }
 
+// Cookies returns the cookies the answer set (its Set-Cookie headers).
+func (a Answer) Cookies() []*http.Cookie {
+	return (&http.Response{Header: a.Header}).Cookies()
+}
+
 // BrowserOption changes how NewBrowser builds the client.
 type BrowserOption func(*http.Client)
 

@@ -138,10 +138,27 @@ func RowIDs(n *html.Node) []string {
 // the test when there is no such element.
 func InputValue(t testing.TB, n *html.Node, id string) string {
 	t.Helper()
+	return AttrOfID(t, n, id, "value")
+}
+
+// AttrOfID returns attribute name of the element with id ("" when the
+// element lacks it), failing the test when there is no such element.
+func AttrOfID(t testing.TB, n *html.Node, id, name string) string {
+	t.Helper()
 	el := ByID(n, id)
 	if el == nil {
 		t.Fatalf("no element #%s", id)
 	}
-	v, _ := Attr(el, "value")
-	return v
+	return AttrValue(el, name)
+}
+
+// JobRowIDs parses page and returns the job IDs of the rows of its jobs
+// table (table#jobs), failing the test when the page has no such table.
+func JobRowIDs(t testing.TB, page string) []string {
+	t.Helper()
+	table := ByID(Parse(t, page), "jobs")
+	if table == nil || table.Data != "table" {
+		t.Fatalf("no table#jobs in the page:\n%s", page)
+	}
+	return RowIDs(table)
 }

@@ -16,9 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/net/html"
-
 	"jobboard/internal/session"
+	"jobboard/internal/testenv"
 	"jobboard/internal/testenv/redistest"
 )
 
@@ -211,7 +210,7 @@ func TestReplicasBehindNginx(t *testing.T) {
 		if got.status != http.StatusOK {
 			t.Fatalf("list request %d answered %d by %s", i+1, got.status, c.replicaAt(got.upstream))
 		}
-		ids := jobIDs(t, got.body)
+		ids := testenv.JobRowIDs(t, got.body)
 		if rows == nil {
 			rows = ids
 		} else if !slices.Equal(ids, rows) {
@@ -438,43 +437,4 @@ func (r streamResult) check(t *testing.T) {
 	if r.total() < 100 {
 		t.Errorf("only %d requests in the stream; the machine is too slow for this to prove anything", r.total())
 	}
-}
-
-// jobIDs returns the data-job-id of every row of the page's jobs table.
-func jobIDs(t *testing.T, page string) []string {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(page))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var table *html.Node
-	var walk func(*html.Node)
-	var ids []string
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch {
-			case n.Data == "table" && attr(n, "id") == "jobs":
-				table = n
-			case n.Data == "tr" && table != nil && attr(n, "data-job-id") != "":
-				ids = append(ids, attr(n, "data-job-id"))
-			}
-		}
-		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
-			walk(ch)
-		}
-	}
-	walk(doc)
-	if table == nil {
-		t.Fatalf("no table#jobs in the page:\n%s", page)
-	}
-	return ids
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }

@@ -1,9 +1,7 @@
 package redisrevoke_test
 
 import (
-	"bytes"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
-	"golang.org/x/net/html"
 
 	"jobboard/apiclient"
 	"jobboard/handlers"
@@ -19,6 +16,7 @@ import (
 	"jobboard/internal/session"
 	"jobboard/internal/session/redisrevoke"
 	"jobboard/internal/testenv"
+	"jobboard/internal/testenv/dashboard"
 	"jobboard/internal/testenv/redistest"
 )
 
@@ -28,61 +26,54 @@ import (
 
 const unavailableText = "Sign-in is unavailable right now"
 
-// sessionKeys is one hash/block pair shared by every replica of a test.
-var sessionKeys = [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}
-
 type replica struct {
 	*httptest.Server
 	logs *testenv.SyncBuffer
 }
 
-// world is a simulator and a Redis server.
+// world is the rig's simulator (its session keys shared by every replica
+// of a test) and a Redis server.
 type world struct {
-	t      *testing.T
-	simURL string
-	redis  *redistest.Server
+	t     *testing.T
+	env   *testenv.Env
+	redis *redistest.Server
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	sim := explorersim.New(explorersim.Options{Seed: 3})
-	simHS := httptest.NewServer(sim)
-	t.Cleanup(simHS.Close)
-	return &world{t: t, simURL: simHS.URL, redis: redistest.Start(t)}
+	env := testenv.New(t, testenv.Options{Sim: explorersim.Options{Seed: 3}, RealClock: true})
+	return &world{t: t, env: env, redis: redistest.Start(t)}
 }
 
-// replica starts a dashboard; with shared, its revocations live in the
-// world's Redis, otherwise in its own memory.
+// replica starts a dashboard with its own Explorer client and log; with
+// shared, its revocations live in the world's Redis, otherwise in its own
+// memory.
 func (w *world) replica(shared bool) *replica {
 	t := w.t
 	t.Helper()
-	client, err := apiclient.New(w.simURL)
+	client, err := apiclient.New(w.env.SimServer.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(client.Close)
 	logs := &testenv.SyncBuffer{}
-	opts := handlers.Options{
-		Explorer:      client,
-		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
-		NebulaAddress: "127.0.0.1",
-		SessionKeys:   sessionKeys,
-		ReadyCacheTTL: -1, // every probe checks again
-	}
-	if shared {
-		o, err := redisrevoke.ClientOptions(w.redis.URL(), "")
+	h := dashboard.Handler(t, w.env, func(o *handlers.Options) {
+		o.Explorer = client
+		o.Logger = testenv.Logger(logs)
+		o.ReadyCacheTTL = -1 // every probe checks again
+		if !shared {
+			return
+		}
+		ro, err := redisrevoke.ClientOptions(w.redis.URL(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc := redis.NewClient(o)
+		rc := redis.NewClient(ro)
 		t.Cleanup(func() { _ = rc.Close() })
 		store := redisrevoke.New(rc, redisrevoke.Options{})
-		opts.Revocations = store
-		opts.ReadyChecks = []handlers.ReadyCheck{{Name: "redis", Check: store.Ping}}
-	}
-	h, err := handlers.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+		o.Revocations = store
+		o.ReadyChecks = []handlers.ReadyCheck{{Name: "redis", Check: store.Ping}}
+	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
@@ -101,17 +92,16 @@ type answer struct {
 	cookies  []*http.Cookie
 }
 
-// send makes one request without following redirects.
+// send makes one request with only the given cookie, without following
+// redirects.
 func (r *replica) send(t *testing.T, method, path string, cookie *http.Cookie, form url.Values, header http.Header) answer {
 	t.Helper()
+	b := testenv.NewBrowser(t, r.URL, testenv.WithoutJar())
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequest(method, r.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := b.Request(t, method, path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -121,17 +111,8 @@ func (r *replica) send(t *testing.T, method, path string, cookie *http.Cookie, f
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return answer{status: resp.StatusCode, location: resp.Header.Get("Location"), body: string(b), cookies: resp.Cookies()}
+	a := b.Do(t, req)
+	return answer{status: a.Status, location: a.Header.Get("Location"), body: a.Body, cookies: a.Cookies()}
 }
 
 // signIn signs in as the simulator's demo account and returns the
@@ -151,48 +132,16 @@ func (r *replica) signIn(t *testing.T) *http.Cookie {
 	return nil
 }
 
-// jobIDs returns the data-job-id of every row of the jobs table in a page;
-// a page without the table is a test failure.
-func jobIDs(t *testing.T, page string) []string {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(page))
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := find(doc, func(n *html.Node) bool { return n.Data == "table" && attr(n, "id") == "jobs" })
-	if table == nil {
-		t.Fatalf("no table#jobs in the page:\n%s", page)
-	}
-	var ids []string
-	walk(table, func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "tr" && attr(n, "data-job-id") != "" {
-			ids = append(ids, attr(n, "data-job-id"))
-		}
-	})
-	return ids
-}
-
 // problemText returns the text of the page's problem panel (role=alert),
 // "" when it has none.
 func problemText(t *testing.T, page string) string {
 	t.Helper()
-	doc, err := html.Parse(strings.NewReader(page))
-	if err != nil {
-		t.Fatal(err)
-	}
-	panel := find(doc, func(n *html.Node) bool {
-		return attr(n, "role") == "alert" && strings.Contains(attr(n, "class"), "problem")
-	})
-	if panel == nil {
-		return ""
-	}
-	var b strings.Builder
-	walk(panel, func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
+	for _, n := range testenv.ByClass(testenv.Parse(t, page), "problem") {
+		if testenv.AttrValue(n, "role") == "alert" {
+			return testenv.Text(n)
 		}
-	})
-	return strings.Join(strings.Fields(b.String()), " ")
+	}
+	return ""
 }
 
 func TestSignOutOnOneReplicaIsRefusedByTheOthers(t *testing.T) {
@@ -203,7 +152,7 @@ func TestSignOutOnOneReplicaIsRefusedByTheOthers(t *testing.T) {
 	cookie := a.signIn(t)
 	for name, r := range map[string]*replica{"b": b, "loner": loner} {
 		got := r.send(t, http.MethodGet, "/jobs", cookie, nil, nil)
-		if got.status != http.StatusOK || len(jobIDs(t, got.body)) == 0 {
+		if got.status != http.StatusOK || len(testenv.JobRowIDs(t, got.body)) == 0 {
 			t.Fatalf("before sign-out, replica %s answered %d (want 200 with jobs): the session does not travel between replicas", name, got.status)
 		}
 	}
@@ -271,7 +220,7 @@ func TestRedisDownAnswers503ThenRecovers(t *testing.T) {
 	if got := a.send(t, http.MethodGet, "/readyz", nil, nil, nil); got.status != http.StatusOK {
 		t.Errorf("/readyz after Redis came back: %d %s", got.status, got.body)
 	}
-	if got := b.send(t, http.MethodGet, "/jobs", cookie, nil, nil); got.status != http.StatusOK || len(jobIDs(t, got.body)) == 0 {
+	if got := b.send(t, http.MethodGet, "/jobs", cookie, nil, nil); got.status != http.StatusOK || len(testenv.JobRowIDs(t, got.body)) == 0 {
 		t.Errorf("the session after Redis came back: %d, want 200 with jobs", got.status)
 	}
 	// Sign-in and sign-out work again, across replicas.
@@ -282,34 +231,4 @@ func TestRedisDownAnswers503ThenRecovers(t *testing.T) {
 	if got := a.send(t, http.MethodGet, "/jobs", fresh, nil, nil); got.status/100 != 3 {
 		t.Errorf("a cookie signed out on b after the outage, at a: %d, want a redirect to sign-in", got.status)
 	}
-}
-
-// find returns the first node in n's tree for which match is true.
-func find(n *html.Node, match func(*html.Node) bool) *html.Node {
-	if n.Type == html.ElementNode && match(n) {
-		return n
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if f := find(c, match); f != nil {
-			return f
-		}
-	}
-	return nil
-}
-
-// walk calls fn on every node of n's tree.
-func walk(n *html.Node, fn func(*html.Node)) {
-	fn(n)
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		walk(c, fn)
-	}
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
