@@ -233,7 +233,7 @@ func jobRows(d JobList) templ.Component {
 		nameLabel, wfLabel, statusLabel := label("col.name"), label("all.colWorkflow"), label("col.status")
 		createdLabel, startedLabel, finishedLabel := label("col.created"), label("col.started"), label("col.finished")
 		durationLabel := label("col.duration")
-		back := templ.EscapeString(url.QueryEscape(d.Query.Stable().URL(d.Path))) // past page 1, the pinned list
+		back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
 
 		b := make([]byte, 0, 2048)
 		for _, j := range d.Jobs {

@@ -212,7 +212,11 @@ func FuzzJobRowsMatchTempl(f *testing.F) {
 		if chinese {
 			lang = i18n.Chinese
 		}
-		q, _ := jobquery.Parse(url.Values{"name": {filter}, "tz": {"Asia/Shanghai"}}, time.UTC, now)
+		v := url.Values{"name": {filter}, "tz": {"Asia/Shanghai"}}
+		if all {
+			v.Set("page", "2") // the rows' way back is then pinned
+		}
+		q, _ := jobquery.Parse(v, time.UTC, now)
 		d := JobList{
 			Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, All: all,
 			Jobs: []apiclient.Job{{

@@ -82,6 +82,11 @@ func (d JobList) InFlight() bool {
 // ListURL is the canonical URL of the list as shown.
 func (d JobList) ListURL() string { return d.Query.URL(d.Path) }
 
+// RowBackURL is the way back that a row's job link carries: this list,
+// pinned past page 1 (as of the moment it was served when live), so the
+// reader, or anyone the job's link is shared with, returns to these rows.
+func (d JobList) RowBackURL() string { return d.Query.Stable().URL(d.Path) }
+
 // workflowLabel is a row's workflow in words: its name, else its ID.
 func workflowLabel(j apiclient.Job) string {
 	if j.WorkflowName != "" {
