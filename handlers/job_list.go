@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/joblist"
 	"jobboard/internal/jobquery"
 	"jobboard/internal/session"
 	"jobboard/views"
@@ -39,6 +40,22 @@ func (s listSource) list(ctx context.Context, ex Explorer, tok apiclient.Token, 
 		return ex.ListJobs(ctx, tok, q)
 	}
 	return ex.ListWorkflowJobs(ctx, tok, s.workflowID, q)
+}
+
+// lister is the source's list endpoint as internal/joblist calls it.
+func (s listSource) lister(ex Explorer, tok apiclient.Token) joblist.Lister {
+	return joblist.ListerFunc(func(ctx context.Context, q apiclient.ListQuery) (apiclient.JobPage, error) {
+		return s.list(ctx, ex, tok, q)
+	})
+}
+
+// listPage fetches the page q shows: one call for any status or one
+// status (as the Query's Upstream says), the merge of one list per status
+// for a set of several. A merged page that cannot be told exactly within
+// the bound on calls is joblist.ErrTooDeep, with the total.
+func (s listSource) listPage(ctx context.Context, ex Explorer, tok apiclient.Token, q jobquery.Query) (apiclient.JobPage, error) {
+	p, err := joblist.List(ctx, s.lister(ex, tok), q.Upstream(), q.Status.Statuses())
+	return apiclient.JobPage{Items: p.Items, Total: p.Total, Page: q.Page, PageSize: q.Size}, err
 }
 
 // listSourceOf reads the source of a list route: routes under
@@ -143,13 +160,19 @@ func (h *handler) jobList(c *gin.Context) error {
 	if !d.Poll { // a poll refreshes the rows only; the notice stays as it was
 		newer = h.countNewer(ctx, sess.Token, src, q)
 	}
-	list, err := src.list(ctx, h.explorer, sess.Token, q.Upstream())
-	if err == nil && len(list.Items) == 0 && q.Page > 1 {
+	list, err := src.listPage(ctx, h.explorer, sess.Token, q)
+	if errors.Is(err, joblist.ErrTooDeep) {
+		d.TooDeep, err = true, nil
+	}
+	if err == nil && !d.TooDeep && len(list.Items) == 0 && q.Page > 1 {
 		// Past the last page: show the last one and say so.
 		d.RequestedPage = q.Page
 		d.Query = q.WithPage(q.LastPage(list.Total))
 		if list.Total > 0 {
-			list, err = src.list(ctx, h.explorer, sess.Token, d.Query.Upstream())
+			list, err = src.listPage(ctx, h.explorer, sess.Token, d.Query)
+			if errors.Is(err, joblist.ErrTooDeep) {
+				d.TooDeep, err = true, nil
+			}
 		}
 	}
 	if err == nil && len(list.Items) == 0 && q.Filtered() && !src.all() {

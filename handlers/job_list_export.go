@@ -17,6 +17,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/download"
 	"jobboard/internal/i18n"
+	"jobboard/internal/joblist"
 	"jobboard/internal/jobquery"
 )
 
@@ -30,7 +31,8 @@ const csvTime = "2006-01-02 15:04:05"
 // listExport serves GET /jobs/export.csv|json and
 // GET /workflows/:id/jobs/export.csv|json: every job matching the list's
 // filters (not just one page), in the list's order, streamed as Explorer's
-// pages of 100 arrive. At most Options.ExportCap rows are written; a
+// pages of 100 arrive (several statuses: their lists merged in order as
+// they arrive, one page of each held). At most Options.ExportCap rows are written; a
 // bigger list ends with a note saying where it stopped, as does a list
 // whose next page from Explorer holds only jobs already written. An upstream
 // failure before the first row is an ordinary error page; after it the
@@ -59,7 +61,19 @@ func (h *handler) listExport(c *gin.Context) error {
 	ctx := c.Request.Context()
 	lq := q.Upstream()
 	lq.Page, lq.PageSize = 1, exportPageSize
-	page, err := src.list(ctx, h.explorer, sess.Token, lq)
+	// fetch reads the list's next page of 100: Explorer's own pages, or
+	// for several statuses the next 100 of their merge (pinned at this
+	// request's instant, so that jobs created meanwhile cannot shift any
+	// status's pages; one page of each status held at a time).
+	fetch := func() (apiclient.JobPage, error) { return src.list(ctx, h.explorer, sess.Token, lq) }
+	if q.Status.Len() > 1 {
+		m := joblist.NewMerge(src.lister(h.explorer, sess.Token), q.Pin().Upstream(), q.Status.Statuses())
+		fetch = func() (apiclient.JobPage, error) {
+			items, err := m.Next(ctx, exportPageSize)
+			return apiclient.JobPage{Items: items, Total: m.Total(), Page: lq.Page, PageSize: exportPageSize}, err
+		}
+	}
+	page, err := fetch()
 	if err != nil {
 		return src.upstreamError(err, lr.sess)
 	}
@@ -115,7 +129,7 @@ func (h *handler) listExport(c *gin.Context) error {
 				break
 			}
 			lq.Page++
-			next, err := src.list(ctx, h.explorer, sess.Token, lq)
+			next, err := fetch()
 			if err != nil {
 				failure = err
 				break
@@ -164,7 +178,7 @@ func exportProblem(l i18n.Localizer, err error) string {
 }
 
 // exportFileName says what the file holds:
-// jobs-<workflow name or id | all>[-<status>]-<date in the query's zone>.csv
+// jobs-<workflow name or id | all>[-<status>…]-<date in the query's zone>.csv
 func exportFileName(src listSource, q jobquery.Query, first []apiclient.Job, now time.Time, asJSON bool) string {
 	what := "all"
 	if !src.all() {
@@ -174,8 +188,8 @@ func exportFileName(src listSource, q jobquery.Query, first []apiclient.Job, now
 		}
 	}
 	parts := []string{"jobs", what}
-	if q.HasStatus {
-		parts = append(parts, q.Status.Word())
+	for _, st := range q.Status.Statuses() {
+		parts = append(parts, st.Word())
 	}
 	parts = append(parts, now.In(q.Location()).Format("2006-01-02"))
 	ext := "csv"

@@ -69,7 +69,7 @@ func (h *handler) summaryView(c *gin.Context, d views.Summary) templ.Component {
 // and its filters without status, page, size or order.
 func summaryKey(src listSource, q jobquery.Query) string {
 	q = q.WithSize(jobquery.DefaultSize)
-	q.HasStatus, q.Status, q.Asc = false, 0, false
+	q.Status, q.Asc = 0, false
 	return q.URL(src.path())
 }
 

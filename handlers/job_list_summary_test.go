@@ -122,10 +122,27 @@ func TestSummaryLinksSetStatusFilter(t *testing.T) {
 	if hrefs[0] != base+"?name=_2&order=asc" {
 		t.Errorf("total links to %q, want the list without status", hrefs[0])
 	}
+	// Each count toggles its status in the list's set: running (in it) is
+	// removed, the others are added, in code order.
 	for i, h := range hrefs[1:] {
 		word := strings.Fields(texts[i+1])[1]
-		if want := base + "?name=_2&order=asc&status=" + word; h != want {
+		want := base + "?name=_2&order=asc&status=running," + word
+		switch word {
+		case "running":
+			want = base + "?name=_2&order=asc"
+		case "preparing":
+			want = base + "?name=_2&order=asc&status=preparing,running"
+		}
+		if h != want {
 			t.Errorf("%q links to %q, want %q", texts[i+1], h, want)
+		}
+	}
+	// On an unfiltered list a count picks its status alone.
+	texts, hrefs = summaryLinks(t, e, c, base+"/summary?name=_2")
+	for i, h := range hrefs[1:] {
+		word := strings.Fields(texts[i+1])[1]
+		if want := base + "?name=_2&status=" + word; h != want {
+			t.Errorf("unfiltered: %q links to %q, want %q", texts[i+1], h, want)
 		}
 	}
 	// Without JavaScript: the list links to the summary page, a full page.

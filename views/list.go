@@ -39,30 +39,37 @@ var summaryOrder = []apiclient.Status{
 // outcomePart is one link of the summary line.
 type outcomePart struct {
 	Text, URL, Status string
-	Current           bool // the list already shows exactly this
+	Title             string // what following the link does, in words
+	Current           bool   // the list shows this: the total when unfiltered, a status in the set
 }
 
-// outcomeParts returns the total and the non-zero counts, in words, each
-// linking to the list filtered by that status (the total to the list
-// without a status filter).
+// outcomeParts returns the total and the non-zero counts, in words. The
+// total links to the list without a status filter; each count toggles its
+// status in the list's set (on an unfiltered list it picks that status
+// alone), so the reader can build "failed or cancelled" from the line.
 func outcomeParts(d Summary) []outcomePart {
-	all := d.Query.WithPage(1)
-	all.HasStatus, all.Status = false, 0
+	all := d.Query.WithStatus(0)
 	parts := []outcomePart{{
 		Text: d.L.N("summary.jobs", d.Total, d.L.Count(d.Total)), URL: all.URL(d.Path),
-		Status: "all", Current: !d.Query.HasStatus,
+		Status: "all", Current: d.Query.Status == 0, Title: d.L.T("summary.showAll"),
 	}}
 	for _, s := range summaryOrder {
 		n := d.ByStatus[s]
 		if n == 0 {
 			continue
 		}
-		q := all
-		q.HasStatus, q.Status = true, s
 		word := s.Word()
+		in := d.Query.Status.Has(s)
+		title := d.L.T("summary.add", statusLabel(d.L, s))
+		switch {
+		case d.Query.Status == 0:
+			title = d.L.T("summary.only", statusLabel(d.L, s))
+		case in:
+			title = d.L.T("summary.remove", statusLabel(d.L, s))
+		}
 		parts = append(parts, outcomePart{
-			Text: d.L.N("summary."+word, n, d.L.Count(n)), URL: q.URL(d.Path),
-			Status: word, Current: d.Query.HasStatus && d.Query.Status == s,
+			Text: d.L.N("summary."+word, n, d.L.Count(n)), URL: d.Query.WithStatus(d.Query.Status.Toggled(s)).URL(d.Path),
+			Status: word, Current: in, Title: title,
 		})
 	}
 	return parts

@@ -11,8 +11,12 @@ func printFilters(d JobList) string {
 	if d.Query.Name != "" {
 		parts = append(parts, l.T("print.name", d.Query.Name))
 	}
-	if d.Query.HasStatus {
-		parts = append(parts, l.T("print.status", statusLabel(l, d.Query.Status)))
+	if d.Query.Status != 0 {
+		var names []string
+		for _, s := range d.Query.Status.Statuses() {
+			names = append(names, statusLabel(l, s))
+		}
+		parts = append(parts, l.T("print.status", strings.Join(names, l.T("print.or"))))
 	}
 	if d.Query.From != "" {
 		parts = append(parts, l.T("print.from", strings.Replace(d.Query.From, "T", " ", 1)))

@@ -60,7 +60,10 @@ type JobList struct {
 	Jobs          []apiclient.Job
 	Total         int
 	RequestedPage int // the page asked for when it was past the last (else 0)
-	Now           time.Time
+	// TooDeep: the page of a several-status list could not be merged
+	// exactly within the bound on upstream calls; Jobs is empty, Total set.
+	TooDeep bool
+	Now     time.Time
 	// Newer is how many jobs matching the filters came after the pin
 	// (Query.AsOf), when NewerCounted; a pinned list says so.
 	Newer        int

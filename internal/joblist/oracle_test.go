@@ -183,11 +183,15 @@ func TestMergeMatchesOracle(t *testing.T) {
 	if seed == 0 {
 		seed = 20261201
 	}
-	sim, srv, now := newRig(t, *oracleSets, 1)
+	sets := *oracleSets
+	if testing.Short() {
+		sets = min(sets, 5)
+	}
+	sim, srv, now := newRig(t, sets, 1)
 	rng := rand.New(rand.NewPCG(seed, 7))
 	names := []string{"", "", "", "pagerank", "_2026", "1", "LPA", "xyz-none"}
 	var cases, refused, deep, shallow, lastPages, emptyStatus, hugeTiny, tiedCases, pastEnd int
-	for set := range *oracleSets {
+	for set := range sets {
 		account := fmt.Sprintf("a%d", set)
 		sizes, tied := fill(rng, sim, account, now)
 		r := &rig{sim: sim}

@@ -60,8 +60,12 @@ const MaxAsOfSkew = 5 * time.Second
 // optional and defaults left out of canonical URLs:
 //
 //	name   case-insensitive substring of the job name (≤ 200 characters, spaces at the ends trimmed)
-//	status preparing | running | succeeded | failed | cancelled | stopping
-//	       (also accepted on input: the codes 0–5, "success", "interrupted", "canceled"; any case)
+//	status a set of preparing | running | succeeded | failed | cancelled | stopping,
+//	       comma-separated, canonically in that (code) order: status=failed,cancelled
+//	       (also accepted on input: the codes 0–5, "success", "interrupted", "canceled",
+//	       the shortcuts problems = failed,cancelled and inprogress =
+//	       preparing,running,stopping, any case and order, repeats, and the
+//	       parameter given several times); all six is no filter and left out
 //	from   creation time lower bound, inclusive: YYYY-MM-DD (start of that day) or
 //	       YYYY-MM-DDTHH:MM (start of that minute; seconds accepted on input), read in tz
 //	to     creation time upper bound, inclusive: YYYY-MM-DD (the whole day) or
@@ -81,6 +85,7 @@ const MaxAsOfSkew = 5 * time.Second
 //
 //	/workflows/4216617528/jobs
 //	/workflows/4216617528/jobs?status=failed
+//	/workflows/4216617528/jobs?page=7&status=failed,cancelled
 //	/workflows/4216617528/jobs?from=2026-11-01&name=pagerank&page=3&size=50&to=2026-11-30&tz=Europe%2FParis
 //	/workflows/4216617528/jobs?from=2026-11-30T08%3A00&order=asc
 //	/jobs?range=24h
@@ -90,17 +95,16 @@ const MaxAsOfSkew = 5 * time.Second
 // An invalid value is reported in FieldErrors and that filter alone is
 // ignored; everything else still applies.
 type Query struct {
-	Name      string
-	HasStatus bool
-	Status    apiclient.Status // meaningful only when HasStatus
-	From      string           // canonical "2006-01-02" or "2006-01-02T15:04[:05]"; "" = no bound
-	To        string           // same forms as From
-	TZ        string           // IANA name from the URL; "" = the default zone
-	Asc       bool
-	Page      int       // ≥ 1
-	Size      int       // one of Sizes
-	Range     string    // one of Ranges; "" = no preset (never set together with From/To)
-	AsOf      time.Time // the pin, UTC whole seconds; zero = live (the latest jobs)
+	Name   string
+	Status StatusSet // the statuses listed; empty = any (never all six: see StatusSet.Normal)
+	From   string    // canonical "2006-01-02" or "2006-01-02T15:04[:05]"; "" = no bound
+	To     string    // same forms as From
+	TZ     string    // IANA name from the URL; "" = the default zone
+	Asc    bool
+	Page   int       // ≥ 1
+	Size   int       // one of Sizes
+	Range  string    // one of Ranges; "" = no preset (never set together with From/To)
+	AsOf   time.Time // the pin, UTC whole seconds; zero = live (the latest jobs)
 
 	loc *time.Location // TZ resolved, or the default zone
 	now time.Time      // the instant the Query is evaluated at, UTC whole seconds
@@ -150,11 +154,11 @@ func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, Fiel
 			q.Name = name
 		}
 	}
-	if s := strings.TrimSpace(v.Get("status")); s != "" {
-		if st, ok := apiclient.ParseStatus(s); ok {
-			q.HasStatus, q.Status = true, st
+	if vs := v["status"]; len(vs) > 0 {
+		if set, ok := ParseStatusSet(vs...); ok {
+			q.Status = set
 		} else {
-			bad("status", "field.status.invalid")
+			errs["status"] = FieldError{Key: "field.status.invalid", Value: strings.Join(vs, ",")}
 		}
 	}
 	if tz := strings.TrimSpace(v.Get("tz")); tz != "" {
@@ -281,7 +285,7 @@ func (q Query) Location() *time.Location {
 
 // Filtered reports whether any filter (name, status, from, to, range) is set.
 func (q Query) Filtered() bool {
-	return q.Name != "" || q.HasStatus || q.From != "" || q.To != "" || q.Range != ""
+	return q.Name != "" || q.Status != 0 || q.From != "" || q.To != "" || q.Range != ""
 }
 
 // Values renders the Query as canonical URL values: defaults left out.
@@ -296,7 +300,7 @@ func (q Query) Values() url.Values {
 	if q.Name != "" {
 		v.Set("name", q.Name)
 	}
-	if q.HasStatus {
+	if q.Status != 0 {
 		v.Set("status", q.Status.Word())
 	}
 	if q.From != "" {
@@ -334,10 +338,7 @@ func (q Query) URL(path string) string {
 	if q.Size != DefaultSize && q.Size != 0 {
 		size = strconv.AppendInt(num[1][:0], int64(q.Size), 10)
 	}
-	status := ""
-	if q.HasStatus {
-		status = q.Status.Word()
-	}
+	status := q.Status.Word()
 	order := ""
 	if q.Asc {
 		order = "asc"
@@ -359,7 +360,7 @@ func (q Query) URL(path string) string {
 		{"page", string(page), false},
 		{"range", q.Range, false},
 		{"size", string(size), false},
-		{"status", status, true},
+		{"status", status, false}, // words and commas: a readable failed,cancelled
 		{"to", q.To, true},
 		{"tz", q.TZ, true},
 	}
@@ -417,6 +418,13 @@ func (q Query) WithSize(n int) Query {
 	return q
 }
 
+// WithStatus returns the Query listing the statuses of s (normalised:
+// every status is none), back on the first page.
+func (q Query) WithStatus(s StatusSet) Query {
+	q.Status, q.Page = s.Normal(), 1
+	return q
+}
+
 // WithOrderToggled returns the Query in the other creation-time order, back
 // on the first page.
 func (q Query) WithOrderToggled() Query {
@@ -427,7 +435,7 @@ func (q Query) WithOrderToggled() Query {
 // Cleared returns the live Query without filters, keeping zone, order and
 // size.
 func (q Query) Cleared() Query {
-	q.Name, q.HasStatus, q.Status, q.From, q.To, q.Range, q.Page = "", false, 0, "", "", "", 1
+	q.Name, q.Status, q.From, q.To, q.Range, q.Page = "", 0, "", "", "", 1
 	q.AsOf = time.Time{}
 	return q
 }
@@ -496,11 +504,12 @@ func formatBound(t time.Time) string {
 
 // Upstream translates the Query into the list call's parameters: the
 // creation-time window is the dates, or the preset range ending at the pin
-// (else at Now), capped at the end of the pin's second.
+// (else at Now), capped at the end of the pin's second. Its Status is set
+// only for a set of one; a list of several statuses is one call per status
+// (see internal/joblist) with Status.Statuses().
 func (q Query) Upstream() apiclient.ListQuery {
 	lq := apiclient.ListQuery{Name: q.Name, Order: apiclient.OrderDesc, Page: q.Page, PageSize: q.Size}
-	if q.HasStatus {
-		st := q.Status
+	if st, ok := q.Status.Single(); ok {
 		lq.Status = &st
 	}
 	if q.From != "" {

@@ -91,7 +91,7 @@ func TestRangeWithDatesIsAnErrorOnBoth(t *testing.T) {
 	if q.Range != "" || q.From != "" || q.To != "" || !up.From.IsZero() || !up.To.IsZero() {
 		t.Errorf("conflicting bounds applied: %+v, upstream %+v", q, up)
 	}
-	if !q.HasStatus || q.Status != apiclient.StatusFailed || q.Name != "rank" {
+	if q.Status != SetOf(apiclient.StatusFailed) || q.Name != "rank" {
 		t.Errorf("other filters dropped: %+v", q)
 	}
 	// A date with its own problem keeps its own message.

@@ -26,7 +26,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	f.Name = strings.ToUpper(wf.Name[:len(wf.Name)/2])
 	b.run("fill the filter form",
 		chromedp.SendKeys(chromedp.ID("f-name"), f.Name),
-		chromedp.SetValue(chromedp.ID("f-status"), f.Status),
+		chromedp.Click(chromedp.CSS("#f-status-"+f.Status)), // a checkbox of the status set
 		chromedp.SetValue(chromedp.ID("f-from"), f.From),
 		chromedp.SetValue(chromedp.ID("f-to"), f.To),
 	)

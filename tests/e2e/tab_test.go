@@ -83,10 +83,12 @@ const viewJS = `(() => {
 	const q = (s) => document.querySelector(s);
 	const text = (el) => (el ? el.innerText.trim() : "");
 	const form = {};
-	for (const id of ["f-name", "f-status", "f-from", "f-to"]) {
+	for (const id of ["f-name", "f-from", "f-to"]) {
 		const el = document.getElementById(id);
 		if (el) form[id.slice(2)] = el.value;
 	}
+	// The status set: the ticked checkboxes, in their (code) order.
+	form.status = Array.from(document.querySelectorAll("#f-status input[type=checkbox]:checked"), (cb) => cb.value).join(",");
 	const active = document.activeElement;
 	return {
 		url: location.href,
@@ -261,16 +263,34 @@ func clickID(id string) chromedp.Action[chromedp.Void] {
 
 // choose sets a form control's value as the reader does by picking or
 // typing it, with the input and change events a browser fires.
+//
+// For the status set (id f-status) value is the comma-separated statuses
+// to tick; the others are unticked, and only the checkboxes that change
+// get the events, as when a reader clicks them.
 func (b *tab) choose(id, value string) {
 	b.t.Helper()
 	b.mustEval(fmt.Sprintf(`(() => {
 		const el = document.getElementById(%s);
+		const fire = (x) => {
+			x.dispatchEvent(new Event("input", {bubbles: true}));
+			x.dispatchEvent(new Event("change", {bubbles: true}));
+		};
+		if (el.tagName === "FIELDSET") {
+			const want = %s.split(",").filter((w) => w);
+			for (const cb of el.querySelectorAll("input[type=checkbox]")) {
+				if (cb.checked !== want.includes(cb.value)) {
+					cb.focus();
+					cb.checked = !cb.checked;
+					fire(cb);
+				}
+			}
+			return true;
+		}
 		el.focus();
 		el.value = %s;
-		el.dispatchEvent(new Event("input", {bubbles: true}));
-		el.dispatchEvent(new Event("change", {bubbles: true}));
+		fire(el);
 		return true;
-	})()`, jsString(id), jsString(value)), nil)
+	})()`, jsString(id), jsString(value), jsString(value)), nil)
 }
 
 // typeKeys types text into whatever has the focus, key by key.

@@ -15,7 +15,7 @@ import (
 // URL and rows are computed from it here, independently of the dashboard.
 type filter struct {
 	Name     string
-	Status   string // URL word: "succeeded", "failed", …; "" for any
+	Status   string // URL words, comma-separated in code order: "succeeded", "failed,cancelled", …; "" for any
 	From, To string // dates, YYYY-MM-DD
 	TZ       string // zone carried by the URL; "" = the dashboard's zone
 	Asc      bool
@@ -72,6 +72,16 @@ var (
 	statusCodes  = map[string]int{"preparing": 0, "running": 1, "succeeded": 2, "failed": 3, "cancelled": 4, "stopping": 5}
 	statusLabels = []string{"Preparing", "Running", "Succeeded", "Failed", "Cancelled", "Stopping"}
 )
+
+// inStatusSet reports whether code is one of the comma-separated words.
+func inStatusSet(words string, code int) bool {
+	for w := range strings.SplitSeq(words, ",") {
+		if c, ok := statusCodes[w]; ok && c == code {
+			return true
+		}
+	}
+	return false
+}
 
 // expected is the list a state must show.
 type expected struct {
@@ -133,7 +143,7 @@ func (e *env) truthFor(workflowID string, f filter, shown *time.Location) expect
 		case !f.AsOf.IsZero() && !j.Created.Before(end.Add(time.Second)):
 		case j.WorkflowID != workflowID:
 		case f.Name != "" && !strings.Contains(strings.ToLower(j.Name), strings.ToLower(f.Name)):
-		case f.Status != "" && j.Status != statusCodes[f.Status]:
+		case f.Status != "" && !inStatusSet(f.Status, j.Status):
 		case f.From != "" && j.Created.Before(day(f.From)):
 		case f.To != "" && !j.Created.Before(day(f.To).AddDate(0, 0, 1)):
 		default:
