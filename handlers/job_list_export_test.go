@@ -296,14 +296,7 @@ func TestExportLinksCarryFilters(t *testing.T) {
 		"export-csv":  "/jobs/export.csv?name=_2&order=asc&status=failed",
 		"export-json": "/jobs/export.json?name=_2&order=asc&status=failed",
 	} {
-		n := byID(doc, id)
-		if n == nil {
-			t.Errorf("no #%s", id)
-			continue
-		}
-		if got, _ := attr(n, "href"); got != want {
-			t.Errorf("#%s href %q, want %q", id, got, want)
-		}
+		checkHref(t, doc, id, want)
 	}
 }
 
@@ -489,5 +482,32 @@ func TestExportCSVForSpreadsheets(t *testing.T) {
 	if len(x.Jobs) != 1 || x.Jobs[0].Status != "succeeded" || x.Jobs[0].Created == nil || *x.Jobs[0].Created != "2026-12-01T13:32:05.600Z" ||
 		x.Jobs[0].DurationSeconds == nil || *x.Jobs[0].DurationSeconds != 125 {
 		t.Errorf("JSON jobs %+v", x.Jobs)
+	}
+}
+
+// TestStatusSetExport streams the merged list in order.
+func TestStatusSetExport(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	resp := e.get(t, c, "/workflows/"+wf.ID+"/jobs/export.csv?status=problems")
+	if resp.status != http.StatusOK {
+		t.Fatalf("export: status %d", resp.status)
+	}
+	if cd := resp.header.Get("Content-Disposition"); !strings.Contains(cd, "-failed-cancelled-") {
+		t.Errorf("file name %q, want it to name both statuses", cd)
+	}
+	rows, err := csv.NewReader(strings.NewReader(resp.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows[1:] {
+		if _, err := strconv.ParseInt(r[0], 10, 64); err == nil { // not a "# …" note
+			got = append(got, r[0])
+		}
+	}
+	if want := ids(mergedTruth(e, wf.ID, explorersim.StatusFailed, explorersim.StatusInterrupted)); !slices.Equal(got, want) {
+		t.Errorf("export: %d rows, want the %d failed or cancelled jobs newest first", len(got), len(want))
 	}
 }
