@@ -7,7 +7,6 @@
 package pgtest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +25,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"jobboard/internal/testenv/childproc"
 )
 
 // InstallHint tells a person how to get the binaries.
@@ -50,9 +51,7 @@ type Server struct {
 	cred *syscall.Credential // nil: run as the current user
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
-	log  *bytes.Buffer
+	proc *childproc.Proc
 
 	dbs atomic.Int64
 }
@@ -65,10 +64,7 @@ func BinDir(t testing.TB) string {
 	t.Helper()
 	found, _ := filepath.Glob(binGlob)
 	if len(found) == 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is not installed (no %s; CI is set, so this fails instead of skipping); %s", binGlob, InstallHint)
-		}
-		t.Skipf("PostgreSQL is not installed (no %s); %s", binGlob, InstallHint)
+		childproc.Missing(t, "PostgreSQL (no "+binGlob+")", InstallHint)
 	}
 	// Newest major version: compare the version directory numerically.
 	sort.Slice(found, func(i, j int) bool { return majorVersion(found[i]) > majorVersion(found[j]) })
@@ -112,7 +108,7 @@ func StartServer(t testing.TB) *Server {
 		t.Fatalf("pgtest: %v", err)
 	}
 	for range 5 { // a free port can be taken between choosing and binding it
-		if s.port, err = freePort(); err != nil {
+		if s.port, err = childproc.FreePort(); err != nil {
 			t.Fatalf("pgtest: %v", err)
 		}
 		if err = s.start(); err == nil {
@@ -150,7 +146,6 @@ func (s *Server) command(ctx context.Context, name string, args ...string) *exec
 	// TMPDIR the user may use.
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + s.dir, "TMPDIR=" + s.dir, "LC_ALL=C"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
-	dieWithParent(cmd.SysProcAttr)
 	return cmd
 }
 
@@ -205,12 +200,11 @@ func (s *Server) NewDatabase(t testing.TB) string {
 func (s *Server) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
+	if s.proc == nil {
 		return
 	}
-	_ = s.cmd.Process.Kill()
-	<-s.done
-	s.cmd = nil
+	s.proc.Kill()
+	s.proc = nil
 }
 
 // Restart starts the server again on the same port with the same data.
@@ -239,7 +233,7 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return errors.New("already running")
 	}
 	cmd := s.command(context.Background(), "postgres", "-D", s.dataDir(),
@@ -253,13 +247,10 @@ func (s *Server) start() error {
 		"-c", "fsync=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=100", "-c", "shared_buffers=16MB",
 		"-c", "log_min_messages=warning", "-c", "logging_collector=off")
-	s.log = &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", cmd.Path, err)
+	proc, err := childproc.Start(cmd)
+	if err != nil {
+		return err
 	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
 	deadline := time.Now().Add(startTimeout)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -267,30 +258,19 @@ func (s *Server) start() error {
 		if err == nil {
 			_ = conn.Close(ctx)
 			cancel()
-			s.cmd, s.done = cmd, done
+			s.proc = proc
 			return nil
 		}
 		cancel()
 		select {
-		case <-done:
-			return fmt.Errorf("postgres on port %d exited: %s", s.port, s.log.String())
+		case <-proc.Exited():
+			return fmt.Errorf("postgres on port %d exited: %s", s.port, proc.Output())
 		default:
 		}
 		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			<-done
-			return fmt.Errorf("postgres on port %d did not answer within %s: %w: %s", s.port, startTimeout, err, s.log.String())
+			proc.Kill()
+			return fmt.Errorf("postgres on port %d did not answer within %s: %w: %s", s.port, startTimeout, err, proc.Output())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// freePort returns a loopback TCP port nobody listens on right now.
-func freePort() (int, error) {
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("choose a free port: %w", err)
-	}
-	defer func() { _ = ln.Close() }()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }

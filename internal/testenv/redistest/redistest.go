@@ -5,12 +5,10 @@
 package redistest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -18,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"jobboard/internal/testenv/childproc"
 )
 
 // InstallHint tells a person how to get the binary.
@@ -34,9 +34,7 @@ type Server struct {
 	port int
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
-	log  *bytes.Buffer
+	proc *childproc.Proc
 }
 
 // Binary returns the path of redis-server. When it is missing the test
@@ -46,10 +44,7 @@ func Binary(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("redis-server is not installed (CI is set, so this fails instead of skipping); %s", InstallHint)
-		}
-		t.Skipf("redis-server is not installed; %s", InstallHint)
+		childproc.Missing(t, "redis-server", InstallHint)
 	}
 	return bin
 }
@@ -61,7 +56,7 @@ func Start(t testing.TB) *Server {
 	s := &Server{t: t, bin: Binary(t), dir: t.TempDir()}
 	var err error
 	for range 5 { // a free port can be taken between choosing and binding it
-		if s.port, err = freePort(); err != nil {
+		if s.port, err = childproc.FreePort(); err != nil {
 			t.Fatalf("redistest: %v", err)
 		}
 		if err = s.start(); err == nil {
@@ -93,12 +88,11 @@ func (s *Server) Client() *redis.Client {
 func (s *Server) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
+	if s.proc == nil {
 		return
 	}
-	_ = s.cmd.Process.Kill()
-	<-s.done
-	s.cmd = nil
+	s.proc.Kill()
+	s.proc = nil
 }
 
 // Restart starts the server again on the same port, with an empty
@@ -114,21 +108,17 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return errors.New("already running")
 	}
 	cmd := exec.CommandContext(context.Background(), s.bin, //nolint:gosec // G204: the binary found on PATH, fixed arguments
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
 		"--daemonize", "no", "--logfile", "")
-	s.log = &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", s.bin, err)
+	proc, err := childproc.Start(cmd)
+	if err != nil {
+		return err
 	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
 	c := redis.NewClient(&redis.Options{Addr: s.Addr(), DisableIdentity: true, MaxRetries: -1})
 	defer func() { _ = c.Close() }()
 	deadline := time.Now().Add(startTimeout)
@@ -137,29 +127,18 @@ func (s *Server) start() error {
 		err := c.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			s.cmd, s.done = cmd, done
+			s.proc = proc
 			return nil
 		}
 		select {
-		case <-done:
-			return fmt.Errorf("redis-server on port %d exited: %s", s.port, s.log.String())
+		case <-proc.Exited():
+			return fmt.Errorf("redis-server on port %d exited: %s", s.port, proc.Output())
 		default:
 		}
 		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			<-done
+			proc.Kill()
 			return fmt.Errorf("redis-server on port %d did not answer within %s: %w", s.port, startTimeout, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// freePort returns a loopback TCP port nobody listens on right now.
-func freePort() (int, error) {
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("choose a free port: %w", err)
-	}
-	defer func() { _ = ln.Close() }()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
