@@ -31,7 +31,9 @@ const (
 )
 
 // runForm serves GET /workflows/:id/run: the "Run workflow" form with one
-// empty parameter row.
+// empty parameter row, offering the tasks of the workflow's most recent
+// job by name; from=N ("Run again" on job N's page) offers job N's tasks
+// and says a new run starts with the workflow's saved inputs.
 //
 // Answers: 200; 400 for an ID that is not a number; 404 for an unknown
 // workflow; 403 in read-only mode.
@@ -125,7 +127,8 @@ func (h *handler) runData(c *gin.Context) (views.WorkflowRun, *session.Data, int
 }
 
 // checkWorkflow asks Explorer for one job of the workflow: an unknown
-// workflow is a 404, and a job tells the workflow's name.
+// workflow is a 404, and a job tells the workflow's name and, with its
+// task list, the tasks the form offers (runTasks).
 func (h *handler) checkWorkflow(c *gin.Context, sess *session.Data, id int64, d *views.WorkflowRun) error {
 	one, err := h.explorer.ListWorkflowJobs(c.Request.Context(), sess.Token, id, apiclient.ListQuery{PageSize: 1})
 	switch {
@@ -139,8 +142,36 @@ func (h *handler) checkWorkflow(c *gin.Context, sess *session.Data, id int64, d 
 	}
 	if len(one.Items) > 0 {
 		d.WorkflowName = one.Items[0].WorkflowName
+		h.runTasks(c, sess, d, one.Items[0].ID)
 	}
 	return nil
+}
+
+// runTasks fills the tasks the form offers from the task list of job
+// from= (the query, or the form for a POST) when it is a job of this
+// workflow, else of the workflow's newest job. A failure leaves the list
+// empty: the form then asks for task IDs, which still works.
+func (h *handler) runTasks(c *gin.Context, sess *session.Data, d *views.WorkflowRun, newest int64) {
+	from := c.Query("from")
+	if c.Request.Method == http.MethodPost {
+		from = c.PostForm("from")
+	}
+	ids := []int64{newest}
+	if id, ok := parseWorkflowID(from); ok && id != newest { // job IDs have the same grammar
+		ids = []int64{id, newest}
+	}
+	for _, id := range ids {
+		job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
+		if err != nil || job.WorkflowID != d.WorkflowID || len(job.Tasks) == 0 {
+			continue
+		}
+		d.TasksFrom, d.Again = id, from != "" && strconv.FormatInt(id, 10) == from
+		d.Tasks = make([]views.RunTask, len(job.Tasks))
+		for i, t := range job.Tasks {
+			d.Tasks[i] = views.RunTask{ID: t.ID, Name: t.Name}
+		}
+		return
+	}
 }
 
 // rerunForm re-shows the form after add, remove or invalid input. The

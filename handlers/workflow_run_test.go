@@ -13,6 +13,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/i18n"
 	"jobboard/views"
 )
 
@@ -32,8 +33,25 @@ func runFormRows(t *testing.T, doc *html.Node) [][3]string {
 		if task == nil {
 			return out
 		}
-		out = append(out, [3]string{inputValue(t, form, "run-task-"+strconv.Itoa(i)), inputValue(t, form, "run-name-"+strconv.Itoa(i)), inputValue(t, form, "run-value-"+strconv.Itoa(i))})
+		out = append(out, [3]string{taskValue(t, task), inputValue(t, form, "run-name-"+strconv.Itoa(i)), inputValue(t, form, "run-value-"+strconv.Itoa(i))})
 	}
+}
+
+// taskValue is what a row's task control sends: the box's value, or the
+// chosen option of the list of tasks.
+func taskValue(t *testing.T, n *html.Node) string {
+	t.Helper()
+	if n.Data != "select" {
+		v, _ := attr(n, "value")
+		return v
+	}
+	for _, o := range byTag(n, "option") {
+		if _, sel := attr(o, "selected"); sel {
+			v, _ := attr(o, "value")
+			return v
+		}
+	}
+	return ""
 }
 
 func rowsForm(action string, rows ...[3]string) url.Values {
@@ -229,5 +247,110 @@ func TestRunInputValues(t *testing.T) {
 	}
 	if in, ok := validateRunRows([]views.RunRow{{}, {Task: " "}}); !ok || in != nil {
 		t.Errorf("empty rows: %v %v", in, ok)
+	}
+}
+
+func TestRunFormOffersTheTasksByName(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	newest := e.jobsOf("demo", wf.ID)[0]
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		doc := parseHTML(t, e.get(t, c, views.WorkflowRunURL(wf.ID), "Accept-Language", lang.accept).body)
+		sel := byID(doc, "run-task-0")
+		if sel == nil || sel.Data != "select" {
+			t.Fatalf("%s: the task is not chosen from a list", lang.tag)
+		}
+		if got := text(findAll(doc, func(n *html.Node) bool { f, _ := attr(n, "for"); return n.Data == "label" && f == "run-task-0" })[0]); got != l.T("run.task") {
+			t.Errorf("%s: task label %q", lang.tag, got)
+		}
+		opts := byTag(sel, "option")
+		if len(opts) != len(newest.Tasks)+1 || text(opts[0]) != l.T("run.taskChoose") {
+			t.Fatalf("%s: %d options for %d tasks", lang.tag, len(opts), len(newest.Tasks))
+		}
+		for i, task := range newest.Tasks {
+			if v, _ := attr(opts[i+1], "value"); v != task.ID || !strings.HasPrefix(text(opts[i+1]), task.Name) {
+				t.Errorf("%s: option %d = %q (%s), want %q (%s)", lang.tag, i+1, text(opts[i+1]), v, task.Name, task.ID)
+			}
+		}
+		// Each task's ID in small print, for those who need it.
+		ids := byClass(byID(doc, "run-tasks"), "task-id")
+		if len(ids) != len(newest.Tasks) || text(ids[0]) != l.T("run.taskIDSmall", newest.Tasks[0].ID) {
+			t.Errorf("%s: task IDs in small print: %d", lang.tag, len(ids))
+		}
+	}
+	// Choosing a task by name runs the workflow with its ID.
+	task := newest.Tasks[0]
+	a := e.postForm(t, c, views.WorkflowRunURL(wf.ID), rowsForm("run", [3]string{task.ID, "damping", "0.85"}))
+	if a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/jobs/") {
+		t.Fatalf("run: %d to %q", a.status, a.header.Get("Location"))
+	}
+}
+
+func TestRunFormWithoutATaskListAsksForIDs(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	// The one-job endpoint fails: no task list to offer.
+	e.sim.SetFault(explorersim.Fault{Kind: explorersim.FaultHTML502, PathPrefix: "/api-open/v1/jobs/"})
+	defer e.sim.SetFault(explorersim.Fault{})
+	for _, lang := range langs {
+		doc := parseHTML(t, e.get(t, c, views.WorkflowRunURL(wf.ID), "Accept-Language", lang.accept).body)
+		if box := byID(doc, "run-task-0"); box == nil || box.Data != "input" {
+			t.Fatalf("%s: no task ID box", lang.tag)
+		}
+		if got := text(byID(doc, "run-no-tasks")); got != i18n.For(lang.tag).T("run.noTasksKnown") {
+			t.Errorf("%s: hint %q", lang.tag, got)
+		}
+	}
+}
+
+func TestRunAgainFromAJobPage(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	job := findJob(t, e, "demo", withStatus(explorersim.StatusFailed))
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		doc := parseHTML(t, e.get(t, c, jobPath(job.ID), "Accept-Language", lang.accept).body)
+		again := byID(doc, "run-again")
+		if again == nil || text(again) != l.T("run.again") {
+			t.Fatalf("%s: no Run again on the job page", lang.tag)
+		}
+		href, _ := attr(again, "href")
+		if href != views.RunAgainURL(job.WorkflowID, job.ID) {
+			t.Errorf("%s: Run again links to %q", lang.tag, href)
+		}
+		form := parseHTML(t, e.get(t, c, href, "Accept-Language", lang.accept).body)
+		if got := text(byID(form, "run-again-hint")); got != l.T("run.againHint") {
+			t.Errorf("%s: the form does not say which inputs a new run gets: %q", lang.tag, got)
+		}
+		opts := byTag(byID(form, "run-task-0"), "option")
+		if len(opts) != len(job.Tasks)+1 {
+			t.Errorf("%s: %d options, want the %d tasks of job %d", lang.tag, len(opts)-1, len(job.Tasks), job.ID)
+		}
+		if got := inputValue(t, form, "run-from"); got != strconv.FormatInt(job.ID, 10) {
+			t.Errorf("%s: the form does not keep the job it runs again: %q", lang.tag, got)
+		}
+	}
+	// Read-only: no Run again.
+	ro := e.withOptions(t, func(o *Options) { o.ReadOnly = true })
+	if byID(parseHTML(t, ro.get(t, ro.signedIn(t, "demo"), jobPath(job.ID)).body), "run-again") != nil {
+		t.Error("a read-only dashboard offers Run again")
+	}
+}
+
+func TestRunFormNotAgainUnlessAsked(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	for _, a := range []answer{
+		e.get(t, c, views.WorkflowRunURL(wf.ID)),
+		e.postForm(t, c, views.WorkflowRunURL(wf.ID), rowsForm("add", [3]string{"", "", ""})),
+	} {
+		doc := parseHTML(t, a.body)
+		if byID(doc, "run-again-hint") != nil || byID(doc, "run-from") != nil {
+			t.Errorf("status %d: a plain run form says it runs a job again", a.status)
+		}
 	}
 }

@@ -47,6 +47,12 @@ func ExportPath(listPath, format string) string { return listPath + "/export." +
 // WorkflowRunURL is the "Run workflow" form of a workflow.
 func WorkflowRunURL(workflowID string) string { return "/workflows/" + workflowID + "/run" }
 
+// RunAgainURL is the run form opened by "Run again" on job jobID's page: it
+// offers that job's tasks.
+func RunAgainURL(workflowID string, jobID int64) string {
+	return WorkflowRunURL(workflowID) + "?from=" + strconv.FormatInt(jobID, 10)
+}
+
 // JobNav is what the job pages carry from link to link: the list the
 // reader came from and their time zone. Both are already validated.
 type JobNav struct {
@@ -123,11 +129,11 @@ const (
 	LoginSignedOut = "signedout" // the reader just signed out
 )
 
-// LoginURL is the sign-in page returning to next (a local path; "" or "/"
-// is left out) and saying why it is shown (reason "" for none).
+// LoginURL is the sign-in page returning to next (a local path; "" is
+// left out) and saying why it is shown (reason "" for none).
 func LoginURL(next, reason string) string {
 	v := url.Values{}
-	if next != "" && next != "/" {
+	if next != "" {
 		v.Set("next", next)
 	}
 	if reason != "" {

@@ -46,4 +46,11 @@ func TestSharedURLShowsSameRows(t *testing.T) {
 	if !slices.Equal(names(got), names(shared)) || got.Summary != shared.Summary {
 		t.Errorf("the shared link shows other rows than the sender's:\nsender: %s\nreader: %s", shared, got)
 	}
+	// The page names both zones: the reader's, and the link's, in which
+	// its dates are read.
+	var note string
+	b.mustEval(`document.getElementById("zone-note").textContent`, &note)
+	if want := "Times are shown in America/New_York; this link reads its dates in " + a.zone + "."; note != want {
+		t.Errorf("the shared list says %q, want %q", note, want)
+	}
 }

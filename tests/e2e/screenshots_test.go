@@ -173,8 +173,8 @@ func TestScreenshots(t *testing.T) {
 	}
 	b.open(fmt.Sprintf("/jobs/%d", job.ID))
 	b.waitJob("the failed job's page", func(v jobView) error {
-		if v.H1 != job.Name || len(v.Tasks) == 0 || v.Tasks[0].ID != failed.ID {
-			return errorf("not the page of job %s with its failed task first", job.Name)
+		if v.H1 != job.Name || len(v.Tasks) != len(job.Tasks) || !strings.Contains(v.Failure, failed.Name) {
+			return errorf("not the page of job %s failed at %s", job.Name, failed.Name)
 		}
 		return nil
 	})
