@@ -143,10 +143,10 @@ type WorkflowRun struct {
 	Tasks     []RunTask
 	TasksFrom int64
 	Again     bool // opened by "Run again" on the page of job TasksFrom
-	Rows         []RunRow
-	FormError    Msg      // a problem with the form as a whole
-	Focus        string   // id of the control to focus on load ("" = none)
-	Problem      *Problem // Explorer refused or failed
+	Rows      []RunRow
+	FormError Msg      // a problem with the form as a whole
+	Focus     string   // id of the control to focus on load ("" = none)
+	Problem   *Problem // Explorer refused or failed
 }
 
 // taskDuration says how long a task ran, like the jobs table does for jobs.
