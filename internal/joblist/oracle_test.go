@@ -16,6 +16,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/joblist"
+	"jobboard/internal/testenv"
 )
 
 var (
@@ -44,10 +45,8 @@ func newRig(t *testing.T, accounts, jobsPer int) (*explorersim.Sim, *httptest.Se
 	for i := range accounts {
 		accts = append(accts, explorersim.Account{Name: fmt.Sprintf("a%d", i), Password: "pw"})
 	}
-	sim := explorersim.New(explorersim.Options{Clock: explorersim.NewManualClock(fixedNow), Accounts: accts, JobsPerAccount: jobsPer})
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	return sim, srv, fixedNow
+	e := testenv.New(t, testenv.Options{Sim: explorersim.Options{Accounts: accts, JobsPerAccount: jobsPer}, Start: fixedNow})
+	return e.Sim, e.SimServer, fixedNow
 }
 
 func (r *rig) connect(t *testing.T, srv *httptest.Server, account string) {
