@@ -34,7 +34,6 @@ func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
 	if err := h.sessions.Touch(c.Writer, c.Request, d, now); err != nil {
 		return session.Data{}, fmt.Errorf("touch session: %w", err)
 	}
-	c.Set(sessionIDKey, d.ID) // counts active polling clients (observability.go)
 	return d, nil
 }
 

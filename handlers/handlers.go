@@ -15,8 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
-	"jobboard/internal/metrics"
 	"jobboard/internal/session"
+	"jobboard/internal/telemetry"
 	"jobboard/internal/tracing"
 	"jobboard/static"
 )
@@ -89,21 +89,23 @@ type Options struct {
 	Version string
 	// Metrics records request, upstream, sign-in and polling metrics
 	// (nil → none recorded).
-	Metrics *metrics.Metrics
+	Metrics *telemetry.Metrics
 	// ServeMetrics serves Metrics at GET /metrics on this handler (false
 	// when main serves them on a separate listener).
 	ServeMetrics bool
-	// ReadyChecks are checked by GET /readyz besides Explorer (e.g. Redis).
-	ReadyChecks []ReadyCheck
-	// ReadyTimeout bounds each readiness check (0 → DefaultReadyTimeout).
+	// ReadyChecks are checked by GET /readyz after Explorer (registered
+	// by the program: Redis, a store).
+	ReadyChecks []telemetry.Check
+	// ReadyTimeout bounds each readiness check (0 →
+	// telemetry.DefaultReadyTimeout).
 	ReadyTimeout time.Duration
 	// ReadyCacheTTL is how long a readiness result is reused (0 →
-	// DefaultReadyCacheTTL; negative → never reused).
+	// telemetry.DefaultReadyCacheTTL; negative → never reused).
 	ReadyCacheTTL time.Duration
 	// Tracer exports a SERVER span for every sampled request and a CLIENT
 	// span for each of its Explorer calls (nil → none; traceparent is still
 	// continued, sent to Explorer and logged). With a Tracer, new traces
-	// are started sampled; see traceRequest in observability.go.
+	// are started sampled (telemetry.Requests).
 	Tracer *tracing.Exporter
 }
 
@@ -151,7 +153,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	h := &handler{
-		explorer:   countingExplorer{opts.Explorer}, // upstream calls per request (observability.go)
+		explorer:   countingExplorer{opts.Explorer}, // upstream calls per request (telemetry)
 		log:        opts.Logger,
 		sessions:   store,
 		assets:     opts.Assets,

@@ -13,6 +13,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/jobquery"
 	"jobboard/internal/session"
+	"jobboard/internal/telemetry"
 	"jobboard/views"
 )
 
@@ -36,6 +37,9 @@ func (h *handler) jobDetail(c *gin.Context) error {
 		return err
 	}
 	sess, id, nav, zone := jr.sess, jr.id, jr.nav, jr.zone
+	if isJobPoll(c.Request) {
+		telemetry.MarkPoll(c, sess.ID) // counts active polling clients
+	}
 	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
@@ -44,6 +48,12 @@ func (h *handler) jobDetail(c *gin.Context) error {
 	d.Cancelled = h.takeCancelFlash(c, id) ||
 		isFragment(c.Request) && c.GetHeader(views.NoticeHeader) == views.NoticeCancelled
 	return h.render(c, http.StatusOK, h.jobDetailView(c, d))
+}
+
+// isJobPoll reports whether the request is the job page's live refresh:
+// htmx re-fetching the job's region (views.JobDetailRegion).
+func isJobPoll(r *http.Request) bool {
+	return isFragment(r) && header(r, hdrHXTarget) == "section#job-detail"
 }
 
 // jobDetailData assembles a job page's data: the tasks and the task a

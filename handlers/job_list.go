@@ -15,6 +15,7 @@ import (
 	"jobboard/internal/joblist"
 	"jobboard/internal/jobquery"
 	"jobboard/internal/session"
+	"jobboard/internal/telemetry"
 	"jobboard/views"
 )
 
@@ -154,6 +155,9 @@ func (h *handler) jobList(c *gin.Context) error {
 	}
 	if !src.all() {
 		d.WorkflowID = strconv.FormatInt(src.workflowID, 10)
+	}
+	if d.Poll {
+		telemetry.MarkPoll(c, sess.ID) // counts active polling clients
 	}
 	ctx := c.Request.Context()
 	var newer func() (int, bool)

@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/internal/metrics"
+	"jobboard/internal/explorersim"
+	"jobboard/internal/telemetry"
 	"jobboard/views"
 )
 
@@ -83,7 +84,7 @@ func (s *upstreamSpy) seen() []http.Header {
 type opsEnv struct {
 	*testEnv
 	spy     *upstreamSpy
-	metrics *metrics.Metrics
+	metrics *telemetry.Metrics
 	client  *apiclient.Client
 }
 
@@ -94,7 +95,7 @@ func newOpsEnv(t *testing.T, clientOpts []apiclient.Option, edit func(*Options))
 	o := &opsEnv{}
 	o.testEnv = newEnv(t, 0, func(e *testEnv, opts *Options) {
 		o.spy = newUpstreamSpy(t, e.sim)
-		o.metrics = metrics.New("1.2.3-test", "abc1234")
+		o.metrics = telemetry.NewMetrics("1.2.3-test", "abc1234")
 		copts := append([]apiclient.Option{apiclient.WithoutBreaker(), apiclient.WithObserver(o.metrics.ObserveUpstream)}, clientOpts...)
 		client, err := apiclient.New(o.spy.url(), copts...)
 		if err != nil {
@@ -188,13 +189,13 @@ func TestRequestMetricsAreByRoutePattern(t *testing.T) {
 		t.Fatalf("unknown page: status %d", a.status)
 	}
 	s := o.scrape(t)
-	if v, _ := value(s, metrics.RequestsTotal, map[string]string{"route": "/jobs/:id", "method": "GET", "status": "200"}); v != 2 {
+	if v, _ := value(s, telemetry.RequestsTotal, map[string]string{"route": "/jobs/:id", "method": "GET", "status": "200"}); v != 2 {
 		t.Errorf("requests{route=/jobs/:id,status=200} = %v, want 2", v)
 	}
-	if v, _ := value(s, metrics.RequestsTotal, map[string]string{"route": "unmatched", "status": "404"}); v != 1 {
+	if v, _ := value(s, telemetry.RequestsTotal, map[string]string{"route": "unmatched", "status": "404"}); v != 1 {
 		t.Errorf("requests{route=unmatched,status=404} = %v, want 1", v)
 	}
-	if v, _ := value(s, metrics.RequestDuration+"_count", map[string]string{"route": "/jobs/:id", "method": "GET"}); v != 2 {
+	if v, _ := value(s, telemetry.RequestDuration+"_count", map[string]string{"route": "/jobs/:id", "method": "GET"}); v != 2 {
 		t.Errorf("duration histogram count for /jobs/:id = %v, want 2", v)
 	}
 	for _, smp := range s {
@@ -212,13 +213,13 @@ func TestUpstreamMetricsCountListCalls(t *testing.T) {
 		t.Fatalf("list: status %d", a.status)
 	}
 	s := o.scrape(t)
-	if v, _ := value(s, metrics.UpstreamCallsTotal, map[string]string{"endpoint": "list workflow jobs", "outcome": "ok"}); v < 1 {
+	if v, _ := value(s, telemetry.UpstreamCallsTotal, map[string]string{"endpoint": "list workflow jobs", "outcome": "ok"}); v < 1 {
 		t.Errorf("upstream calls{list workflow jobs, ok} = %v, want ≥ 1", v)
 	}
-	if v, _ := value(s, metrics.UpstreamCallDuration+"_count", map[string]string{"endpoint": "list workflow jobs", "outcome": "ok"}); v < 1 {
+	if v, _ := value(s, telemetry.UpstreamCallDuration+"_count", map[string]string{"endpoint": "list workflow jobs", "outcome": "ok"}); v < 1 {
 		t.Errorf("upstream duration count = %v, want ≥ 1", v)
 	}
-	if v, _ := value(s, metrics.UpstreamCallsTotal, map[string]string{"endpoint": "connect", "outcome": "ok"}); v != 1 {
+	if v, _ := value(s, telemetry.UpstreamCallsTotal, map[string]string{"endpoint": "connect", "outcome": "ok"}); v != 1 {
 		t.Errorf("upstream calls{connect, ok} = %v, want 1", v)
 	}
 }
@@ -230,10 +231,10 @@ func TestSignInMetricsByOutcome(t *testing.T) {
 		t.Fatalf("wrong password: status %d", a.status)
 	}
 	s := o.scrape(t)
-	if v, _ := value(s, metrics.SignInsTotal, map[string]string{"method": "password", "outcome": "ok"}); v != 1 {
+	if v, _ := value(s, telemetry.SignInsTotal, map[string]string{"method": "password", "outcome": "ok"}); v != 1 {
 		t.Errorf("sign-ins{password, ok} = %v, want 1", v)
 	}
-	if v, _ := value(s, metrics.SignInsTotal, map[string]string{"method": "password", "outcome": "rejected"}); v != 1 {
+	if v, _ := value(s, telemetry.SignInsTotal, map[string]string{"method": "password", "outcome": "rejected"}); v != 1 {
 		t.Errorf("sign-ins{password, rejected} = %v, want 1", v)
 	}
 }
@@ -245,7 +246,7 @@ func TestBreakerStateGauge(t *testing.T) {
 	state := func() map[string]float64 {
 		got := map[string]float64{}
 		for _, smp := range o.scrape(t) {
-			if smp.name == metrics.CircuitBreakerState {
+			if smp.name == telemetry.CircuitBreakerState {
 				got[smp.labels["state"]] = smp.value
 			}
 		}
@@ -398,33 +399,6 @@ func TestTraceIsStartedWithoutOrWithInvalidTraceparent(t *testing.T) {
 	}
 }
 
-func TestParseTraceparent(t *testing.T) {
-	const id, span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
-	cases := []struct {
-		in    string
-		ok    bool
-		flags string
-	}{
-		{"00-" + id + "-" + span + "-01", true, "01"},
-		{" 00-" + id + "-" + span + "-00 ", true, "00"},
-		{"01-" + id + "-" + span + "-01-extra", true, "01"}, // a later version may add fields
-		{"00-" + id + "-" + span + "-01-extra", false, ""},  // version 00 may not
-		{"ff-" + id + "-" + span + "-01", false, ""},
-		{"00-" + strings.ToUpper(id) + "-" + span + "-01", false, ""},
-		{"00-" + strings.Repeat("0", 32) + "-" + span + "-01", false, ""},
-		{"00-" + id + "-" + strings.Repeat("0", 16) + "-01", false, ""},
-		{"00-" + id[:31] + "-" + span + "-01", false, ""},
-		{"00_" + id + "-" + span + "-01", false, ""},
-		{"", false, ""},
-	}
-	for _, tc := range cases {
-		tid, flags, ok := parseTraceparent(tc.in)
-		if ok != tc.ok || (ok && (tid != id || flags != tc.flags)) {
-			t.Errorf("parseTraceparent(%q) = %q, %q, %v; want ok=%v flags %q", tc.in, tid, flags, ok, tc.ok, tc.flags)
-		}
-	}
-}
-
 func TestHealthzCallsNothingUpstream(t *testing.T) {
 	o := newOpsEnv(t, nil, nil)
 	o.spy.down()
@@ -485,7 +459,7 @@ func TestReadyzRunsExtraChecks(t *testing.T) {
 	o := newOpsEnv(t, nil, func(opts *Options) {
 		opts.ReadyCacheTTL = -1
 		opts.ReadyTimeout = 100 * time.Millisecond
-		opts.ReadyChecks = []ReadyCheck{
+		opts.ReadyChecks = []telemetry.Check{
 			{Name: "redis", Check: func(ctx context.Context) error {
 				mu.Lock()
 				calls++
@@ -524,7 +498,7 @@ func TestActivePollingClients(t *testing.T) {
 	}
 	active := func() float64 {
 		t.Helper()
-		v, ok := value(o.scrape(t), metrics.ActivePollingClients, nil)
+		v, ok := value(o.scrape(t), telemetry.ActivePollingClients, nil)
 		if !ok {
 			t.Fatal("no active polling clients gauge")
 		}
@@ -546,6 +520,15 @@ func TestActivePollingClients(t *testing.T) {
 	poll(bob)
 	if v := active(); v != 2 {
 		t.Errorf("two sessions polling: %v, want 2", v)
+	}
+	// The job page's live refresh counts too.
+	carol := o.signedIn(t, "demo")
+	job := findJob(t, o.testEnv, "demo", withStatus(explorersim.StatusRunning))
+	if a := o.get(t, carol, "/jobs/"+strconv.FormatInt(job.ID, 10), "HX-Request", "true", "HX-Target", "section#job-detail"); a.status != http.StatusOK {
+		t.Fatalf("job poll: status %d", a.status)
+	}
+	if v := active(); v != 3 {
+		t.Errorf("after a job page poll: %v, want 3", v)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/internal/middleware"
+	"jobboard/internal/telemetry"
 	"jobboard/static"
 )
 
@@ -20,25 +21,26 @@ func (h *handler) routes() (http.Handler, error) {
 		return nil, err
 	}
 	// The non-page middleware (internal/middleware), in the order a request
-	// meets it: its ID; its trace and log line; compression, outside panic
+	// meets it: its ID; its trace context, log line, metrics and span; compression, outside panic
 	// recovery so that an error page after a panic is compressed too; then
 	// cross-origin refusal of every non-safe method on every route,
 	// present and future, and the body cap with up-front form parsing
 	// (413/400 before any handler). Refusals go through the error path.
 	r.Use(
 		middleware.RequestID(),
-		h.traceRequest,
-		h.logRequests,
+		telemetry.Requests(telemetry.RequestOptions{
+			Logger: h.log, Metrics: h.obs.metrics, Tracer: h.obs.tracer, PollInterval: h.lists.pollInterval,
+		}),
 		middleware.Compress(middleware.CompressOptions{}),
 		middleware.Recover(h.log, h.handleError),
 		middleware.SameOrigin(h.handleError),
 		middleware.BodyLimit(middleware.DefaultMaxBodyBytes, h.handleError),
 	)
 
-	// Health, readiness and metrics (observability.go): no session, and
+	// Health, readiness and metrics (internal/telemetry): no session, and
 	// logged at debug level only.
-	r.GET("/healthz", h.healthz)
-	r.GET("/readyz", h.readyz)
+	r.GET("/healthz", telemetry.Healthz)
+	r.GET("/readyz", h.obs.ready.Readyz)
 	if h.obs.serveMetrics {
 		r.GET("/metrics", gin.WrapH(h.obs.metrics.Handler()))
 	}

@@ -25,8 +25,8 @@ import (
 	"jobboard/handlers"
 	"jobboard/internal/config"
 	"jobboard/internal/explorersim"
-	"jobboard/internal/metrics"
 	"jobboard/internal/session"
+	"jobboard/internal/telemetry"
 )
 
 // version and commit are set at build time with
@@ -130,7 +130,7 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		logger.Warn(session.InsecureWarning)
 	}
 
-	m := metrics.New(version, buildCommit())
+	m := telemetry.NewMetrics(version, buildCommit())
 	client, err := apiclient.New(explorerURL, apiclient.WithTimeout(cfg.ExplorerTimeout), apiclient.WithObserver(m.ObserveUpstream))
 	if err != nil {
 		return fmt.Errorf("jobboard: %w", err)
@@ -257,7 +257,7 @@ func serveBackground(ctx context.Context, h http.Handler, addr string) (string, 
 }
 
 // metricsMux serves only GET /metrics, for the separate metrics listener.
-func metricsMux(m *metrics.Metrics) http.Handler {
+func metricsMux(m *telemetry.Metrics) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
 	return mux

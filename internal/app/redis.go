@@ -7,10 +7,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"jobboard/handlers"
 	"jobboard/internal/config"
 	"jobboard/internal/session"
 	"jobboard/internal/session/redisrevoke"
+	"jobboard/internal/telemetry"
 )
 
 // sharedSessions returns what cfg.RedisURL selects for sessions across
@@ -22,7 +22,7 @@ import (
 // not ready and pages answer 503 until Redis answers, with no restart
 // needed. Replicas and Redis are often started together, and a crash loop
 // would only delay recovery. A malformed URL is fatal.
-func sharedSessions(ctx context.Context, cfg config.Config, logger *slog.Logger) (session.Revocations, []handlers.ReadyCheck, func(), error) {
+func sharedSessions(ctx context.Context, cfg config.Config, logger *slog.Logger) (session.Revocations, []telemetry.Check, func(), error) {
 	if cfg.RedisURL == "" {
 		return nil, nil, func() {}, nil
 	}
@@ -37,6 +37,6 @@ func sharedSessions(ctx context.Context, cfg config.Config, logger *slog.Logger)
 	} else {
 		logger.Info("sessions: revocations shared through Redis", "redis", opts.Addr)
 	}
-	check := handlers.ReadyCheck{Name: "redis", Check: store.Ping}
-	return store, []handlers.ReadyCheck{check}, func() { _ = client.Close() }, nil
+	check := telemetry.Check{Name: "redis", Check: store.Ping}
+	return store, []telemetry.Check{check}, func() { _ = client.Close() }, nil
 }

@@ -15,6 +15,7 @@ import (
 	"jobboard/internal/explorersim"
 	"jobboard/internal/session"
 	"jobboard/internal/session/redisrevoke"
+	"jobboard/internal/telemetry"
 	"jobboard/internal/testenv"
 	"jobboard/internal/testenv/dashboard"
 	"jobboard/internal/testenv/redistest"
@@ -72,7 +73,7 @@ func (w *world) replica(shared bool) *replica {
 		t.Cleanup(func() { _ = rc.Close() })
 		store := redisrevoke.New(rc, redisrevoke.Options{})
 		o.Revocations = store
-		o.ReadyChecks = []handlers.ReadyCheck{{Name: "redis", Check: store.Ping}}
+		o.ReadyChecks = []telemetry.Check{{Name: "redis", Check: store.Ping}}
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -1,11 +1,4 @@
-// Package metrics holds jobboard's Prometheus metrics in a private
-// registry: requests by route pattern, calls to Explorer, the circuit
-// breaker's state, sign-ins and active polling clients. Handlers record
-// into it; Handler serves it in the Prometheus text format.
-//
-// Every method is safe for concurrent use and does nothing on a nil
-// *Metrics, so code that records metrics needs no nil checks.
-package metrics
+package telemetry
 
 import (
 	"context"
@@ -38,7 +31,13 @@ const (
 // expire is dropped, so a flood of sessions cannot grow memory.
 const maxPollers = 100_000
 
-// Metrics is the set of jobboard's metrics and their registry.
+// Metrics is the set of jobboard's Prometheus metrics in a private
+// registry: requests by route pattern, calls to Explorer, the circuit
+// breaker's state, sign-ins and active polling clients. Handler serves it
+// in the Prometheus text format.
+//
+// Every method is safe for concurrent use and does nothing on a nil
+// *Metrics, so code that records metrics needs no nil checks.
 type Metrics struct {
 	reg              *prometheus.Registry
 	requests         *prometheus.CounterVec
@@ -49,9 +48,9 @@ type Metrics struct {
 	pollers          *pollers
 }
 
-// New returns the metrics in a new registry, with the Go runtime and
+// NewMetrics returns the metrics in a new registry, with the Go runtime and
 // process collectors and jobboard_build_info{version,commit}.
-func New(version, commit string) *Metrics {
+func NewMetrics(version, commit string) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{

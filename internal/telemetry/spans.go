@@ -1,17 +1,17 @@
-package handlers
+package telemetry
 
 import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"jobboard/apiclient"
-	"jobboard/internal/metrics"
 	"jobboard/internal/tracing"
 )
 
-// Spans: with Options.Tracer set, every sampled request is
+// Spans: with RequestOptions.Tracer set, every sampled request is
 // exported as a SERVER span whose trace-id and span-id are the ones of the
 // Traceparent response header, and each Explorer call it makes as a CLIENT
 // span, child of the server span, whose span-id is the parent-id of the
@@ -59,7 +59,7 @@ func endServerSpan(ctx context.Context, method, route string, status int, reques
 	method = spanMethod(method)
 	name := method
 	attrs := []tracing.Attr{tracing.String("http.request.method", method)}
-	if route != unmatchedRoute {
+	if route != UnmatchedRoute {
 		name += " " + route
 		attrs = append(attrs, tracing.String("http.route", route))
 	}
@@ -89,14 +89,14 @@ func spanMethod(method string) string {
 	return "_OTHER"
 }
 
-// beginUpstream starts one Explorer call (endpoint as apiclient names it,
+// BeginUpstream starts one Explorer call (endpoint as apiclient names it,
 // e.g. "list jobs") of ctx's request. It returns the context to make the
 // call with and the function to call with the call's error when it ends:
 // that counts the call and its time in the request's upstreamStats and,
 // when the request is sampled, exports the call's CLIENT span, whose
 // span-id the returned context sends to Explorer as the traceparent's
 // parent-id.
-func beginUpstream(ctx context.Context, endpoint string) (context.Context, func(error)) {
+func BeginUpstream(ctx context.Context, endpoint string) (context.Context, func(error)) {
 	start := time.Now()
 	sp, ok := ctx.Value(serverSpanKey{}).(*serverSpan)
 	if !ok {
@@ -111,7 +111,7 @@ func beginUpstream(ctx context.Context, endpoint string) (context.Context, func(
 			Name: "explorer " + endpoint, Kind: tracing.KindClient, Start: start, End: time.Now(),
 			Attrs: []tracing.Attr{
 				tracing.String("jobboard.upstream.endpoint", endpoint),
-				tracing.String("jobboard.upstream.outcome", metrics.Outcome(err)),
+				tracing.String("jobboard.upstream.outcome", Outcome(err)),
 			},
 		}
 		if err != nil {
@@ -119,4 +119,30 @@ func beginUpstream(ctx context.Context, endpoint string) (context.Context, func(
 		}
 		sp.tracer.Export(span)
 	}
+}
+
+// upstreamStatsKey is the context key of a request's upstreamStats.
+type upstreamStatsKey struct{}
+
+// upstreamStats counts one request's calls to Explorer and their time.
+type upstreamStats struct {
+	calls atomic.Int64
+	nanos atomic.Int64
+}
+
+// countUpstream adds one call that began at start to ctx's request.
+func countUpstream(ctx context.Context, start time.Time) {
+	if st, ok := ctx.Value(upstreamStatsKey{}).(*upstreamStats); ok {
+		st.calls.Add(1)
+		st.nanos.Add(int64(time.Since(start)))
+	}
+}
+
+// upstreamOf returns the calls counted for ctx's request and their total
+// time in nanoseconds.
+func upstreamOf(ctx context.Context) (calls, nanos int64) {
+	if st, ok := ctx.Value(upstreamStatsKey{}).(*upstreamStats); ok {
+		return st.calls.Load(), st.nanos.Load()
+	}
+	return 0, 0
 }

@@ -1,4 +1,4 @@
-package metrics
+package telemetry
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func scrape(t *testing.T, m *Metrics) string {
 }
 
 func TestRecordedValuesAreServed(t *testing.T) {
-	m := New("1.0.0", "abc")
+	m := NewMetrics("1.0.0", "abc")
 	m.ObserveRequest("/jobs/:id", "GET", 200, 30*time.Millisecond)
 	m.ObserveRequest("/jobs/:id", "GET", 200, 10*time.Millisecond)
 	m.ObserveUpstream("get job", 5*time.Millisecond, fmt.Errorf("get job: %w", apiclient.ErrTimeout))

@@ -1,0 +1,211 @@
+package telemetry
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"jobboard/apiclient"
+	"jobboard/internal/middleware"
+	"jobboard/internal/tracing"
+)
+
+// Keys in the Gin context.
+const (
+	traceIDKey = "telemetry.traceID"
+	pollKey    = "telemetry.poll"
+)
+
+// UnmatchedRoute is the route label of requests no route matched (404).
+const UnmatchedRoute = "unmatched"
+
+// RequestOptions configures Requests.
+type RequestOptions struct {
+	Logger  *slog.Logger // nil → discard
+	Metrics *Metrics     // nil → none recorded
+	// Tracer exports a SERVER span for every sampled request and a CLIENT
+	// span for each of its Explorer calls (nil → none; traceparent is
+	// still continued, sent to Explorer and logged). With a Tracer, new
+	// traces are started sampled.
+	Tracer *tracing.Exporter
+	// PollInterval is how often live pages poll: a client that polled
+	// counts as active for two intervals.
+	PollInterval time.Duration
+}
+
+// Requests is the request middleware: it continues the request's W3C
+// trace (a valid incoming traceparent keeps its trace-id and flags) or
+// starts one, gives the request a new span-id, and puts the resulting
+// traceparent in the request's context (sent to Explorer on every call)
+// and in the Traceparent response header. When the request is done it
+// writes one log line (request ID, trace-id, method, route pattern,
+// status, duration, upstream calls and their time; never the query,
+// headers, cookies, tokens or form values), records the request's
+// metrics and ends its server span.
+//
+// Register it after middleware.RequestID, whose ID it logs.
+func Requests(opts RequestOptions) gin.HandlerFunc {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	r := &requests{log: log, metrics: opts.Metrics, tracer: opts.Tracer, pollTTL: 2 * opts.PollInterval}
+	return r.handle
+}
+
+type requests struct {
+	log     *slog.Logger
+	metrics *Metrics
+	tracer  *tracing.Exporter
+	pollTTL time.Duration
+}
+
+func (rq *requests) handle(c *gin.Context) {
+	start := time.Now()
+	rq.startTrace(c)
+	c.Next()
+	rq.finish(c, time.Since(start))
+}
+
+// startTrace sets up the request's trace context, upstream call counter
+// and, when sampled with a tracer, its server span (spans.go).
+func (rq *requests) startTrace(c *gin.Context) {
+	incoming := header(c.Request, "Traceparent")
+	inTrace, inFlags, ok := ParseTraceparent(incoming)
+	// One read of randomness for a new trace-id and the span-id; the
+	// traceparent is built in place and the IDs are slices of it.
+	var rnd [24]byte
+	if ok {
+		_, _ = rand.Read(rnd[16:]) // crypto/rand.Read never fails on supported platforms
+	} else {
+		_, _ = rand.Read(rnd[:])
+	}
+	var buf [55]byte // "00-" trace-id "-" span-id "-" flags
+	copy(buf[:], "00-")
+	buf[35], buf[52] = '-', '-'
+	parentID := ""
+	switch {
+	case ok:
+		parentID = strings.TrimSpace(incoming)[36:52]
+		copy(buf[3:35], inTrace)
+		copy(buf[53:], inFlags)
+	case rq.tracer != nil:
+		hex.Encode(buf[3:35], rnd[:16])
+		copy(buf[53:], "01") // sampled: exported
+	default:
+		hex.Encode(buf[3:35], rnd[:16])
+		copy(buf[53:], "00") // not sampled: nothing records spans
+	}
+	hex.Encode(buf[36:52], rnd[16:])
+	tp := string(buf[:])
+	traceID, spanID, flags := tp[3:35], tp[36:52], tp[53:55]
+	c.Set(traceIDKey, traceID)
+	c.Writer.Header()["Traceparent"] = []string{tp}
+	ctx := apiclient.WithTraceparent(c.Request.Context(), tp)
+	ctx = context.WithValue(ctx, upstreamStatsKey{}, &upstreamStats{})
+	ctx = withServerSpan(ctx, rq.tracer, traceID, spanID, parentID, flags)
+	c.Request = c.Request.WithContext(ctx)
+}
+
+// finish writes the request's log line and records its metrics.
+func (rq *requests) finish(c *gin.Context, d time.Duration) {
+	route, status := routeOf(c), c.Writer.Status()
+	calls, nanos := upstreamOf(c.Request.Context())
+	level := slog.LevelInfo
+	if quietRoute(route) {
+		level = slog.LevelDebug
+	}
+	reqID := middleware.RequestIDOf(c)
+	rq.log.LogAttrs(c.Request.Context(), level, "request",
+		slog.String("request_id", reqID),
+		slog.String("trace_id", TraceID(c)),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Duration("duration", d),
+		slog.Int64("upstream_calls", calls),
+		slog.Duration("upstream_time", time.Duration(nanos)),
+	)
+	rq.metrics.ObserveRequest(route, c.Request.Method, status, d)
+	endServerSpan(c.Request.Context(), c.Request.Method, route, status, reqID, calls)
+	if status == http.StatusOK {
+		if client := c.GetString(pollKey); client != "" {
+			rq.metrics.Polled(client, time.Now().Add(rq.pollTTL))
+		}
+	}
+}
+
+// MarkPoll tells the request log that the request is a live-refresh poll
+// by client (a session ID: kept in memory only, never exported or
+// logged); once answered 200 it counts the client among the active
+// polling clients. Page handlers call it, so this package needs to know
+// no page.
+func MarkPoll(c *gin.Context, client string) { c.Set(pollKey, client) }
+
+// TraceID returns the request's trace-id ("" before Requests ran).
+func TraceID(c *gin.Context) string { return c.GetString(traceIDKey) }
+
+// routeOf is the request's route pattern ("/jobs/:id"), never the raw
+// path with IDs; UnmatchedRoute when no route matched.
+func routeOf(c *gin.Context) string {
+	if p := c.FullPath(); p != "" {
+		return p
+	}
+	return UnmatchedRoute
+}
+
+// quietRoute reports whether route is one of the probes and scrapes made
+// every few seconds (this package's own routes): their log lines are at
+// debug level and they export no span.
+func quietRoute(route string) bool {
+	return route == "/healthz" || route == "/readyz" || route == "/metrics"
+}
+
+// header returns the first value of the request header key, which must
+// be in canonical form (Header.Get without the canonicalisation).
+func header(r *http.Request, key string) string {
+	if v := r.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// ParseTraceparent reads a W3C traceparent header: version 00 exactly, or
+// a later version (not ff) with possibly more fields after ours. It
+// returns the trace-id and flags, or ok=false when the header is absent or
+// invalid (all-zero IDs, upper-case or non-hex digits, wrong lengths).
+func ParseTraceparent(s string) (traceID, flags string, ok bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 55 || (len(s) > 55 && s[55] != '-') {
+		return "", "", false
+	}
+	version, traceID, parentID, flags := s[0:2], s[3:35], s[36:52], s[53:55]
+	if s[2] != '-' || s[35] != '-' || s[52] != '-' || version == "ff" || (version == "00" && len(s) != 55) {
+		return "", "", false
+	}
+	for _, f := range []string{version, traceID, parentID, flags} {
+		if !lowerHex(f) {
+			return "", "", false
+		}
+	}
+	if strings.Trim(traceID, "0") == "" || strings.Trim(parentID, "0") == "" {
+		return "", "", false
+	}
+	return traceID, flags, true
+}
+
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
+}
