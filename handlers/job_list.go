@@ -221,7 +221,8 @@ func (h *handler) jobList(c *gin.Context) error {
 }
 
 // countNewer starts counting, beside the list call, the jobs that match a
-// pinned list's filters but came after its pin (one call, one job a page);
+// pinned list's filters but came after its pin (one call of one job a
+// page, per status of a set of several);
 // the returned func waits for the count and says whether it was read. A
 // failed count leaves the list as it is: the notice says it is unknown.
 func (h *handler) countNewer(ctx context.Context, tok apiclient.Token, src listSource, q jobquery.Query) func() (int, bool) {
@@ -238,7 +239,8 @@ func (h *handler) countNewer(ctx context.Context, tok apiclient.Token, src listS
 	}
 	done := make(chan count, 1)
 	go func() {
-		page, err := src.list(ctx, h.explorer, tok, nq)
+		// A set of several statuses is one such call per status.
+		page, err := joblist.List(ctx, src.lister(h.explorer, tok), nq, q.Status.Statuses())
 		done <- count{page.Total, err == nil}
 	}()
 	return func() (int, bool) {

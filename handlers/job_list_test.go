@@ -828,6 +828,29 @@ func TestPagingPinsAtPageOneAndNewerJobsAreCounted(t *testing.T) {
 	}
 }
 
+// The notice of a pinned list of several statuses counts the newer jobs of
+// each of them, and only those.
+func TestNewerCountOfAStatusSet(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	u := "/workflows/" + wf.ID + "/jobs?asof=" + asofParam(e.clock.Now()) + "&status=failed,cancelled"
+	if a := e.get(t, c, u); a.status == http.StatusFound {
+		u = a.header.Get("Location") // the canonical form of the set
+	}
+	e.clock.Advance(time.Minute)
+	addJobs(e, wf.ID, 2, explorersim.StatusFailed)
+	addJobs(e, wf.ID, 1, explorersim.StatusInterrupted)
+	addJobs(e, wf.ID, 4, explorersim.StatusSuccess)
+	a := e.get(t, c, u)
+	if a.status != http.StatusOK {
+		t.Fatalf("%s: status %d", u, a.status)
+	}
+	if got := text(byID(parseHTML(t, a.body), "asof-newer")); got != "3 newer jobs match these filters —" {
+		t.Errorf("%s: newer count %q, want the 2 failed and 1 cancelled", u, got)
+	}
+}
+
 // A live-refresh poll of a pinned list updates the rows it shows and never
 // adds one; the poll of a live first page does.
 func TestPollOfPinnedListNeverAddsRows(t *testing.T) {
