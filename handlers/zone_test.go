@@ -11,6 +11,7 @@ import (
 
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
+	"jobboard/internal/testenv"
 )
 
 // langs are the two catalogs every message is checked in, with the
@@ -23,20 +24,11 @@ func (e *testEnv) setZoneCookie(t *testing.T, c *http.Client, zone string) {
 	c.Jar.SetCookies(mustURL(t, e.app.URL), []*http.Cookie{{Name: "tz", Value: url.QueryEscape(zone), Path: "/"}})
 }
 
-func mustZone(t *testing.T, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
 func TestJobPageShowsTheReadersZoneFromTheCookie(t *testing.T) {
 	e := newEnv(t, 0)
 	c := e.signedIn(t, "demo")
 	job := findJob(t, e, "demo", withStatus(explorersim.StatusSuccess))
-	ny := mustZone(t, "America/New_York")
+	ny := testenv.LoadZone(t, "America/New_York")
 	for _, lang := range langs {
 		l := i18n.For(lang.tag)
 		// Without the cookie (no JavaScript yet): the server's zone, named.
@@ -118,7 +110,7 @@ func TestListTimesStayInTheReadersZoneWhateverTheURLsTZ(t *testing.T) {
 	c := e.signedIn(t, "demo")
 	e.setZoneCookie(t, c, "America/New_York")
 	wf := e.workflow(t, "demo")
-	ny := mustZone(t, "America/New_York")
+	ny := testenv.LoadZone(t, "America/New_York")
 	newest := e.jobsOf("demo", wf.ID)[0]
 	path := "/workflows/" + wf.ID + "/jobs"
 	for _, lang := range langs {

@@ -12,16 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"jobboard/apiclient"
+	"jobboard/internal/testenv"
 )
-
-func mustZone(t *testing.T, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
 
 // testNow is the injected clock of these tests: every Query is parsed at it.
 var testNow = time.Date(2026, 12, 1, 14, 32, 5, 0, time.UTC)
@@ -67,7 +59,7 @@ func randomQuery(r *rand.Rand, def *time.Location) Query {
 }
 
 func TestCanonicalRoundTrip(t *testing.T) {
-	def := mustZone(t, "Asia/Shanghai")
+	def := testenv.LoadZone(t, "Asia/Shanghai")
 	r := rand.New(rand.NewSource(1))
 	for i := 0; i < 2000; i++ {
 		q := randomQuery(r, def)
@@ -160,7 +152,7 @@ func TestParseInvalid(t *testing.T) {
 }
 
 func TestUpstream(t *testing.T) {
-	paris := mustZone(t, "Europe/Paris")
+	paris := testenv.LoadZone(t, "Europe/Paris")
 	q, errs := Parse(url.Values{"name": {"rank"}, "status": {"failed"}, "from": {"2026-03-29"}, "to": {"2026-03-29"},
 		"tz": {"Europe/Paris"}, "order": {"asc"}, "page": {"3"}, "size": {"50"}}, time.UTC, testNow)
 	if errs != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jobboard/apiclient"
+	"jobboard/internal/testenv"
 )
 
 func TestRangeAndAsOfParseCanonically(t *testing.T) {
@@ -196,7 +197,7 @@ func TestNewerCountsOnlyAfterThePin(t *testing.T) {
 // The exact link of any list, opened later by anyone, asks Explorer for
 // exactly the rows its sender saw.
 func TestExactLinkReproducesTheWindow(t *testing.T) {
-	def := mustZone(t, "Asia/Shanghai")
+	def := testenv.LoadZone(t, "Asia/Shanghai")
 	r := rand.New(rand.NewSource(2))
 	later := testNow.Add(50 * time.Hour)
 	for i := 0; i < 2000; i++ {
