@@ -67,6 +67,7 @@ var titleKeys = map[string]string{
 	"job.notFound":             "problem.title.job",
 	"task.notFound":            "problem.title.task",
 	"problem.timeout":          "problem.title.explorer",
+	"problem.overloaded":       "problem.title.busy",
 	"problem.unavailable":      "problem.title.explorer",
 	"problem.badWorkflow":      "problem.title.address",
 	"job.badID":                "problem.title.address",
@@ -151,6 +152,8 @@ func classify(err error) *appError {
 		return &appError{status: http.StatusBadRequest, key: "security.badForm", cause: err, back: true}
 	case errors.Is(err, middleware.ErrCrossOrigin):
 		return &appError{status: http.StatusForbidden, key: "problem.crossOrigin", cause: err, back: true}
+	case errors.Is(err, middleware.ErrOverloaded):
+		return &appError{status: http.StatusServiceUnavailable, key: "problem.overloaded", cause: err, retry: true}
 	case errors.Is(err, middleware.ErrPanic):
 		return &appError{status: http.StatusInternalServerError, key: "problem.internal", cause: err}
 	case errors.Is(err, apiclient.ErrTimeout):

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/middleware"
 	"jobboard/internal/session"
 	"jobboard/internal/telemetry"
 	"jobboard/internal/tracing"
@@ -65,6 +66,12 @@ type Options struct {
 	// testRoutes, set only by tests, registers extra routes (e.g. one that
 	// panics) after the real ones.
 	testRoutes func(r *gin.Engine, h *handler)
+	// MaxInFlight bounds the requests handled at once (rendering or
+	// waiting on Explorer); beyond it a request queues for up to
+	// InFlightWait and is then answered 503 with Retry-After (0 →
+	// DefaultMaxInFlight, DefaultInFlightWait).
+	MaxInFlight  int
+	InFlightWait time.Duration
 	// ReadOnly hides the cancel and run buttons and makes their pages and
 	// POST routes answer 403, for deployments where staff should only look
 	// (JOBBOARD_READ_ONLY).
@@ -116,6 +123,15 @@ const (
 	DefaultSummaryTTL   = 5 * time.Second
 )
 
+// Defaults of the bound on requests in flight: twice the upstream
+// connections (apiclient.DefaultMaxConnsPerHost), so Explorer's side stays
+// busy while the dashboard's memory stays bounded; a queue of two seconds
+// rides out a burst, longer is overload and is shed.
+const (
+	DefaultMaxInFlight  = 256
+	DefaultInFlightWait = 2 * time.Second
+)
+
 // DefaultNebulaPort is graphd's usual port.
 const DefaultNebulaPort = 9669
 
@@ -130,10 +146,11 @@ type handler struct {
 	zone       *time.Location
 	now        func() time.Time
 	readOnly   bool
-	sec        security      // sign-in limits and browser defences (security.go)
-	lists      listState     // summary cache, poll interval, export cap (list_options.go)
-	bufs       bufferPool    // render buffers (render.go, bufpool.go)
-	obs        observability // version, metrics, readiness (observability.go)
+	inFlight   middleware.InFlightOptions // the bound on requests in flight (routes.go)
+	sec        security                   // sign-in limits and browser defences (security.go)
+	lists      listState                  // summary cache, poll interval, export cap (list_options.go)
+	bufs       bufferPool                 // render buffers (render.go, bufpool.go)
+	obs        observability              // version, metrics, readiness (observability.go)
 	// revocations is Options.Revocations, checked before sign-in when it
 	// can be unreachable (sessionstore.go).
 	revocations session.Revocations
@@ -166,6 +183,7 @@ func New(opts Options) (http.Handler, error) {
 		revocations: opts.Revocations,
 	}
 	h.initLists(opts)
+	h.inFlight = inFlightOptions(opts)
 	h.obs = newObservability(opts)
 	if h.log == nil {
 		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,8 +23,10 @@ func (h *handler) routes() (http.Handler, error) {
 		return nil, err
 	}
 	// The non-page middleware (internal/middleware), in the order a request
-	// meets it: its ID; its trace context, log line, metrics and span; compression, outside panic
-	// recovery so that an error page after a panic is compressed too; then
+	// meets it: its ID; its trace context, log line, metrics and span;
+	// compression, outside panic recovery so that an error page after a
+	// panic is compressed too; the bound on requests in flight (a queue,
+	// then 503 with Retry-After); then
 	// cross-origin refusal of every non-safe method on every route,
 	// present and future, and the body cap with up-front form parsing
 	// (413/400 before any handler). Refusals go through the error path.
@@ -32,6 +36,7 @@ func (h *handler) routes() (http.Handler, error) {
 			Logger: h.log, Metrics: h.obs.metrics, Tracer: h.obs.tracer, PollInterval: h.lists.pollInterval,
 		}),
 		middleware.Compress(middleware.CompressOptions{}),
+		middleware.InFlight(h.inFlight, h.handleError),
 		middleware.Recover(h.log, h.handleError),
 		middleware.SameOrigin(h.handleError),
 		middleware.BodyLimit(middleware.DefaultMaxBodyBytes, h.handleError),
@@ -88,4 +93,26 @@ func (h *handler) routes() (http.Handler, error) {
 	r.NoRoute(h.do(h.notFound))
 	// Security headers wrap the engine, so every response carries them.
 	return middleware.SecurityHeaders(r, middleware.SecurityHeadersOptions{HSTS: h.sec.hsts}), nil
+}
+
+// inFlightOptions is the bound on requests in flight of opts (defaults in
+// handlers.go). Health, readiness, metrics and static assets are not
+// counted: they are cheap, touch no session and no Explorer page, and an
+// orchestrator must see a busy dashboard as alive.
+func inFlightOptions(opts Options) middleware.InFlightOptions {
+	o := middleware.InFlightOptions{Limit: opts.MaxInFlight, Wait: opts.InFlightWait, RetryAfter: time.Second}
+	if o.Limit <= 0 {
+		o.Limit = DefaultMaxInFlight
+	}
+	if o.Wait <= 0 {
+		o.Wait = DefaultInFlightWait
+	}
+	o.Skip = func(r *http.Request) bool {
+		switch p := r.URL.Path; {
+		case p == "/healthz", p == "/readyz", p == "/metrics", strings.HasPrefix(p, static.Prefix):
+			return true
+		}
+		return false
+	}
+	return o
 }

@@ -1,13 +1,18 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/i18n"
 	"jobboard/internal/testenv"
 	"jobboard/views"
 )
@@ -145,5 +150,67 @@ func TestSmallAndEncodedAnswersNotRecompressed(t *testing.T) {
 	zipped, plain := e.rawGet(t, c, css, "gzip"), e.rawGet(t, c, css, "")
 	if zipped.header.Get("Content-Encoding") != "gzip" || testenv.Gunzip(t, zipped.body) != plain.body || plain.body == "" {
 		t.Errorf("stylesheet: Content-Encoding %q; decompressed once it must equal the plain file", zipped.header.Get("Content-Encoding"))
+	}
+}
+
+// heldExplorer holds every list call until release is closed, telling
+// held when the first one arrives.
+type heldExplorer struct {
+	Explorer
+	held    chan struct{}
+	release chan struct{}
+	once    *sync.Once
+}
+
+func (x heldExplorer) ListWorkflowJobs(ctx context.Context, tok apiclient.Token, id int64, q apiclient.ListQuery) (apiclient.JobPage, error) {
+	x.once.Do(func() { close(x.held) })
+	<-x.release
+	return x.Explorer.ListWorkflowJobs(ctx, tok, id, q)
+}
+
+// TestOverloadIsShedWith503 bounds the dashboard to one request in flight,
+// holds one jobs list on Explorer, and checks that another page request
+// past the wait is answered 503 with Retry-After and says why in words,
+// in English and Chinese, while health checks and assets still answer;
+// once Explorer answers, pages are served again.
+func TestOverloadIsShedWith503(t *testing.T) {
+	x := heldExplorer{held: make(chan struct{}), release: make(chan struct{}), once: &sync.Once{}}
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) {
+		x.Explorer = o.Explorer
+		o.Explorer, o.MaxInFlight, o.InFlightWait = x, 1, 100*time.Millisecond
+	})
+	var releaseOnce sync.Once
+	release := func() { releaseOnce.Do(func() { close(x.release) }) }
+	t.Cleanup(release) // before the servers close, so a failure does not hang on the held call
+	c := e.signedIn(t, "demo")
+	list := "/workflows/" + e.workflow(t, "demo").ID + "/jobs"
+	first := make(chan answer, 1)
+	go func() { first <- e.get(t, c, list) }()
+	<-x.held
+	for _, lang := range langs {
+		a := e.get(t, c, "/", "Accept-Language", lang.accept)
+		if a.status != http.StatusServiceUnavailable {
+			t.Fatalf("%s: a page while the one slot is held: status %d, want 503", lang.tag, a.status)
+		}
+		if got := a.header.Get("Retry-After"); got != "1" {
+			t.Errorf("%s: Retry-After %q, want \"1\"", lang.tag, got)
+		}
+		l := i18n.For(lang.tag)
+		if got, want := pageTitle(t, a.body), l.T("problem.title.busy"); got != want {
+			t.Errorf("%s: title %q, want %q", lang.tag, got, want)
+		}
+		if !strings.Contains(text(parseHTML(t, a.body)), l.T("problem.overloaded")) {
+			t.Errorf("%s: the 503 page does not say the dashboard is busy", lang.tag)
+		}
+	}
+	if a := e.get(t, c, "/healthz"); a.status != http.StatusOK {
+		t.Errorf("health check while busy: status %d, want 200", a.status)
+	}
+	release()
+	if a := <-first; a.status != http.StatusOK {
+		t.Errorf("the held list: status %d, want 200", a.status)
+	}
+	if a := e.get(t, c, "/"); a.status != http.StatusOK {
+		t.Errorf("a page after the load passed: status %d, want 200", a.status)
 	}
 }
