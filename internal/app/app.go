@@ -64,7 +64,7 @@ func buildCommit() string {
 // Main runs the program until SIGINT or SIGTERM and exits non-zero with
 // the error on stderr when it fails.
 func Main() {
-	applyMemoryLimit(os.Getenv)
+	applyGCSettings(os.Getenv)
 	if err := runUntilSignal(); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
