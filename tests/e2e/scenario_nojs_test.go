@@ -55,4 +55,10 @@ func TestWithoutJavaScript(t *testing.T) {
 	// Clear filters keeps the order and page size, and goes live again.
 	b.clickText("#filters a", "Clear filters")
 	e.expectState(b, "filters cleared", wf.ID, filter{Asc: true, Size: 50})
+
+	// The preset ranges are plain links.
+	b.clickText("#range-presets a", "Last 30 days")
+	e.expectState(b, "the last 30 days", wf.ID, filter{Asc: true, Size: 50, Range: "30d"})
+	b.clickText("#range-presets a", "Any time")
+	e.expectState(b, "any time again", wf.ID, filter{Asc: true, Size: 50})
 }
