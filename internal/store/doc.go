@@ -79,6 +79,13 @@
 // Expired entries are never returned as live; RunSweeper (or
 // SweepExpiredSessions) reclaims them.
 //
+// # Sign-in failures
+//
+// One row per failed sign-in, per account, for a back-off that no other
+// account's traffic can evict and every replica sees: the newest
+// MaxSignInFailuresKept per account are kept, older ones beyond a window
+// are swept. The caller decides the back-off from SignInFailures.
+//
 // # Errors
 //
 // Errors are wrapped "store: ..." and match the sentinels ErrNotFound,

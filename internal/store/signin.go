@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -11,12 +12,29 @@ import (
 // count, and a restart keeps it. Rows are one failed attempt each; sweep
 // those older than the longest window the caller looks back.
 
-// RecordSignInFailure records a failed sign-in for the account at at.
+// MaxSignInFailuresKept bounds the failures kept per account: the newest
+// that many, so an account under attack costs a bounded number of rows.
+// A back-off counting failures saturates there.
+const MaxSignInFailuresKept = 100
+
+// RecordSignInFailure records a failed sign-in for the account at at,
+// dropping the account's oldest failures beyond MaxSignInFailuresKept.
 func (s *Store) RecordSignInFailure(ctx context.Context, account string, at time.Time) error {
 	if account == "" || len(account) > MaxAccountLen {
 		return fmt.Errorf("store: record sign-in failure: %w: account must be 1 to %d bytes", ErrInvalid, MaxAccountLen)
 	}
-	if _, err := s.db.ExecContext(ctx, "INSERT INTO signin_failures (account, at_us) VALUES ($1, $2)", account, us(at)); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO signin_failures (account, at_us) VALUES ($1, $2)", account, us(at)); err != nil {
+			return err
+		}
+		// The kept-th newest failure's time; none older stays. (Fewer
+		// failures: the subquery is NULL and nothing is deleted.)
+		_, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE account = $1 AND at_us < (
+			SELECT at_us FROM signin_failures WHERE account = $1 ORDER BY at_us DESC LIMIT 1 OFFSET $2)`,
+			account, MaxSignInFailuresKept-1)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("store: record sign-in failure of %s: %w", account, err)
 	}
 	return nil

@@ -810,6 +810,22 @@ func testSignInFailures(t *testing.T, o opener) {
 	if n, err := s.SweepSignInFailures(ctx, now.Add(time.Second)); err != nil || n != 1 {
 		t.Errorf("sweep: %d, %v; want bob's one", n, err)
 	}
+
+	// An account under attack keeps only its newest failures.
+	for i := range store.MaxSignInFailuresKept + 20 {
+		if err := s.RecordSignInFailure(ctx, "carol", now.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, last, err = s.SignInFailures(ctx, "carol", time.Time{})
+	wantLast := now.Add(time.Duration(store.MaxSignInFailuresKept+19) * time.Second).Truncate(time.Microsecond)
+	if err != nil || n != store.MaxSignInFailuresKept || !last.Equal(wantLast) {
+		t.Errorf("after %d failures: SignInFailures = %d, %s, %v; want %d, the newest %s",
+			store.MaxSignInFailuresKept+20, n, last, err, store.MaxSignInFailuresKept, wantLast)
+	}
+	if n, _, _ := s.SignInFailures(ctx, "carol", now.Add(20*time.Second)); n != store.MaxSignInFailuresKept {
+		t.Errorf("the kept failures are not the newest: %d since the 21st, want %d", n, store.MaxSignInFailuresKept)
+	}
 }
 
 func testCanceledContext(t *testing.T, o opener) {
