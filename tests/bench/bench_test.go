@@ -149,6 +149,8 @@ func TestQuickRun(t *testing.T) {
 	}
 	positive(t, "upstream calls per fragment", calls[0][3])
 
+	checkMultiStatus(t, md)
+
 	targets := mdTable(t, md, "Targets")
 	if len(targets) != 9 {
 		t.Errorf("targets table has %d rows, want 9", len(targets))

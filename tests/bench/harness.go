@@ -120,8 +120,9 @@ type Report struct {
 	SwapGzip      int  // 20-row results fragment, gzip
 	FragmentVary  bool // the fragment response says Vary: HX-Request
 	Elapsed       time.Duration
-	LoadBefore    string // /proc/loadavg (1, 5, 15 min) when the run began
-	LoadAfter     string // ... and when it ended
+	LoadBefore    string     // /proc/loadavg (1, 5, 15 min) when the run began
+	LoadAfter     string     // ... and when it ended
+	Multi         []MultiRow // lists of several statuses (multistatus.go)
 	canonicalPage map[int]string
 }
 
@@ -180,6 +181,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		{"memory", h.memory},
 		{"canned upstream", h.cannedPhase},
 		{"weight", h.weight},
+		{"several statuses", h.multiStatus},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx, rep); err != nil {

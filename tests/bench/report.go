@@ -152,6 +152,8 @@ func (r *Report) Markdown() string {
 		w("| **20-row results swap** (fragment) | %d | **%d** (%s) | %s | Vary HX-Request: %s |\n", row.Raw, row.Gzip, kbs(row.Gzip), yes(row.ServedGzip), yes(r.FragmentVary))
 	}
 
+	r.multiMarkdown(&b)
+
 	m := r.Memory
 	w("\n## Memory: %d concurrent keep-alive clients (fragment, 20 rows, simulator upstream, %s)\n\n", m.Clients, c.Mem)
 	w("| clients | req/s | p50 | p99 | requests | errors | most open sockets seen | peak RSS |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -177,6 +179,9 @@ func (r *Report) Errors() []string {
 	add("D", r.Capacity.Proxy)
 	add("B'", r.Capacity.Fragment)
 	add("memory", r.Memory.Stats)
+	for _, m := range r.Multi {
+		add(fmt.Sprintf("status=%s page %d", m.Statuses, m.Page), m.Stats)
+	}
 	return out
 }
 
