@@ -17,6 +17,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/middleware"
 	"jobboard/internal/session"
+	"jobboard/internal/store"
 	"jobboard/internal/telemetry"
 	"jobboard/internal/tracing"
 	"jobboard/static"
@@ -100,6 +101,9 @@ type Options struct {
 	// ServeMetrics serves Metrics at GET /metrics on this handler (false
 	// when main serves them on a separate listener).
 	ServeMetrics bool
+	// Store keeps saved views and live sessions (embedded SQLite or
+	// PostgreSQL); nil in tests that need neither.
+	Store *store.Store
 	// ReadyChecks are checked by GET /readyz after Explorer (registered
 	// by the program: Redis, a store).
 	ReadyChecks []telemetry.Check

@@ -96,7 +96,7 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	}
 	logger := newLogger(cfg, stderr)
 	// Spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set
-	// (main_tracing.go); the deferred stop flushes them after the server
+	// (tracing.go); the deferred stop flushes them after the server
 	// has stopped.
 	tracer, stopTracing, err := startTracing(ctx, cfg, logger)
 	if err != nil {
@@ -137,12 +137,20 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	}
 	m.WatchBreaker(client.BreakerState)
 	// Sessions across replicas: revocations in Redis when REDIS_URL is
-	// set (main_redis.go).
+	// set (redis.go).
 	revocations, redisReady, closeRedis, err := sharedSessions(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
+	// Saved views and live sessions: embedded SQLite by default,
+	// PostgreSQL with DATABASE_URL (store.go).
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	readyChecks := append(redisReady, telemetry.Check{Name: "store", Check: st.Ping})
 	handler, err := handlers.New(handlers.Options{ //nolint:contextcheck // New only builds the routes; each request brings its own context
 		Explorer:      client,
 		Logger:        logger,
@@ -162,7 +170,8 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		// Sessions: idle timeout and the revocations every replica sees.
 		SessionIdleTimeout: cfg.SessionIdleTimeout,
 		Revocations:        revocations,
-		ReadyChecks:        redisReady,
+		ReadyChecks:        readyChecks,
+		Store:              st,
 		Tracer:             tracer,
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ func start(t *testing.T, args []string, env map[string]string) (base string, std
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &testenv.SyncBuffer{}, &testenv.SyncBuffer{}
 	done := make(chan error, 1)
+	env = withTempDB(t, env)
 	go func() { done <- Run(ctx, args, func(k string) string { return env[k] }, stdout, stderr) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -325,6 +327,7 @@ func TestProductionModeLogsJSON(t *testing.T) {
 		"JOBBOARD_BEHIND_TLS_PROXY": "true",
 		"SESSION_KEYS":              "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f:000102030405060708090a0b0c0d0e0f",
 	}
+	env = withTempDB(t, env)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &testenv.SyncBuffer{}, &testenv.SyncBuffer{}
 	done := make(chan error, 1)
@@ -365,4 +368,18 @@ func TestProductionModeLogsJSON(t *testing.T) {
 	if !sawRequest {
 		t.Errorf("no JSON request line for /login in %q", stderr.String())
 	}
+}
+
+// withTempDB gives a run its own SQLite file in a temp dir unless env
+// names one, so no test leaves jobboard.db in the package directory.
+func withTempDB(t *testing.T, env map[string]string) map[string]string {
+	t.Helper()
+	if env["JOBBOARD_DB"] != "" || env["DATABASE_URL"] != "" {
+		return env
+	}
+	out := map[string]string{"JOBBOARD_DB": filepath.Join(t.TempDir(), "jobboard.db")}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
 }

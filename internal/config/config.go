@@ -61,6 +61,24 @@ type Config struct {
 	// to use instead (from REDIS_PASSWORD or REDIS_PASSWORD_FILE).
 	RedisURL      string
 	RedisPassword string
+
+	// Stored state: saved views and live sessions.
+
+	// DBPath is the embedded SQLite file used when DatabaseURL is empty;
+	// it is created on first start.
+	DBPath string
+	// DatabaseURL (postgres:// or postgresql://) moves the store to
+	// PostgreSQL, shared by replicas. It may hold a password: never log it.
+	DatabaseURL string
+}
+
+// StoreDSN is what the store opens: DatabaseURL when set, else the SQLite
+// file.
+func (c Config) StoreDSN() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DBPath
 }
 
 // Getenv looks up an environment variable (os.Getenv in production, a map
@@ -94,6 +112,8 @@ var settings = []setting{
 	{flag: "redis-url", env: "REDIS_URL", def: "", usage: "Redis for sessions and sign-out across replicas, e.g. redis://redis:6379/0 (rediss:// for TLS); empty = cookie sessions, revocations in memory"},
 	{env: "REDIS_PASSWORD", usage: "Redis password (overrides one in REDIS_URL)", secret: true},
 	{env: "REDIS_PASSWORD_FILE", usage: "file holding REDIS_PASSWORD (used when REDIS_PASSWORD is unset)", secret: true},
+	{flag: "db", env: "JOBBOARD_DB", def: "jobboard.db", usage: "SQLite file for saved views and live sessions, created on first start (used when DATABASE_URL is empty)"},
+	{flag: "database-url", env: "DATABASE_URL", def: "", usage: "PostgreSQL for saved views and live sessions shared by replicas, e.g. postgres://jobboard@db:5432/jobboard; empty = the SQLite file of -db"},
 	{flag: "read-only", env: "JOBBOARD_READ_ONLY", def: "false", usage: "hide cancel and run, and refuse their requests (for deployments where staff only look)"},
 	{flag: "poll-interval", env: "JOBBOARD_POLL_INTERVAL", def: "5s", usage: "how often pages with running jobs refresh themselves"},
 	{flag: "export-cap", env: "JOBBOARD_EXPORT_CAP", def: "10000", usage: "most rows one CSV/JSON export may hold"},
@@ -272,6 +292,18 @@ func parseOperations(c *Config, get func(setting) (string, string), byFlag map[s
 		}
 	} else if c.RedisPassword != "" {
 		bad("REDIS_PASSWORD is set but REDIS_URL is not: set REDIS_URL (-redis-url) too")
+	}
+	c.DBPath, src = get(byFlag["db"])
+	if strings.TrimSpace(c.DBPath) == "" {
+		bad("%s is empty: name the SQLite file for saved views and sessions, e.g. jobboard.db", src)
+	}
+	c.DatabaseURL, src = get(byFlag["database-url"])
+	if c.DatabaseURL != "" {
+		// Never echo the URL: it may hold a password.
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			bad("%s is not a PostgreSQL URL such as postgres://jobboard@db:5432/jobboard", src)
+		}
 	}
 	if c.Production {
 		if c.SessionKeys == nil {

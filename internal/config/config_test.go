@@ -283,3 +283,34 @@ func TestMetricsAddrMustDifferFromAddr(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestStoreSettings(t *testing.T) {
+	c, err := Parse(nil, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.DBPath != "jobboard.db" || c.DatabaseURL != "" || c.StoreDSN() != "jobboard.db" {
+		t.Errorf("default store = %q %q %q, want the SQLite file jobboard.db", c.DBPath, c.DatabaseURL, c.StoreDSN())
+	}
+	c, err = Parse([]string{"-db", "/var/lib/jobboard/views.db"}, env(map[string]string{"DATABASE_URL": "postgres://jobboard:pw@db:5432/jobboard"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.StoreDSN() != "postgres://jobboard:pw@db:5432/jobboard" {
+		t.Errorf("StoreDSN = %q, want DATABASE_URL to win over -db", c.StoreDSN())
+	}
+}
+
+func TestInvalidDatabaseURLNeverEchoesIt(t *testing.T) {
+	_, err := Parse(nil, env(map[string]string{"DATABASE_URL": "mysql://root:hunter2@db/jobboard"}), &bytes.Buffer{})
+	if err == nil || !strings.HasPrefix(err.Error(), "jobboard: DATABASE_URL is not a PostgreSQL URL") {
+		t.Fatalf("err = %v, want a line saying DATABASE_URL is not a PostgreSQL URL", err)
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error echoes the database password: %v", err)
+	}
+	_, err = Parse([]string{"-db", " "}, env(nil), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "-db is empty") {
+		t.Errorf("err = %v, want a line saying -db is empty", err)
+	}
+}

@@ -239,6 +239,7 @@ func (h *harness) start(ctx context.Context, rep *Report) error {
 func (h *harness) startDashboard(ctx context.Context, name, explorer string) (*proc, error) {
 	return startProc(ctx, name, h.bin, h.tmp, []string{"-addr", "127.0.0.1:0"}, []string{
 		"EXPLORER_URL=" + explorer, "NEBULA_ADDRESS=127.0.0.1", "SESSION_KEYS=" + h.keys,
+		"JOBBOARD_DB=" + filepath.Join(h.tmp, name+".db"),
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -57,6 +58,8 @@ func (c *cluster) start(r *replica, keys string) {
 		"SESSION_KEYS=" + keys,
 		"REDIS_URL=" + c.redisURL,
 		"JOBBOARD_SHUTDOWN_TIMEOUT=10s",
+		// Each replica its own SQLite file, never one in the package dir.
+		"JOBBOARD_DB=" + filepath.Join(c.dir, r.name+".db"),
 	}
 	r.p = startProc(c.t, c.dir, r.name, env, c.bin)
 	waitHTTP(c.t, r.p, r.url()+"/readyz", http.StatusOK)
