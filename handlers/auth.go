@@ -14,7 +14,8 @@ import (
 // requireSession returns the reader's session, or errSignedOut, which the
 // error path turns into a trip to sign-in and back. A stale cookie
 // (expired, idle, revoked, unreadable) is cleared. The session's last-seen
-// time is refreshed (a new cookie at most once a minute), so call it before
+// time is refreshed (a new cookie at most every 1/48 of the idle timeout,
+// 15 min by default: session.TouchInterval), so call it before
 // writing the body.
 func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
 	now := h.now()

@@ -48,10 +48,16 @@ const DefaultMaxAge = 72 * time.Hour
 // DefaultIdleTimeout ends a session nobody used for this long.
 const DefaultIdleTimeout = 12 * time.Hour
 
-// TouchInterval is how stale the last-seen time may get before Touch
-// re-issues the cookie: the idle timeout is enforced to within this, and a
-// busy reader's cookie is not re-encoded on every request.
+// TouchInterval is how stale the last-seen time may get at least before
+// Touch re-issues the cookie; with a long idle timeout the interval is
+// idleTouchShare of it (15 min for 12 h): the idle timeout is enforced to
+// within about 2%, and the cookie is re-encoded and sent again only that
+// often, not on every request of a client that drops Set-Cookie.
 const TouchInterval = time.Minute
+
+// idleTouchShare is the share of the idle timeout the last-seen time may
+// lag behind.
+const idleTouchShare = 48
 
 // ErrNoSession means the request carries no usable session: no cookie, or
 // one that is tampered with, signed by an unknown key, expired, idle for
@@ -226,10 +232,10 @@ func (s *Store) Start(w http.ResponseWriter, r *http.Request, d Data, now time.T
 }
 
 // Touch records that d was used now: when its last-seen time is at least
-// TouchInterval old the cookie is re-issued with the new time (so call it
+// the touch interval (see TouchInterval) old the cookie is re-issued with the new time (so call it
 // before writing the body); otherwise it does nothing.
 func (s *Store) Touch(w http.ResponseWriter, r *http.Request, d Data, now time.Time) error {
-	if now.Sub(d.LastSeen) < TouchInterval {
+	if now.Sub(d.LastSeen) < max(TouchInterval, s.idle/idleTouchShare) {
 		return nil
 	}
 	d.LastSeen = now

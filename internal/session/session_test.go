@@ -397,3 +397,26 @@ func FuzzSessionDecode(f *testing.F) {
 		_ = compactSerializer{}.Deserialize([]byte(value), &m)
 	})
 }
+
+// TestTouchIntervalGrowsWithIdleTimeout checks that with the default idle
+// timeout (12 h) the cookie is re-issued a quarter of an hour after the
+// last one, not every minute: a client that drops Set-Cookie does not get
+// a new cookie on every request, and the idle timeout still holds to
+// within 15 minutes.
+func TestTouchIntervalGrowsWithIdleTimeout(t *testing.T) {
+	s := newStore(t, Config{})
+	now := time.Now().Truncate(time.Second)
+	d, _ := start(t, s, Data{Token: "t"}, now)
+	for _, tc := range []struct {
+		after time.Duration
+		want  int
+	}{{2 * time.Minute, 0}, {14 * time.Minute, 0}, {15 * time.Minute, 1}} {
+		rec := httptest.NewRecorder()
+		if err := s.Touch(rec, httptest.NewRequest(http.MethodGet, "/", nil), d, now.Add(tc.after)); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(rec.Result().Cookies()); got != tc.want {
+			t.Errorf("used %v after the last cookie: %d cookies issued, want %d", tc.after, got, tc.want)
+		}
+	}
+}
