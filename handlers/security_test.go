@@ -480,16 +480,24 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
-func TestSessionRefreshedAtMostOncePerMinute(t *testing.T) {
+// TestSessionRefreshedEveryQuarterHour checks that with the default idle
+// timeout (12 h) a reader's cookie is re-issued once its last-seen time is
+// 15 minutes old, and not before: not on every request of a client that
+// drops Set-Cookie.
+func TestSessionRefreshedEveryQuarterHour(t *testing.T) {
 	e := newEnv(t, 0)
 	c := e.signedIn(t, "demo")
 	e.clock.Advance(10 * time.Second)
 	if a := e.get(t, c, "/"); cookieNamed(a.header, session.PlainCookieName) != nil {
 		t.Error("cookie re-issued 10 s after sign-in")
 	}
-	e.clock.Advance(time.Minute)
+	e.clock.Advance(5 * time.Minute)
+	if a := e.get(t, c, "/"); cookieNamed(a.header, session.PlainCookieName) != nil {
+		t.Error("cookie re-issued 5 min after sign-in")
+	}
+	e.clock.Advance(10 * time.Minute)
 	if a := e.get(t, c, "/"); cookieNamed(a.header, session.PlainCookieName) == nil {
-		t.Error("cookie not refreshed after a minute")
+		t.Error("cookie not refreshed a quarter of an hour after sign-in")
 	}
 }
 
