@@ -28,9 +28,15 @@ func (h *handler) home(c *gin.Context) error {
 // the value kept.
 func (h *handler) workflowOpen(c *gin.Context) error {
 	raw := c.Query("id")
-	if id, ok := parseWorkflowID(strings.TrimSpace(raw)); ok {
-		h.redirect(c, views.ListPath(id))
+	id := strings.TrimSpace(raw)
+	if n, ok := parseWorkflowID(id); ok {
+		h.redirect(c, views.ListPath(n))
 		return nil
+	}
+	if id != "" && strings.Trim(id, "0") == "" {
+		// A number, but zero: saying "a workflow ID is a number" would
+		// puzzle whoever typed one.
+		return h.renderHome(c, http.StatusBadRequest, raw, "home.badIDZero")
 	}
 	return h.renderHome(c, http.StatusBadRequest, raw, "home.badID")
 }

@@ -82,6 +82,9 @@ type listRequest struct {
 	q         jobquery.Query
 	fieldErrs jobquery.FieldErrors
 	now       time.Time // read once: the list, its counts and its file agree on it
+	// pastMax is a page number beyond jobquery.MaxPage as asked for (else
+	// 0): a page that does not exist like any past the last, not a typo.
+	pastMax int
 }
 
 // readList reads a list route's request. Its errors (signed out, a
@@ -98,7 +101,17 @@ func (h *handler) readList(c *gin.Context) (listRequest, error) {
 	// Dates without a tz in the URL are read in the zone the reader sees.
 	now := h.now()
 	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.shownZone(c), now)
-	return listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs, now: now}, nil
+	lr := listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs, now: now}
+	if e, bad := fieldErrs["page"]; bad {
+		if n, err := strconv.Atoi(strings.TrimSpace(e.Value)); err == nil && n > jobquery.MaxPage {
+			lr.pastMax, lr.q = n, q.WithPage(jobquery.MaxPage)
+			delete(lr.fieldErrs, "page")
+			if len(lr.fieldErrs) == 0 {
+				lr.fieldErrs = nil
+			}
+		}
+	}
+	return lr, nil
 }
 
 // upstreamError maps a list call's failure: an unknown workflow is a 404
@@ -138,7 +151,7 @@ func (h *handler) jobList(c *gin.Context) error {
 	// A full page load of a valid but non-canonical URL (e.g. a plain form
 	// submission with empty fields) moves to the canonical URL, so the
 	// address bar always shows a short, shareable link.
-	if !isHTMX(c.Request) && fieldErrs == nil && q.URL(path) != c.Request.URL.RequestURI() {
+	if !isHTMX(c.Request) && fieldErrs == nil && lr.pastMax == 0 && q.URL(path) != c.Request.URL.RequestURI() {
 		c.Redirect(http.StatusFound, q.URL(path))
 		return nil
 	}
@@ -171,6 +184,9 @@ func (h *handler) jobList(c *gin.Context) error {
 	if err == nil && !d.TooDeep && len(list.Items) == 0 && q.Page > 1 {
 		// Past the last page: show the last one and say so.
 		d.RequestedPage = q.Page
+		if lr.pastMax > 0 {
+			d.RequestedPage = lr.pastMax
+		}
 		d.Query = q.WithPage(q.LastPage(list.Total))
 		if list.Total > 0 {
 			list, err = src.listPage(ctx, h.explorer, sess.Token, d.Query)

@@ -400,3 +400,73 @@
   }
   document.addEventListener("htmx:after:swap", enhance);
 })();
+
+// ---- One history entry per name filter -------------------------------
+// The name box filters as the reader types (hx-trigger "input changed
+// delay:300ms"), and every answer would push a history entry: Back would
+// then walk through "pageran", "pagera", …. Instead the first answer of a
+// burst of typing pushes one entry and the next answers replace it, until
+// the filter settles (the box loses focus, Enter, or a pause of
+// settleMs); the next keystroke starts a new entry. So Back undoes one
+// filter at a time. The answer's HX-Push-Url (the canonical URL) is turned
+// into HX-Replace-Url before htmx applies it (htmx:after:request comes
+// before the swap that updates history).
+(function () {
+  "use strict";
+
+  var settleMs = 1500;
+  var typing = false; // the current history entry is the name being typed
+  var timer = null;
+
+  function settle() {
+    typing = false;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  }
+
+  function isName(el) {
+    return el && el.id === "f-name";
+  }
+
+  document.addEventListener("input", function (evt) {
+    if (!isName(evt.target)) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(settle, settleMs);
+  });
+  document.addEventListener("focusout", function (evt) {
+    if (isName(evt.target)) settle();
+  });
+  document.addEventListener("keydown", function (evt) {
+    if (isName(evt.target) && evt.key === "Enter") settle();
+  });
+
+  document.addEventListener("htmx:config:request", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!ctx) return;
+    var src = ctx.sourceEvent;
+    ctx.jobboardTyping = !!(src && src.type === "input" && isName(src.target));
+  });
+
+  document.addEventListener("htmx:after:request", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!ctx || !ctx.hx) return;
+    var pushes = ctx.hx.pushurl || (ctx.push && ctx.push !== "false");
+    if (!pushes) return; // polls and the like leave history alone
+    if (!ctx.jobboardTyping) {
+      settle(); // another filter: its own entry, and typing starts anew
+      return;
+    }
+    if (!typing) {
+      typing = true; // the burst's first answer pushes its entry
+      return;
+    }
+    if (ctx.hx.pushurl) {
+      ctx.hx.replaceurl = ctx.hx.pushurl;
+      delete ctx.hx.pushurl;
+    }
+    if (ctx.push) {
+      ctx.replace = ctx.push;
+      ctx.push = null;
+    }
+  });
+})();

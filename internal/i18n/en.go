@@ -214,8 +214,8 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.paramSuggest":       "Parameter names used before: %s.",
 	"run.again":              "Run again",
 	"run.againHint":          "Explorer does not tell jobboard the inputs a job ran with, so a new run starts with the workflow's saved inputs unless you add parameters.",
-	"poll.reloadHint":        "Some jobs are still in progress: reload the page to see them move on.",
-	"home.badIDZero":         "“%s” is not a workflow ID: workflow IDs start from 1, like 4216617528.",
+	"poll.reloadHint":        "Jobs here are still in progress: reload the page to see them move on.",
+	"home.badIDZero":         "No workflow has ID 0: workflow IDs start from 1, like 4216617528.",
 
 	// Job pages: detail, task results, cancel, run, read-only.
 	"job.title":              "Job %s",

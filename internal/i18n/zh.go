@@ -211,8 +211,8 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.paramSuggest":       "以前用过的参数名：%s。",
 	"run.again":              "再次运行",
 	"run.againHint":          "Explorer 不会告诉 jobboard 作业运行时的输入，因此新的运行使用工作流保存的输入，除非你添加参数。",
-	"poll.reloadHint":        "仍有作业在进行中：刷新页面即可看到最新进展。",
-	"home.badIDZero":         "“%s”不是工作流 ID：工作流 ID 从 1 开始，例如 4216617528。",
+	"poll.reloadHint":        "此处仍有作业在进行中：刷新页面即可看到最新进展。",
+	"home.badIDZero":         "没有 ID 为 0 的工作流：工作流 ID 从 1 开始，例如 4216617528。",
 
 	// Job pages: detail, task results, cancel, run, read-only.
 	"job.title":              "作业 %s",
