@@ -96,6 +96,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"PinsFollowVisibility", testPins},
 		{"DeleteView", testDeleteView},
 		{"SessionCapEndsOldest", testSessionCap},
+		{"SessionCapHoldsUnderConcurrentSignIns", testSessionCapConcurrent},
 		{"ExpiredSessionsAreNotLive", testSessionExpiry},
 		{"SweepDeletesOnlyExpired", testSessionSweep},
 		{"TouchAndDeleteSessions", testTouchDelete},
@@ -255,6 +256,9 @@ func testInvalidViews(t *testing.T, o opener) {
 		"no owner":      {Name: "n", Slug: "x", Path: "/jobs"},
 		"relative path": {Owner: "a", Name: "n", Slug: "x", Path: "jobs"},
 		"long path":     {Owner: "a", Name: "n", Slug: "x", Path: "/" + string(bytes.Repeat([]byte("q"), store.MaxPathLen))},
+		"two-line name": {Owner: "a", Name: "n\nx", Slug: "x", Path: "/jobs"},
+		"control char":  {Owner: "a", Name: "n", Description: "a\x1bb", Slug: "x", Path: "/jobs"},
+		"not UTF-8":     {Owner: "a", Name: "n\xff", Slug: "x", Path: "/jobs"},
 	} {
 		if _, err := s.CreateView(ctxT(t), v); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("%s: CreateView err = %v, want ErrInvalid", name, err)
@@ -664,6 +668,36 @@ func testSessionCap(t *testing.T, o opener) {
 	// A cap of 1 leaves only the new session.
 	if ended, err := s.CreateSession(ctx, session("only", "alice", start.Add(time.Hour)), 1); err != nil || ended != 3 {
 		t.Errorf("cap 1: ended %d, %v; want 3", ended, err)
+	}
+}
+
+func testSessionCapConcurrent(t *testing.T, o opener) {
+	s := o.open(t)
+	const max, signIns = 3, 12
+	start := o.clock.Now()
+	var wg sync.WaitGroup
+	ended := make([]int, signIns)
+	errs := make([]error, signIns)
+	for i := range signIns {
+		wg.Go(func() {
+			ended[i], errs[i] = s.CreateSession(ctxT(t), session(fmt.Sprintf("c%d", i), "alice", start.Add(time.Duration(i)*time.Second)), max)
+		})
+	}
+	wg.Wait()
+	total := 0
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("sign-in %d: %v", i, err)
+		}
+		total += ended[i]
+	}
+	live, err := s.AccountSessions(ctxT(t), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(live) != max || total != signIns-max {
+		t.Errorf("after %d concurrent sign-ins with a cap of %d: %d live, %d ended; want %d and %d",
+			signIns, max, len(live), total, max, signIns-max)
 	}
 }
 

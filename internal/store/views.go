@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -91,6 +92,10 @@ func validateView(v View) error {
 		return fmt.Errorf("%w: path must start with / and be at most %d bytes", ErrInvalid, MaxPathLen)
 	case !utf8.ValidString(v.Name) || !utf8.ValidString(v.Description) || !utf8.ValidString(v.Path) || !utf8.ValidString(v.Owner):
 		return fmt.Errorf("%w: text must be UTF-8", ErrInvalid)
+	case strings.ContainsFunc(v.Name+v.Description+v.Path, unicode.IsControl):
+		// Names and descriptions are one line; a control character in
+		// them would break the line in CSV, headers and the page.
+		return fmt.Errorf("%w: name, description and path must be one line without control characters", ErrInvalid)
 	}
 	return nil
 }
