@@ -11,19 +11,21 @@
 //
 //   - b ≤ 100: k calls (the first b jobs of every status, page size b).
 //     Page 1 is always this case.
-//   - deeper: at most 4·k calls, in up to four rounds of at most k
-//     concurrent calls, none with a page size over 100:
+//   - deeper: at most 4·k calls in all, in rounds of concurrent calls,
+//     none with a page size over 100:
 //     1. a page of one job per status, for the totals n_i (N = Σ n_i);
 //     2. per status, the whole range of own-list positions the totals allow
 //     when it fits one page (a job's merged position is at least its
 //     own-list position and at most that plus the other statuses'
 //     totals), otherwise a page around the position a·n_i/N;
-//     3. and 4. from everything read, per status the own-list positions
-//     that can still hold the page or must bracket it for the others;
-//     when they fit one page, that page; otherwise, the first time, the
-//     100 jobs at or after a creation-time pivot estimated by
-//     interpolation (that call's total is the exact count before it),
-//     later a page placed by interpolation between the bracketing jobs.
+//     3. and on while the budget lasts: from everything read, per status
+//     the own-list positions that can still hold the page or must bracket
+//     it for the others; when they fit one page, that page; otherwise, the
+//     first time, the 100 jobs at or after a creation-time pivot estimated
+//     by interpolation (that call's total is the exact count before it),
+//     later consecutive pages over them when the calls left allow (a
+//     status that needed no call leaves its share), else a page placed by
+//     interpolation between the bracketing jobs.
 //
 // After every round the page is checked: a job's merged position is its
 // own-list position plus, for every other status, the number of that
@@ -312,9 +314,12 @@ func (m *merger) run(ctx context.Context) ([]apiclient.Job, error) {
 	if items, ok := m.answer(); ok {
 		return items, nil
 	}
-	// Rounds 3 and 4: narrow down with what was learnt.
-	for range 2 {
-		calls := m.refine(live)
+	// Further rounds narrow down with what was learnt, while the budget of
+	// CallsPerStatus·k calls lasts (a status that needs no call in a round
+	// leaves its share to the others).
+	budget := CallsPerStatus * len(m.lists)
+	for m.calls < budget {
+		calls := m.refine(live, budget-m.calls)
 		if len(calls) == 0 {
 			break
 		}
@@ -515,14 +520,20 @@ func (s *stream) unread(first, last int) (int, int, bool) {
 	return lo, hi, lo <= hi
 }
 
-// refine plans a round: per list, the unread positions that can still
-// hold or bracket the page when they fit one call; otherwise the jobs from
-// a creation-time pivot, or a page where the page probably lies in it.
-func (m *merger) refine(live []*stream) []call {
+// refine plans a round of at most left calls: per list, the unread
+// positions that can still hold or bracket the page, in one call when they
+// fit one page; wider ones, the first time, the 100 jobs at or after a
+// creation-time pivot, later consecutive pages of 100 over them when the
+// budget allows, else one page placed by interpolation.
+func (m *merger) refine(live []*stream, left int) []call {
 	var out []call
-	var wide []*stream
-	type guess struct{ lo, hi int }
-	guesses := map[*stream]guess{}
+	type need struct {
+		s      *stream
+		lo, hi int // unread span
+		guess  int // where the page probably starts in it
+		pages  int // calls to read all of it
+	}
+	var wide []need
 	for i, s := range m.lists {
 		if s.n == 0 {
 			continue
@@ -542,24 +553,42 @@ func (m *merger) refine(live []*stream) []call {
 			frac = min(1, max(0, float64(m.a+(m.b-m.a)/2-mLo)/float64(mHi-mLo)))
 		}
 		c := int64(first) + int64(frac*float64(last-first))
-		guesses[s] = guess{int(min(max(c, int64(lo)), int64(hi))), 0}
-		wide = append(wide, s)
+		wide = append(wide, need{s: s, lo: lo, hi: hi, guess: int(min(max(c, int64(lo)), int64(hi))),
+			pages: (hi/MaxUpstreamPageSize - lo/MaxUpstreamPageSize) + 1})
 	}
+	if len(out) >= left {
+		return out[:left]
+	}
+	left -= len(out)
 	if len(wide) == 0 {
 		return out
 	}
 	// A pivot splits every list at one creation time and the calls tell the
-	// exact counts before it; once a list has one, a page placed by
-	// interpolation between the bracketing positions works better (inside a
-	// run of equal creation times no pivot can split it).
+	// exact counts before it; once a list has one, reading the span (or a
+	// page placed by interpolation) works better: inside a run of equal
+	// creation times no pivot can split it.
 	u := m.estimatePivot(live)
-	for _, s := range wide {
-		if len(s.pivots) == 0 {
-			out = append(out, m.pivotCall(s, u))
+	spare := left - len(wide) // calls beyond one per wide list
+	for _, w := range wide {
+		if left == 0 {
+			break
+		}
+		if len(w.s.pivots) == 0 {
+			out = append(out, m.pivotCall(w.s, u))
+			left--
 			continue
 		}
-		page, size := around(int64(guesses[s].lo))
-		out = append(out, m.positionCall(s, page, size))
+		if extra := w.pages - 1; extra <= spare {
+			for p := w.lo / MaxUpstreamPageSize; p <= w.hi/MaxUpstreamPageSize; p++ {
+				out = append(out, m.positionCall(w.s, p+1, MaxUpstreamPageSize))
+			}
+			spare -= extra
+			left -= w.pages
+			continue
+		}
+		page, size := around(int64(w.guess))
+		out = append(out, m.positionCall(w.s, page, size))
+		left--
 	}
 	return out
 }
