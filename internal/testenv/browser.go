@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -152,7 +153,7 @@ func (b *Browser) PostForm(tb testing.TB, path string, form url.Values, headers 
 // value pairs) set.
 func (b *Browser) Request(tb testing.TB, method, path string, body io.Reader, headers ...string) *http.Request {
 	tb.Helper()
-	req, err := http.NewRequest(method, b.Base+path, body)
+	req, err := http.NewRequestWithContext(context.Background(), method, b.Base+path, body)
 	if err != nil {
 		tb.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -58,13 +58,6 @@ func newEnv(t *testing.T, breaker apiclient.BreakerConfig) *env {
 	return e
 }
 
-// browser is a browser with its own cookie jar on the test's shared
-// transport.
-func (e *env) browser(t *testing.T) *testenv.Browser {
-	t.Helper()
-	return e.Browser(t, testenv.WithTransport(e.tr))
-}
-
 // signedIn returns a browser signed in as account.
 func (e *env) signedIn(t *testing.T) *testenv.Browser {
 	t.Helper()
