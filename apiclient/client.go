@@ -173,12 +173,24 @@ type request struct {
 // non-zero code is an *APIError whatever the HTTP status. A GET that fails
 // to connect is retried once. The returned response has its body closed;
 // its headers are still readable.
-func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, error) {
+func (c *Client) do(ctx context.Context, r request, data any) (_ *http.Response, err error) {
 	if r.auth == "" {
 		if !validToken(r.token) {
 			return nil, newError(r.endpoint+": no valid explorer token (sign in first)", ErrUnauthorized)
 		}
 		r.secrets = append(r.secrets, r.token.Reveal())
+	}
+	var rec *callLog
+	if c.observer != nil {
+		start := time.Now()
+		var finish func(Call)
+		ctx, finish = c.observer(ctx, r.endpoint)
+		if finish != nil {
+			rec = new(callLog)
+			defer func() {
+				finish(Call{Endpoint: r.endpoint, Duration: time.Since(start), Attempts: rec.a[:rec.n], Err: err})
+			}()
+		}
 	}
 	parent := ctx
 	if err := parent.Err(); err != nil {
@@ -193,20 +205,21 @@ func (c *Client) do(ctx context.Context, r request, data any) (*http.Response, e
 	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 
-	resp, retry, err := c.attempt(parent, ctx, r, data)
+	resp, retry, err := c.attempt(parent, ctx, r, data, rec)
 	if retry && r.method == http.MethodGet && waitBeforeRetry(ctx) {
-		resp, _, err = c.attempt(parent, ctx, r, data)
+		resp, _, err = c.attempt(parent, ctx, r, data, rec)
 	}
 	done(err)
 	return resp, err
 }
 
 // attempt makes one HTTP exchange for r within ctx (parent is the
-// caller's context). retry reports a connection failure before any
-// response byte, which an idempotent call may retry.
-func (c *Client) attempt(parent, ctx context.Context, r request, data any) (_ *http.Response, retry bool, err error) {
+// caller's context) and records it in log. retry reports a connection
+// failure before any response byte, which an idempotent call may retry.
+func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *callLog) (_ *http.Response, retry bool, err error) {
 	start := time.Now()
-	defer func() { c.observe(r.endpoint, start, err) }()
+	status := 0
+	defer func() { log.add(start, status, err) }()
 
 	target := c.base + apiPrefix + r.path
 	if len(r.query) > 0 {
@@ -238,6 +251,7 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any) (_ *h
 		return nil, retry, c.transportError(parent, ctx, r.endpoint, err)
 	}
 	defer resp.Body.Close()
+	status = resp.StatusCode
 	// resp.Body is already decompressed when the transport asked for gzip
 	// itself, so the cap bounds the decompressed size (no gzip bomb).
 	// The body is read into a pooled buffer: decoding copies out every

@@ -83,17 +83,40 @@ func WithoutBreaker() Option {
 	return func(c *Client) { c.noBreaker = true }
 }
 
-// Observer is told about every HTTP attempt a Client makes to Explorer:
-// the endpoint name (e.g. "list jobs"), how long the attempt took, and its
-// outcome (nil, or an error matching the package's sentinels). A retried
-// call gives two attempts; calls refused locally or by an open circuit
-// give none. It is called synchronously and concurrently: keep it cheap
-// and safe for concurrent use.
-type Observer func(endpoint string, d time.Duration, err error)
+// Call is one method call of a Client, as its Observer is told when it
+// ends.
+type Call struct {
+	Endpoint string        // e.g. "list jobs"
+	Duration time.Duration // from the call's start to its end, retry pause included
+	// Attempts are the HTTP exchanges made, in order: none when the open
+	// circuit or an already ended context refused the call, two when a GET
+	// was retried after a connection failure.
+	Attempts []Attempt
+	Err      error // the call's outcome: nil, or an error matching the package's sentinels
+}
 
-// WithObserver sets the Observer of every upstream attempt (metrics,
-// "upstream calls per request"). A nil fn observes nothing.
-func WithObserver(fn func(endpoint string, d time.Duration, err error)) Option {
+// Attempt is one HTTP exchange of a Call.
+type Attempt struct {
+	Duration time.Duration
+	Status   int   // HTTP status of Explorer's answer; 0 when there was none
+	Err      error // nil, or an error matching the package's sentinels
+}
+
+// maxAttempts is how many attempts a call makes at most (one retry).
+const maxAttempts = 2
+
+// Observer is told about every call a Client makes to Explorer (calls
+// refused locally, such as an invalid ID or token, are not): it is called
+// as the call starts, with the caller's context, and returns the context
+// the call is made with (e.g. carrying the traceparent of a span for the
+// call, see WithTraceparent) and the function told about the finished
+// Call (nil: none). This one hook feeds the per-request call count,
+// metrics and spans. It is called synchronously and concurrently: keep it
+// cheap and safe for concurrent use.
+type Observer func(ctx context.Context, endpoint string) (context.Context, func(Call))
+
+// WithObserver sets the Observer of every call. A nil fn observes nothing.
+func WithObserver(fn Observer) Option {
 	return func(c *Client) { c.observer = fn }
 }
 
@@ -177,10 +200,17 @@ func (c *Client) allow(endpoint string) (func(error), error) {
 	return done, nil
 }
 
-// observe reports one attempt to the observer, if any.
-func (c *Client) observe(endpoint string, start time.Time, err error) {
-	if c.observer != nil {
-		c.observer(endpoint, time.Since(start), err)
+// callLog records a call's attempts for its Observer.
+type callLog struct {
+	n int
+	a [maxAttempts]Attempt
+}
+
+// add records one attempt that began at start; a nil log records nothing.
+func (l *callLog) add(start time.Time, status int, err error) {
+	if l != nil && l.n < maxAttempts {
+		l.a[l.n] = Attempt{Duration: time.Since(start), Status: status, Err: err}
+		l.n++
 	}
 }
 

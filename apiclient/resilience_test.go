@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,10 +64,18 @@ type attempts struct {
 	list []attempt
 }
 
-func (a *attempts) observe(endpoint string, d time.Duration, err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.list = append(a.list, attempt{endpoint, d, err})
+// observe is an apiclient.Observer recording every attempt of every call.
+func (a *attempts) observe(ctx context.Context, endpoint string) (context.Context, func(apiclient.Call)) {
+	return ctx, func(call apiclient.Call) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if call.Endpoint != endpoint {
+			a.list = append(a.list, attempt{endpoint: "call ended as " + call.Endpoint})
+		}
+		for _, at := range call.Attempts {
+			a.list = append(a.list, attempt{call.Endpoint, at.Duration, at.Err})
+		}
+	}
 }
 
 func (a *attempts) get() []attempt {
@@ -230,11 +239,13 @@ func TestNoRetryAfterCallerCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctxT(t))
 	defer cancel()
 	var n atomic.Int32
-	// The caller goes away right after the first attempt failed.
-	c := newClient(t, refusedURL(t), apiclient.WithObserver(func(string, time.Duration, error) {
+	// The caller goes away right after the first attempt failed to connect.
+	refused := roundTripFunc(func(*http.Request) (*http.Response, error) {
 		n.Add(1)
 		cancel()
-	}))
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	})
+	c := newClient(t, "http://explorer.invalid", apiclient.WithHTTPClient(&http.Client{Transport: refused}))
 	_, err := c.GetJob(ctx, testToken, 1)
 	if err == nil {
 		t.Fatal("call to a refused port succeeded")
@@ -603,5 +614,63 @@ func TestDefaultBreaker(t *testing.T) {
 	defer mu.Unlock()
 	if len(changes) != 1 || changes[0] != "closed->open" {
 		t.Errorf("state changes %v, want [closed->open]", changes)
+	}
+}
+
+// roundTripFunc is an http.RoundTripper answering with a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestObserverHookGivesTheCallsContextAndOutcome checks the Observer's
+// context is the one the call is made with (its traceparent is sent), and
+// that the finished Call tells the endpoint, status and outcome, with no
+// attempt when the open circuit refused it.
+func TestObserverHookGivesTheCallsContextAndOutcome(t *testing.T) {
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	var mu sync.Mutex
+	var calls []apiclient.Call
+	hook := func(ctx context.Context, endpoint string) (context.Context, func(apiclient.Call)) {
+		return apiclient.WithTraceparent(ctx, tp), func(c apiclient.Call) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls = append(calls, c)
+		}
+	}
+	c, rec, healthy := switchServer(t, apiclient.WithBreaker(apiclient.BreakerConfig{Failures: 1, OpenFor: time.Hour}), apiclient.WithObserver(hook))
+	healthy.Store(true)
+	if _, err := c.GetJob(ctxT(t), testToken, 1); err != nil {
+		t.Fatal(err)
+	}
+	healthy.Store(false)
+	if _, err := c.GetJob(ctxT(t), testToken, 1); !errors.Is(err, apiclient.ErrUpstream) {
+		t.Fatalf("failing Explorer: %v, want ErrUpstream", err)
+	}
+	if _, err := c.GetJob(ctxT(t), testToken, 1); !errors.Is(err, apiclient.ErrCircuitOpen) {
+		t.Fatalf("open circuit: %v, want ErrCircuitOpen", err)
+	}
+	rec.mu.Lock()
+	reqs := append([]captured(nil), rec.reqs...)
+	rec.mu.Unlock()
+	if len(reqs) != 2 || reqs[0].Header.Get("Traceparent") != tp {
+		t.Fatalf("Explorer got %d requests; want 2 carrying the hook's traceparent %q", len(reqs), tp)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 3 {
+		t.Fatalf("hook told of %d calls, want 3", len(calls))
+	}
+	for i, want := range []struct {
+		status, attempts int
+		err              error
+	}{{200, 1, nil}, {503, 1, apiclient.ErrUpstream}, {0, 0, apiclient.ErrCircuitOpen}} {
+		got := calls[i]
+		if got.Endpoint != "get job" || len(got.Attempts) != want.attempts || (want.err == nil) != (got.Err == nil) || (want.err != nil && !errors.Is(got.Err, want.err)) {
+			t.Errorf("call %d = %+v, want endpoint \"get job\", %d attempts, error %v", i, got, want.attempts, want.err)
+			continue
+		}
+		if want.attempts > 0 && (got.Attempts[0].Status != want.status || got.Duration <= 0) {
+			t.Errorf("call %d: status %d, duration %s; want %d and a duration", i, got.Attempts[0].Status, got.Duration, want.status)
+		}
 	}
 }

@@ -174,7 +174,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	h := &handler{
-		explorer:   countingExplorer{opts.Explorer}, // upstream calls per request (telemetry)
+		explorer:   opts.Explorer,
 		log:        opts.Logger,
 		sessions:   store,
 		assets:     opts.Assets,

@@ -96,7 +96,7 @@ func newOpsEnv(t *testing.T, clientOpts []apiclient.Option, edit func(*Options))
 	o.testEnv = newEnv(t, 0, func(e *testEnv, opts *Options) {
 		o.spy = newUpstreamSpy(t, e.sim)
 		o.metrics = telemetry.NewMetrics("1.2.3-test", "abc1234")
-		copts := append([]apiclient.Option{apiclient.WithoutBreaker(), apiclient.WithObserver(o.metrics.ObserveUpstream)}, clientOpts...)
+		copts := append([]apiclient.Option{apiclient.WithoutBreaker(), apiclient.WithObserver(telemetry.ObserveExplorer(o.metrics))}, clientOpts...)
 		client, err := apiclient.New(o.spy.url(), copts...)
 		if err != nil {
 			t.Fatal(err)

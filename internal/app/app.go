@@ -131,7 +131,7 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	}
 
 	m := telemetry.NewMetrics(version, buildCommit())
-	client, err := apiclient.New(explorerURL, apiclient.WithTimeout(cfg.ExplorerTimeout), apiclient.WithObserver(m.ObserveUpstream))
+	client, err := apiclient.New(explorerURL, apiclient.WithTimeout(cfg.ExplorerTimeout), apiclient.WithObserver(telemetry.ObserveExplorer(m)))
 	if err != nil {
 		return fmt.Errorf("jobboard: %w", err)
 	}

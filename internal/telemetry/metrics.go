@@ -119,8 +119,8 @@ func (m *Metrics) ObserveRequest(route, method string, status int, d time.Durati
 	m.requestDuration.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
-// ObserveUpstream records one HTTP attempt to Explorer. Its signature is
-// apiclient.Observer's, so main passes it to apiclient.WithObserver.
+// ObserveUpstream records one HTTP attempt to Explorer (ObserveExplorer
+// calls it for each attempt of a call).
 func (m *Metrics) ObserveUpstream(endpoint string, d time.Duration, err error) {
 	if m == nil {
 		return

@@ -4,10 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"jobboard/apiclient"
 	"jobboard/internal/tracing"
 )
 
@@ -87,62 +85,4 @@ func spanMethod(method string) string {
 		return method
 	}
 	return "_OTHER"
-}
-
-// BeginUpstream starts one Explorer call (endpoint as apiclient names it,
-// e.g. "list jobs") of ctx's request. It returns the context to make the
-// call with and the function to call with the call's error when it ends:
-// that counts the call and its time in the request's upstreamStats and,
-// when the request is sampled, exports the call's CLIENT span, whose
-// span-id the returned context sends to Explorer as the traceparent's
-// parent-id.
-func BeginUpstream(ctx context.Context, endpoint string) (context.Context, func(error)) {
-	start := time.Now()
-	sp, ok := ctx.Value(serverSpanKey{}).(*serverSpan)
-	if !ok {
-		return ctx, func(error) { countUpstream(ctx, start) }
-	}
-	id := tracing.NewSpanID()
-	callCtx := apiclient.WithTraceparent(ctx, "00-"+sp.traceID+"-"+id+"-"+sp.flags)
-	return callCtx, func(err error) {
-		countUpstream(ctx, start)
-		span := tracing.Span{
-			TraceID: sp.traceID, SpanID: id, ParentSpanID: sp.spanID,
-			Name: "explorer " + endpoint, Kind: tracing.KindClient, Start: start, End: time.Now(),
-			Attrs: []tracing.Attr{
-				tracing.String("jobboard.upstream.endpoint", endpoint),
-				tracing.String("jobboard.upstream.outcome", Outcome(err)),
-			},
-		}
-		if err != nil {
-			span.Status = tracing.StatusError
-		}
-		sp.tracer.Export(span)
-	}
-}
-
-// upstreamStatsKey is the context key of a request's upstreamStats.
-type upstreamStatsKey struct{}
-
-// upstreamStats counts one request's calls to Explorer and their time.
-type upstreamStats struct {
-	calls atomic.Int64
-	nanos atomic.Int64
-}
-
-// countUpstream adds one call that began at start to ctx's request.
-func countUpstream(ctx context.Context, start time.Time) {
-	if st, ok := ctx.Value(upstreamStatsKey{}).(*upstreamStats); ok {
-		st.calls.Add(1)
-		st.nanos.Add(int64(time.Since(start)))
-	}
-}
-
-// upstreamOf returns the calls counted for ctx's request and their total
-// time in nanoseconds.
-func upstreamOf(ctx context.Context) (calls, nanos int64) {
-	if st, ok := ctx.Value(upstreamStatsKey{}).(*upstreamStats); ok {
-		return st.calls.Load(), st.nanos.Load()
-	}
-	return 0, 0
 }
