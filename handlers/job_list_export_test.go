@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -509,5 +510,26 @@ func TestStatusSetExport(t *testing.T) {
 	}
 	if want := ids(mergedTruth(e, wf.ID, explorersim.StatusFailed, explorersim.StatusInterrupted)); !slices.Equal(got, want) {
 		t.Errorf("export: %d rows, want the %d failed or cancelled jobs newest first", len(got), len(want))
+	}
+}
+
+// The export of a pinned list holds the rows as of its pin; a live one the
+// newer jobs too.
+func TestExportOfPinnedListLeavesOutNewerJobs(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs/export.csv?"
+	pinned := base + "asof=" + url.QueryEscape(e.clock.Now().UTC().Format(time.RFC3339)) + "&status=failed"
+	_, before, _ := readCSV(t, e.get(t, c, pinned).body)
+	e.clock.Advance(time.Minute)
+	addJobs(e, wf.ID, 3, explorersim.StatusFailed)
+	_, after, _ := readCSV(t, e.get(t, c, pinned).body)
+	if len(after) != len(before) || len(before) == 0 || after[0][0] != before[0][0] {
+		t.Errorf("pinned export: %d rows, then %d after 3 newer jobs", len(before), len(after))
+	}
+	_, live, _ := readCSV(t, e.get(t, c, base+"status=failed").body)
+	if len(live) != len(before)+3 {
+		t.Errorf("live export: %d rows, want %d", len(live), len(before)+3)
 	}
 }

@@ -261,3 +261,27 @@ func TestSummaryLatency(t *testing.T) {
 	}
 	t.Logf("summary (3,000 jobs, name filter): without cache %v, with cache %v (mean of %d)", cold/n, warm/n, n)
 }
+
+// The counts of a preset range or a pinned list are those of the rows it
+// lists.
+func TestSummaryOfRangeAndPin(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs/summary?"
+	e.clock.Advance(-2 * time.Hour)
+	addJobs(e, wf.ID, 4, explorersim.StatusFailed) // inside the last 24 hours, older than the last hour
+	e.clock.Advance(2 * time.Hour)
+	day := wantSummary(e.jobsOf("demo", wf.ID), filter{from: e.clock.Now().Truncate(time.Second).Add(-24 * time.Hour)})
+	if got, _ := summaryLinks(t, e, c, base+"range=24h"); fmt.Sprint(got) != fmt.Sprint(day) {
+		t.Errorf("last 24 hours: %q, want %q", got, day)
+	}
+	pin := e.clock.Now()
+	pinned := base + "asof=" + url.QueryEscape(pin.UTC().Format(time.RFC3339))
+	want, _ := summaryLinks(t, e, c, pinned)
+	e.clock.Advance(time.Minute)
+	addJobs(e, wf.ID, 2, explorersim.StatusFailed)
+	if got, _ := summaryLinks(t, e, c, pinned); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pinned counts moved with newer jobs: %q, before %q", got, want)
+	}
+}
