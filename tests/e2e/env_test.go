@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
@@ -63,6 +64,8 @@ type envOptions struct {
 	explorerTimeout time.Duration // the dashboard's bound on each Explorer call; 0 → the client's default
 	noJS            bool          // the tab runs no page scripts
 	pollInterval    time.Duration // the live refresh interval; 0 → the dashboard's default
+	serverZone      string        // the dashboard's configured zone; "" → serverZoneName
+	browserZone     string        // the tab's zone; "" → browserZoneName
 }
 
 // newEnv starts the simulator, the dashboard and a signed-out tab.
@@ -76,14 +79,14 @@ func newEnv(t *testing.T, o envOptions) *env {
 	r := dashboard.New(t, testenv.Options{
 		Sim:           explorersim.Options{Seed: 5},
 		Start:         clockStart,
-		Zone:          testenv.LoadZone(t, serverZoneName),
+		Zone:          testenv.LoadZone(t, cmp.Or(o.serverZone, serverZoneName)),
 		ClientOptions: copts,
 	}, func(ho *handlers.Options) {
 		ho.NebulaAddress = "graphd.e2e.internal"
 		ho.PollInterval = o.pollInterval
 	})
 	e := &env{t: t, clock: r.Clock, sim: r.Sim, simURL: r.SimServer.URL, app: r.App, serverZone: r.Zone, logs: r.Logs}
-	e.tab = e.newTab(browserZoneName, o.noJS)
+	e.tab = e.newTab(cmp.Or(o.browserZone, browserZoneName), o.noJS)
 	return e
 }
 
