@@ -361,7 +361,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database connections. The store is unusable after.
+// Close closes the database connections. Calls after it fail with an
+// error IsUnavailable reports (handler tests use that to stand for a
+// database that is down); closing twice is harmless.
 func (s *Store) Close() {
 	s.stmts.close()
 	if s.db != nil {

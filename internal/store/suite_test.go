@@ -103,6 +103,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"SignInFailures", testSignInFailures},
 		{"CanceledContext", testCanceledContext},
 		{"SweeperReclaimsExpiredRows", testSweeper},
+		{"ClosedStoreIsUnavailable", testClosedStore},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -992,6 +993,32 @@ func TestIsUnavailable(t *testing.T) {
 	} {
 		if got := store.IsUnavailable(tc.err); got != tc.want {
 			t.Errorf("IsUnavailable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+// testClosedStore: a closed Store answers every call with an unavailable
+// error (never "not found"), which is how handler tests can make the
+// store fail without stopping a database.
+func testClosedStore(t *testing.T, o opener) {
+	ctx := ctxT(t)
+	s := o.open(t)
+	v := mustCreate(t, s, view("alice", "Closed", true))
+	s.Close()
+	_, err := s.LookupSession(ctx, []byte("x"))
+	errs := map[string]error{"LookupSession": err}
+	errs["TouchSession"] = s.TouchSession(ctx, []byte("x"), time.Now())
+	errs["DeleteSession"] = s.DeleteSession(ctx, []byte("x"))
+	_, errs["CreateSession"] = s.CreateSession(ctx, session("x", "alice", o.clock.Now()), 20)
+	_, errs["ViewBySlug"] = s.ViewBySlug(ctx, "alice", v.Slug)
+	_, errs["ViewsVisibleTo"] = s.ViewsVisibleTo(ctx, "alice")
+	_, errs["CreateView"] = s.CreateView(ctx, view("alice", "Other", false))
+	_, errs["UpdateView"] = s.UpdateView(ctx, "alice", v, v.Version)
+	errs["DeleteView"] = s.DeleteView(ctx, "alice", v.ID)
+	errs["Ping"] = s.Ping(ctx)
+	for name, err := range errs {
+		if !store.IsUnavailable(err) {
+			t.Errorf("%s on a closed store: err = %v, want an unavailable error", name, err)
 		}
 	}
 }
