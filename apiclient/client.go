@@ -205,20 +205,20 @@ func (c *Client) do(ctx context.Context, r request, data any) (_ *http.Response,
 	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 
-	resp, retry, err := c.attempt(parent, ctx, r, data, rec)
+	resp, status, retry, err := c.attempt(parent, ctx, r, data, rec)
 	if retry && r.method == http.MethodGet && waitBeforeRetry(ctx) {
-		resp, _, err = c.attempt(parent, ctx, r, data, rec)
+		resp, status, _, err = c.attempt(parent, ctx, r, data, rec)
 	}
-	done(err)
+	done(breakerOutcome(status, err))
 	return resp, err
 }
 
 // attempt makes one HTTP exchange for r within ctx (parent is the
-// caller's context) and records it in log. retry reports a connection
+// caller's context) and records it in log. status is Explorer's HTTP
+// status (0 without an answer). retry reports a connection
 // failure before any response byte, which an idempotent call may retry.
-func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *callLog) (_ *http.Response, retry bool, err error) {
+func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *callLog) (_ *http.Response, status int, retry bool, err error) {
 	start := time.Now()
-	status := 0
 	defer func() { log.add(start, status, err) }()
 
 	target := c.base + apiPrefix + r.path
@@ -231,7 +231,7 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
 	if err != nil {
-		return nil, false, newError(r.endpoint+": cannot build request", ErrBadParam, err)
+		return nil, status, false, newError(r.endpoint+": cannot build request", ErrBadParam, err)
 	}
 	req.Header.Set("Content-Type", r.contentType)
 	req.Header.Set("Accept", "application/json")
@@ -248,7 +248,7 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		retry = parent.Err() == nil && ctx.Err() == nil && isConnError(err)
-		return nil, retry, c.transportError(parent, ctx, r.endpoint, err)
+		return nil, status, retry, c.transportError(parent, ctx, r.endpoint, err)
 	}
 	defer resp.Body.Close()
 	status = resp.StatusCode
@@ -269,20 +269,20 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 	raw, over, err := readCappedInto(buf, resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
 		if parent.Err() != nil || ctx.Err() != nil || isTimeout(err) {
-			return nil, false, c.transportError(parent, ctx, r.endpoint, err)
+			return nil, status, false, c.transportError(parent, ctx, r.endpoint, err)
 		}
-		return nil, false, badResponse(r.endpoint, resp, "body ended early (truncated)", err)
+		return nil, status, false, badResponse(r.endpoint, resp, "body ended early (truncated)", err)
 	}
 	if over {
-		return nil, false, badResponse(r.endpoint, resp, fmt.Sprintf("body larger than %d bytes", c.maxBody), nil)
+		return nil, status, false, badResponse(r.endpoint, resp, fmt.Sprintf("body larger than %d bytes", c.maxBody), nil)
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return nil, false, badResponse(r.endpoint, resp, "redirect not followed", nil)
+		return nil, status, false, badResponse(r.endpoint, resp, "redirect not followed", nil)
 	}
 	if err := decodeBody(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, data, r.secrets); err != nil {
-		return nil, false, err
+		return nil, status, false, err
 	}
-	return resp, false, nil
+	return resp, status, false, nil
 }
 
 // maxPooledBody is the largest body buffer kept for the next call.

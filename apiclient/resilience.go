@@ -48,10 +48,12 @@ var ErrCircuitOpen = errors.New("apiclient: explorer unavailable (circuit open)"
 // fields take their defaults.
 //
 // A call counts as a failure when it ends in ErrUnreachable, ErrTimeout,
-// ErrBadResponse or ErrUpstream. Any other answer from Explorer
-// (ErrUnauthorized, ErrNotFound, ErrBadParam, ErrForbidden) proves it is up
-// and counts as a success; a call cancelled by its caller is not counted;
-// arguments refused locally never reach the breaker.
+// or a 5xx answer without a valid envelope (ErrBadResponse). Any answered
+// envelope, whatever its code (ErrUnauthorized, ErrNotFound, ErrBadParam,
+// ErrForbidden, and ErrUpstream too: one reader's failing request must not
+// cut the others off), proves Explorer is up and counts as a success; a
+// call cancelled by its caller is not counted; arguments refused locally
+// never reach the breaker.
 type BreakerConfig struct {
 	// Failures is how many consecutive failed calls open the circuit
 	// (default DefaultBreakerFailures).
@@ -161,14 +163,12 @@ func (c *Client) newBreaker() (*gobreaker.TwoStepCircuitBreaker[struct{}], error
 		threshold = uint32(cfg.Failures)
 	}
 	st := gobreaker.Settings{
-		Name:        "explorer " + c.base,
-		MaxRequests: 1, // one probe while half-open
-		Timeout:     cfg.OpenFor,
-		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= threshold },
-		IsSuccessful: func(err error) bool {
-			return !breakerFailure(err)
-		},
-		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+		Name:         "explorer " + c.base,
+		MaxRequests:  1, // one probe while half-open
+		Timeout:      cfg.OpenFor,
+		ReadyToTrip:  func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= threshold },
+		IsSuccessful: func(err error) bool { return err == nil },
+		IsExcluded:   func(err error) bool { return errors.Is(err, context.Canceled) },
 	}
 	if fn := cfg.OnStateChange; fn != nil {
 		st.OnStateChange = func(_ string, from, to gobreaker.State) { fn(from.String(), to.String()) }
@@ -176,14 +176,28 @@ func (c *Client) newBreaker() (*gobreaker.TwoStepCircuitBreaker[struct{}], error
 	return gobreaker.NewTwoStepCircuitBreaker[struct{}](st), nil
 }
 
-// breakerFailure reports whether err says Explorer is down or broken, as
-// opposed to an answer about the request itself.
-func breakerFailure(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return false
+// errExplorerDown is what the breaker is told of a call that found
+// Explorer down or broken (see breakerOutcome).
+var errExplorerDown = errors.New("apiclient: explorer down")
+
+// breakerOutcome is what the breaker learns from a call that got HTTP
+// status (0: no answer) and err: errExplorerDown for a transport failure,
+// a timeout, or a 5xx without a valid envelope (a proxy's error page, a
+// crashed Explorer); nil for any answered envelope, whatever its code. An
+// envelope is Explorer up and judging one request: one reader's token that
+// makes it answer 50004000 again and again must not cut the others off.
+// A call cancelled by its caller stays context.Canceled (not counted).
+func breakerOutcome(status int, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrTimeout),
+		errors.Is(err, ErrBadResponse) && (status == 0 || status >= 500):
+		return errExplorerDown
 	}
-	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrTimeout) ||
-		errors.Is(err, ErrBadResponse) || errors.Is(err, ErrUpstream)
+	return nil
 }
 
 // allow asks the breaker for permission to call Explorer. It returns the

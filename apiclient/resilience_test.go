@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -297,8 +298,10 @@ func switchServer(t *testing.T, opts ...apiclient.Option) (*apiclient.Client, *r
 	var healthy atomic.Bool
 	c, rec, _ := serveFunc(t, func(w http.ResponseWriter, r *http.Request) {
 		if !healthy.Load() {
+			// A proxy's error page: Explorer is down, no envelope.
+			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(503)
-			io.WriteString(w, `{"code":50004000,"message":"internal error"}`)
+			io.WriteString(w, `<html><body>503 Service Unavailable</body></html>`)
 			return
 		}
 		io.WriteString(w, okBody)
@@ -332,7 +335,7 @@ func TestBreakerOpensAfterFailuresAndFailsFast(t *testing.T) {
 			t.Fatalf("BreakerState = %q after %d failures, want closed", st, i)
 		}
 		_, err := c.ListJobs(ctx, testToken, apiclient.ListQuery{})
-		checkOnly(t, err, apiclient.ErrUpstream)
+		checkOnly(t, err, apiclient.ErrBadResponse)
 	}
 	if st := c.BreakerState(); st != apiclient.BreakerOpen {
 		t.Fatalf("BreakerState = %q after 3 failures, want open", st)
@@ -400,7 +403,7 @@ func TestBreakerProbeFailureReopens(t *testing.T) {
 	}
 	waitState(t, c, apiclient.BreakerHalfOpen)
 	_, err := c.GetJob(ctx, testToken, 1)
-	checkOnly(t, err, apiclient.ErrUpstream)
+	checkOnly(t, err, apiclient.ErrBadResponse)
 	if st := c.BreakerState(); st != apiclient.BreakerOpen {
 		t.Errorf("BreakerState = %q after a failed probe, want open again", st)
 	}
@@ -421,7 +424,7 @@ func TestBreakerLetsOneProbeThrough(t *testing.T) {
 	c, rec, _ := serveFunc(t, func(w http.ResponseWriter, r *http.Request) {
 		if failing.Load() {
 			w.WriteHeader(500)
-			io.WriteString(w, `{"code":50004001}`)
+			io.WriteString(w, `Internal Server Error`)
 			return
 		}
 		if probes.Add(1) == 1 {
@@ -536,10 +539,6 @@ func TestBreakerCountsEachKindOfFailure(t *testing.T) {
 			}, twoFailures)
 			return c
 		}, apiclient.ErrBadResponse},
-		"upstream": {func(t *testing.T) *apiclient.Client {
-			c, _, _ := switchServer(t, twoFailures)
-			return c
-		}, apiclient.ErrUpstream},
 	}
 	for name, k := range kinds {
 		t.Run(name, func(t *testing.T) {
@@ -582,7 +581,7 @@ func TestWithoutBreaker(t *testing.T) {
 	c, rec, _ := switchServer(t, apiclient.WithoutBreaker())
 	for i := 0; i < 2*apiclient.DefaultBreakerFailures; i++ {
 		_, err := c.GetJob(ctxT(t), testToken, 1)
-		checkOnly(t, err, apiclient.ErrUpstream)
+		checkOnly(t, err, apiclient.ErrBadResponse)
 	}
 	if n := rec.count(); n != 2*apiclient.DefaultBreakerFailures {
 		t.Errorf("server received %d requests, want %d", n, 2*apiclient.DefaultBreakerFailures)
@@ -643,8 +642,8 @@ func TestObserverHookGivesTheCallsContextAndOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	healthy.Store(false)
-	if _, err := c.GetJob(ctxT(t), testToken, 1); !errors.Is(err, apiclient.ErrUpstream) {
-		t.Fatalf("failing Explorer: %v, want ErrUpstream", err)
+	if _, err := c.GetJob(ctxT(t), testToken, 1); !errors.Is(err, apiclient.ErrBadResponse) {
+		t.Fatalf("failing Explorer: %v, want ErrBadResponse", err)
 	}
 	if _, err := c.GetJob(ctxT(t), testToken, 1); !errors.Is(err, apiclient.ErrCircuitOpen) {
 		t.Fatalf("open circuit: %v, want ErrCircuitOpen", err)
@@ -663,7 +662,7 @@ func TestObserverHookGivesTheCallsContextAndOutcome(t *testing.T) {
 	for i, want := range []struct {
 		status, attempts int
 		err              error
-	}{{200, 1, nil}, {503, 1, apiclient.ErrUpstream}, {0, 0, apiclient.ErrCircuitOpen}} {
+	}{{200, 1, nil}, {503, 1, apiclient.ErrBadResponse}, {0, 0, apiclient.ErrCircuitOpen}} {
 		got := calls[i]
 		if got.Endpoint != "get job" || len(got.Attempts) != want.attempts || (want.err == nil) != (got.Err == nil) || (want.err != nil && !errors.Is(got.Err, want.err)) {
 			t.Errorf("call %d = %+v, want endpoint \"get job\", %d attempts, error %v", i, got, want.attempts, want.err)
@@ -672,5 +671,44 @@ func TestObserverHookGivesTheCallsContextAndOutcome(t *testing.T) {
 		if want.attempts > 0 && (got.Attempts[0].Status != want.status || got.Duration <= 0) {
 			t.Errorf("call %d: status %d, duration %s; want %d and a duration", i, got.Attempts[0].Status, got.Duration, want.status)
 		}
+	}
+}
+
+// TestEnvelopesDoNotOpenTheBreaker checks that one reader whose token
+// makes Explorer answer error envelopes (50004000, HTTP 500) again and
+// again leaves the circuit closed for everyone else: an answered envelope
+// is Explorer up. Garbage on a 5xx still counts.
+func TestEnvelopesDoNotOpenTheBreaker(t *testing.T) {
+	const badToken apiclient.Token = "token-that-explorer-chokes-on"
+	var garbage atomic.Bool
+	c, _, _ := serveFunc(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case garbage.Load():
+			w.WriteHeader(502)
+			io.WriteString(w, "Bad Gateway")
+		case strings.Contains(r.Header.Get("Cookie"), string(badToken)):
+			w.WriteHeader(500)
+			io.WriteString(w, `{"code":50004000,"message":"internal error"}`)
+		default:
+			io.WriteString(w, okBody)
+		}
+	}, tinyBreaker())
+	for range 10 {
+		if _, err := c.ListJobs(ctxT(t), badToken, apiclient.ListQuery{}); !errors.Is(err, apiclient.ErrUpstream) {
+			t.Fatalf("failing token: %v, want ErrUpstream", err)
+		}
+	}
+	if st := c.BreakerState(); st != apiclient.BreakerClosed {
+		t.Errorf("breaker %s after one token's error envelopes, want closed", st)
+	}
+	if _, err := c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{}); err != nil {
+		t.Errorf("another reader after one token's error envelopes: %v, want an answer", err)
+	}
+	garbage.Store(true)
+	for range 3 {
+		_, _ = c.ListJobs(ctxT(t), testToken, apiclient.ListQuery{})
+	}
+	if st := c.BreakerState(); st != apiclient.BreakerOpen {
+		t.Errorf("breaker %s after three 502s without an envelope, want open", st)
 	}
 }
