@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"time"
 
@@ -150,7 +151,7 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return err
 	}
 	defer st.Close()
-	readyChecks := append(redisReady, telemetry.Check{Name: "store", Check: st.Ping})
+	readyChecks := append(slices.Clone(redisReady), telemetry.Check{Name: "store", Check: st.Ping})
 	handler, err := handlers.New(handlers.Options{ //nolint:contextcheck // New only builds the routes; each request brings its own context
 		Explorer:      client,
 		Logger:        logger,
