@@ -1356,3 +1356,21 @@ func checkHref(t *testing.T, doc *html.Node, id, want string) *html.Node {
 	}
 	return n
 }
+
+// TestStatusSetPoll: the live refresh of a list of several statuses
+// re-reads the merged page (only the live region) and still lists the
+// set's jobs in merged order.
+func TestStatusSetPoll(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	truth := mergedTruth(e, wf.ID, explorersim.StatusPreparing, explorersim.StatusRunning, explorersim.StatusSuccess)
+	p := e.get(t, c, "/workflows/"+wf.ID+"/jobs?status=preparing,running,succeeded", "HX-Request", "true", "HX-Target", "div#list-live")
+	doc := parseHTML(t, p.body)
+	if p.status != http.StatusOK || byID(doc, "filters") != nil || byID(doc, "list-live") == nil {
+		t.Fatalf("poll: status %d; want the live region alone", p.status)
+	}
+	if got, want := rowIDs(t, doc), ids(truth[:min(20, len(truth))]); !slices.Equal(got, want) {
+		t.Errorf("poll rows %v, want %v", got, want)
+	}
+}
