@@ -105,15 +105,7 @@ const (
 // setCancelFlash remembers for the next GET of job id's page that the
 // reader asked for its cancel.
 func (h *handler) setCancelFlash(c *gin.Context, id int64) {
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name:     cancelFlash,
-		Value:    views.NoticeCancelled,
-		Path:     views.JobPath(id),
-		MaxAge:   cancelFlashMaxAge,
-		HttpOnly: true,
-		Secure:   h.sec.hsts || c.Request.TLS != nil,
-		SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(c.Writer, h.cancelFlashCookie(c, id, views.NoticeCancelled, cancelFlashMaxAge))
 }
 
 // takeCancelFlash reports whether the request carries the cancel flash of
@@ -123,9 +115,19 @@ func (h *handler) takeCancelFlash(c *gin.Context, id int64) bool {
 	if err != nil || ck.Value != views.NoticeCancelled {
 		return false
 	}
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name: cancelFlash, Path: views.JobPath(id), MaxAge: -1, HttpOnly: true,
-		Secure: h.sec.hsts || c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(c.Writer, h.cancelFlashCookie(c, id, "", -1))
 	return true
+}
+
+// cancelFlashCookie is the flash cookie of job id (maxAge -1 clears it).
+func (h *handler) cancelFlashCookie(c *gin.Context, id int64, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{ //nolint:gosec // G124: HttpOnly and SameSite are set; Secure follows the deployment (SecureCookie or TLS) like the session cookie
+		Name:     cancelFlash,
+		Value:    value,
+		Path:     views.JobPath(id),
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   h.sec.hsts || c.Request.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	}
 }

@@ -179,4 +179,14 @@ func TestScreenshots(t *testing.T) {
 		return nil
 	})
 	b.screenshots("job-failed")
+
+	// The run form: tasks by name, rows aligned, nothing wider than a phone.
+	b.open("/workflows/" + wf.ID + "/run")
+	b.waitFor("the run form", func(v view) error {
+		if !strings.HasPrefix(v.H1, "Run ") {
+			return errorf("heading %q, want the run form", v.H1)
+		}
+		return nil
+	})
+	b.screenshots("run")
 }
