@@ -173,5 +173,9 @@ func TestOfflineMessagesComeWithThePage(t *testing.T) {
 		if got, _ := attr(main, "data-offline-retry"); got != l.T("offline.retry") {
 			t.Errorf("%s: retry text %q", lang.tag, got)
 		}
+		job := parseHTML(t, e.get(t, c, jobPath(e.jobsOf("demo", wf.ID)[0].ID), "Accept-Language", lang.accept).body)
+		if got, _ := attr(byID(job, "job-detail"), "data-offline-text"); got != l.T("offline.page") {
+			t.Errorf("%s: job region offline text %q", lang.tag, got)
+		}
 	}
 }

@@ -168,5 +168,15 @@ func TestJobNameStampHint(t *testing.T) {
 		if byID(doc, "stamp-hint") != nil {
 			t.Errorf("%s: hint shown although the stamp matches the Created time", lang.tag)
 		}
+		// The list says it once, under the table.
+		list := "/workflows/" + job.WorkflowID + "/jobs"
+		if n := byID(parseHTML(t, e.get(t, c, list, "Accept-Language", lang.accept).body), "stamp-note"); n != nil {
+			t.Errorf("%s: list hint %q shown to a reader on Explorer's clock", lang.tag, text(n))
+		}
+		e.setZoneCookie(t, c, "America/New_York")
+		n := byID(parseHTML(t, e.get(t, c, list, "Accept-Language", lang.accept).body), "stamp-note")
+		if want := l.T("jobs.stampHint", "+08:00"); n == nil || text(n) != want {
+			t.Errorf("%s: list hint %v, want %q", lang.tag, n != nil, want)
+		}
 	}
 }

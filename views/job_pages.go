@@ -219,35 +219,45 @@ func columns(n int) []int {
 // (workflow_q745a_20220715163650), written on Explorer's clock.
 const stampLayout = "20060102150405"
 
-// stampHint says which clock the time stamp at the end of the job's name
-// is on, when it reads differently from the Created time as shown (another
-// zone); "" when the name has no stamp of its creation or it matches.
-func stampHint(d JobDetail) string {
-	name, created := d.Job.Name, d.Job.Created
+// nameStamp reads the time stamp at the end of a job's name and the
+// offset from UTC of the clock it was written on. ok is false when the
+// name has no stamp of its creation, or when it reads the same as the
+// Created time shown in zone (nothing to explain).
+func nameStamp(name string, created time.Time, zone *time.Location) (stamp time.Time, offset time.Duration, ok bool) {
 	i := strings.LastIndexByte(name, '_')
 	if i < 0 || len(name)-i-1 != len(stampLayout) || created.IsZero() {
-		return ""
+		return time.Time{}, 0, false
 	}
 	raw := name[i+1:]
 	stamp, err := time.ParseInLocation(stampLayout, raw, time.UTC)
 	if err != nil {
-		return ""
+		return time.Time{}, 0, false
 	}
-	zone := d.Zone
 	if zone == nil {
 		zone = time.UTC
 	}
 	if created.In(zone).Format(stampLayout) == raw {
-		return ""
+		return time.Time{}, 0, false
 	}
 	// The stamp is the creation time on a clock some whole quarter hours
 	// away from UTC; anything else is not a creation stamp.
-	offset := stamp.Sub(created.Truncate(time.Second))
-	quarter := offset.Round(15 * time.Minute)
-	if drift := offset - quarter; drift < -time.Minute || drift > time.Minute || quarter.Abs() > 14*time.Hour {
+	off := stamp.Sub(created.Truncate(time.Second))
+	quarter := off.Round(15 * time.Minute)
+	if drift := off - quarter; drift < -time.Minute || drift > time.Minute || quarter.Abs() > 14*time.Hour {
+		return time.Time{}, 0, false
+	}
+	return stamp, quarter, true
+}
+
+// stampHint says which clock the time stamp at the end of the job's name
+// is on, when it reads differently from the Created time as shown (another
+// zone); "" when the name has no stamp of its creation or it matches.
+func stampHint(d JobDetail) string {
+	stamp, off, ok := nameStamp(d.Job.Name, d.Job.Created, d.Zone)
+	if !ok {
 		return ""
 	}
-	return d.L.T("job.stampHint", stamp.Format(d.L.T("format.datetime")), utcOffset(quarter))
+	return d.L.T("job.stampHint", stamp.Format(d.L.T("format.datetime")), utcOffset(off))
 }
 
 // utcOffset writes an offset from UTC as "+08:00" ("" for none).

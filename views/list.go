@@ -155,3 +155,15 @@ func newerText(d JobList) string {
 	}
 	return d.L.N("asof.newer", d.Newer, d.L.Count(d.Newer)) + " —"
 }
+
+// listStampHint says, under a list whose job names end with Explorer's
+// time stamps on another clock than the times shown, which clock that is
+// (read from the first row that has one); "" when there is nothing to say.
+func listStampHint(d JobList) string {
+	for _, j := range d.Jobs {
+		if _, off, ok := nameStamp(j.Name, j.Created, d.ShownIn()); ok {
+			return d.L.T("jobs.stampHint", utcOffset(off))
+		}
+	}
+	return ""
+}

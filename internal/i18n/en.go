@@ -178,6 +178,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	// job and run pages in plain words.
 	"jobs.zoneNoteTwo":       "Times are shown in %s; this link reads its dates in %s.",
 	"job.stampHint":          "The time in the name, %s, is Explorer's clock (UTC%s).",
+	"jobs.stampHint":         "The time at the end of each job's name is Explorer's clock (UTC%s).",
 	"offline.list":           "Couldn't reach jobboard. Your filters are kept;",
 	"offline.page":           "Couldn't reach jobboard. What you see may be out of date;",
 	"offline.retry":          "Retry",

@@ -175,6 +175,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	// job and run pages in plain words.
 	"jobs.zoneNoteTwo":       "时间按 %s 时区显示；此链接中的日期按 %s 时区理解。",
 	"job.stampHint":          "名称中的时间 %s 是 Explorer 的时钟（UTC%s）。",
+	"jobs.stampHint":         "每个作业名称末尾的时间是 Explorer 的时钟（UTC%s）。",
 	"offline.list":           "无法连接 jobboard。筛选条件已保留；",
 	"offline.page":           "无法连接 jobboard。当前内容可能已过时；",
 	"offline.retry":          "重试",
