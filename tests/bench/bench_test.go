@@ -88,7 +88,7 @@ func TestQuickRun(t *testing.T) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Fatalf("the harness reads /proc: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	rep, err := Run(ctx, tinyConfig())
 	if err != nil {
@@ -152,9 +152,10 @@ func TestQuickRun(t *testing.T) {
 	checkMultiStatus(t, md)
 
 	targets := mdTable(t, md, "Targets")
-	if len(targets) != 9 {
-		t.Errorf("targets table has %d rows, want 9", len(targets))
+	if len(targets) != 15 {
+		t.Errorf("targets table has %d rows, want 15 (the in-process ones are skipped here)", len(targets))
 	}
+	checkBrowserArms(t, md)
 	for _, r := range targets {
 		if r[3] != "✓" && r[3] != "✗" {
 			t.Errorf("target %q: verdict %q, want ✓ or ✗", r[0], r[3])

@@ -46,6 +46,7 @@ type Config struct {
 	MemClients int           // concurrent keep-alive clients of the memory phase
 	Mem        time.Duration // duration of the memory phase
 	CallsN     int           // requests per kind in the upstream-calls phase
+	InProcess  string        // -benchtime of the in-process Go benchmarks ("" skips them)
 	Progress   io.Writer     // progress lines (nil: none)
 }
 
@@ -54,14 +55,14 @@ func FullConfig() Config {
 	return Config{
 		Sizes: []int{10, 20, 50, 100}, Rate: 200, Workers: 16, Rounds: 4,
 		Fixed: 4 * time.Second, Sat: 2 * time.Second, Capacity: 5 * time.Second,
-		Warmup: 250 * time.Millisecond, MemClients: 500, Mem: 5 * time.Second, CallsN: 200,
+		Warmup: 250 * time.Millisecond, MemClients: 500, Mem: 5 * time.Second, CallsN: 200, InProcess: "3000x",
 	}
 }
 
 // QuickConfig is a smoke run of about thirty seconds.
 func QuickConfig() Config {
 	c := FullConfig()
-	c.Rounds, c.Fixed, c.Sat, c.Capacity, c.Warmup, c.Mem, c.CallsN = 2, time.Second, 400*time.Millisecond, time.Second, 100*time.Millisecond, 2*time.Second, 50
+	c.Rounds, c.Fixed, c.Sat, c.Capacity, c.Warmup, c.Mem, c.CallsN, c.InProcess = 2, time.Second, 400*time.Millisecond, time.Second, 100*time.Millisecond, 2*time.Second, 50, "300x"
 	return c
 }
 
@@ -123,6 +124,8 @@ type Report struct {
 	LoadBefore    string     // /proc/loadavg (1, 5, 15 min) when the run began
 	LoadAfter     string     // ... and when it ended
 	Multi         []MultiRow // lists of several statuses (multistatus.go)
+	Browser       Browser    // measured the way browsers use it (browser.go)
+	GoBenches     []GoBench  // in-process Go benchmarks (inprocess.go)
 	canonicalPage map[int]string
 }
 
@@ -180,8 +183,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		{"side by side", h.sideBySide},
 		{"memory", h.memory},
 		{"canned upstream", h.cannedPhase},
+		{"browser arms", h.browserArms},
 		{"weight", h.weight},
 		{"several statuses", h.multiStatus},
+		{"in process", h.inProcess},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx, rep); err != nil {
