@@ -20,7 +20,7 @@ func checkBrowserArms(t *testing.T, md string) {
 			t.Errorf("%s: %s errors, want 0", r[0], r[6])
 		}
 	}
-	for _, want := range []string{"upstream calls per change", "Idle keep-alive connections:"} {
+	for _, want := range []string{"upstream calls per change", "Idle keep-alive connections (a dashboard of their own"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report does not say %q", want)
 		}

@@ -1,10 +1,18 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
 	"time"
 )
+
+// decisions is the report's section on the hand-written fast paths kept
+// or replaced, measured with the in-process benchmarks (hand-written: the
+// figures of the run that decided).
+//
+//go:embed decisions.md
+var decisions string
 
 // Units of the weight and memory targets.
 const (
@@ -223,6 +231,7 @@ func (r *Report) Markdown() string {
 	r.browserMarkdown(&b)
 	r.multiMarkdown(&b)
 	r.inProcessMarkdown(&b)
+	b.WriteString(decisions)
 
 	m := r.Memory
 	w("\n## Memory: %d concurrent keep-alive clients (fragment, 20 rows, simulator upstream, %s)\n\n", m.Clients, c.Mem)
