@@ -13,13 +13,13 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 
 	"jobboard/apiclient"
 	"jobboard/internal/middleware"
 	"jobboard/internal/session"
 	"jobboard/internal/store"
 	"jobboard/internal/telemetry"
-	"jobboard/internal/tracing"
 	"jobboard/static"
 )
 
@@ -113,11 +113,11 @@ type Options struct {
 	// ReadyCacheTTL is how long a readiness result is reused (0 →
 	// telemetry.DefaultReadyCacheTTL; negative → never reused).
 	ReadyCacheTTL time.Duration
-	// Tracer exports a SERVER span for every sampled request and a CLIENT
+	// Tracer records a SERVER span for every sampled request and a CLIENT
 	// span for each of its Explorer calls (nil → none; traceparent is still
-	// continued, sent to Explorer and logged). With a Tracer, new traces
-	// are started sampled (telemetry.Requests).
-	Tracer *tracing.Exporter
+	// continued, sent to Explorer and logged); see telemetry.Requests and
+	// telemetry.NewTracerProvider.
+	Tracer trace.TracerProvider
 }
 
 // Defaults of the list options.

@@ -1,8 +1,9 @@
 package handlers
 
 import (
+	"go.opentelemetry.io/otel/trace"
+
 	"jobboard/internal/telemetry"
-	"jobboard/internal/tracing"
 )
 
 // observability holds what the handler hands to internal/telemetry: the
@@ -12,7 +13,7 @@ type observability struct {
 	metrics      *telemetry.Metrics // nil → nothing recorded
 	serveMetrics bool
 	ready        *telemetry.Readiness
-	tracer       *tracing.Exporter // nil → no spans exported
+	tracer       trace.TracerProvider // nil → no spans recorded
 }
 
 // newObservability builds the observability state from opts: readiness

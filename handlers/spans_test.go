@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"jobboard/internal/telemetry"
 	"jobboard/internal/tracing"
 )
 
@@ -145,7 +146,7 @@ func newTracedEnv(t *testing.T, endpoint string, topts ...tracing.Option) (*opsE
 		defer cancel()
 		_ = tr.Shutdown(ctx)
 	})
-	return newOpsEnv(t, nil, func(o *Options) { o.Tracer = tr }), tr
+	return newOpsEnv(t, nil, func(o *Options) { o.Tracer = telemetry.NewTracerProvider(tr) }), tr
 }
 
 func TestSpansContinueTheIncomingTrace(t *testing.T) {

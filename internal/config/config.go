@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -55,6 +56,14 @@ type Config struct {
 	// OTLPEndpoint is the OTLP/HTTP collector URL for traces; empty → no
 	// export (traceparent is still propagated and logged).
 	OTLPEndpoint string
+	// OTLPTracesEndpoint is the full URL spans are posted to; it wins over
+	// OTLPEndpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).
+	OTLPTracesEndpoint string
+	// OTLPHeaders are sent with every export (OTEL_EXPORTER_OTLP_HEADERS
+	// and OTEL_EXPORTER_OTLP_TRACES_HEADERS); they may hold credentials.
+	OTLPHeaders map[string]string
+	// ServiceName is the service.name of exported spans (OTEL_SERVICE_NAME).
+	ServiceName string
 	// RedisURL (redis:// or rediss://) selects Redis-backed sessions and
 	// revocations; empty → cookie sessions with in-memory revocations. It
 	// may hold a password itself; RedisPassword, when set, is the password
@@ -108,7 +117,11 @@ var settings = []setting{
 	{flag: "log-level", env: "JOBBOARD_LOG_LEVEL", def: "info", usage: "log level: debug, info, warn or error"},
 	{flag: "log-format", env: "JOBBOARD_LOG_FORMAT", def: "", usage: "log format: text or json (default json with -production, text otherwise)"},
 	{flag: "metrics-addr", env: "JOBBOARD_METRICS_ADDR", def: "", usage: "separate listen address for GET /metrics, e.g. 127.0.0.1:9090; empty = /metrics on -addr"},
-	{flag: "otlp-endpoint", env: "OTEL_EXPORTER_OTLP_ENDPOINT", def: "", usage: "OTLP/HTTP collector base URL for traces, e.g. http://otel-collector:4318; empty = no export"},
+	{flag: "otlp-endpoint", env: "OTEL_EXPORTER_OTLP_ENDPOINT", def: "", usage: "OTLP/HTTP collector base URL for traces, e.g. http://otel-collector:4318 (/v1/traces is appended); empty = no export"},
+	{flag: "otlp-traces-endpoint", env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", def: "", usage: "OTLP/HTTP URL spans are posted to, used as is; wins over -otlp-endpoint"},
+	{env: "OTEL_EXPORTER_OTLP_HEADERS", usage: "headers sent to the collector with every export, key=value pairs separated by commas, values URL-encoded (e.g. an API key)", secret: true},
+	{env: "OTEL_EXPORTER_OTLP_TRACES_HEADERS", usage: "headers for trace exports only; added to (and winning over) OTEL_EXPORTER_OTLP_HEADERS", secret: true},
+	{flag: "service-name", env: "OTEL_SERVICE_NAME", def: "jobboard", usage: "service.name of exported spans"},
 	{flag: "redis-url", env: "REDIS_URL", def: "", usage: "Redis for sessions and sign-out across replicas, e.g. redis://redis:6379/0 (rediss:// for TLS); empty = cookie sessions, revocations in memory"},
 	{env: "REDIS_PASSWORD", usage: "Redis password (overrides one in REDIS_URL)", secret: true},
 	{env: "REDIS_PASSWORD_FILE", usage: "file holding REDIS_PASSWORD (used when REDIS_PASSWORD is unset)", secret: true},
@@ -272,12 +285,25 @@ func parseOperations(c *Config, get func(setting) (string, string), byFlag map[s
 		}
 	}
 	c.OTLPEndpoint, src = get(byFlag["otlp-endpoint"])
-	if c.OTLPEndpoint != "" {
-		u, err := url.Parse(c.OTLPEndpoint)
+	checkOTLP := func(v, src string) {
+		if v == "" {
+			return
+		}
+		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 			bad("%s is not an http(s) URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318", src)
 		}
 	}
+	checkOTLP(c.OTLPEndpoint, src)
+	c.OTLPTracesEndpoint, src = get(byFlag["otlp-traces-endpoint"])
+	checkOTLP(c.OTLPTracesEndpoint, src)
+	c.OTLPHeaders = map[string]string{}
+	for _, name := range []string{"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"} {
+		if err := parseOTLPHeaders(getenv(name), c.OTLPHeaders); err != nil {
+			bad("%s: %v", name, err) // never echo the value: it may hold a key
+		}
+	}
+	c.ServiceName, _ = get(byFlag["service-name"])
 	c.RedisURL, src = get(byFlag["redis-url"])
 	c.RedisPassword = secret(getenv, "REDIS_PASSWORD", bad)
 	if c.RedisURL != "" {
@@ -318,6 +344,27 @@ func parseOperations(c *Config, get func(setting) (string, string), byFlag map[s
 // secret reads the environment variable name or, when it is unset, the
 // file named by name_FILE (trimmed of surrounding white space). Problems
 // name the variable, never the value.
+// parseOTLPHeaders adds the headers of an OTEL_EXPORTER_OTLP_*HEADERS
+// value ("key1=value1,key2=value2", values URL-encoded) to into.
+func parseOTLPHeaders(v string, into map[string]string) error {
+	for pair := range strings.SplitSeq(v, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(pair, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(k, " \t\r\n:") {
+			return errors.New("not a list of key=value pairs separated by commas")
+		}
+		dec, err := url.PathUnescape(strings.TrimSpace(val))
+		if err != nil || strings.ContainsAny(dec, "\r\n") {
+			return fmt.Errorf("the value of %s is not URL-encoded text", k)
+		}
+		into[http.CanonicalHeaderKey(k)] = dec
+	}
+	return nil
+}
+
 func secret(getenv Getenv, name string, bad func(string, ...any)) string {
 	if v := getenv(name); v != "" {
 		return v

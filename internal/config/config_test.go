@@ -314,3 +314,30 @@ func TestInvalidDatabaseURLNeverEchoesIt(t *testing.T) {
 		t.Errorf("err = %v, want a line saying -db is empty", err)
 	}
 }
+
+func TestOTLPSettings(t *testing.T) {
+	e := env(map[string]string{
+		"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://collector.example/v1/traces",
+		"OTEL_EXPORTER_OTLP_HEADERS":         "api-key=abc%3D1, x-tenant=ops",
+		"OTEL_EXPORTER_OTLP_TRACES_HEADERS":  "x-tenant=traces",
+		"OTEL_SERVICE_NAME":                  "jobboard-eu",
+	})
+	c, err := Parse(nil, e, &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.OTLPTracesEndpoint != "https://collector.example/v1/traces" || c.ServiceName != "jobboard-eu" {
+		t.Errorf("traces endpoint %q, service %q", c.OTLPTracesEndpoint, c.ServiceName)
+	}
+	if c.OTLPHeaders["Api-Key"] != "abc=1" || c.OTLPHeaders["X-Tenant"] != "traces" || len(c.OTLPHeaders) != 2 {
+		t.Errorf("headers %q, want the decoded API key and the traces-only tenant", c.OTLPHeaders)
+	}
+	var out bytes.Buffer
+	_, err = Parse(nil, env(map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "secret-key-without-equals"}), &out)
+	if err == nil || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_HEADERS") || strings.Contains(err.Error()+out.String(), "secret-key") {
+		t.Errorf("malformed headers: %v; want it named, its value never echoed", err)
+	}
+	if c, err := Parse(nil, env(nil), &bytes.Buffer{}); err != nil || c.ServiceName != "jobboard" {
+		t.Errorf("default service name %q (%v), want jobboard", c.ServiceName, err)
+	}
+}

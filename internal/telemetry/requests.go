@@ -12,9 +12,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"jobboard/apiclient"
 	"jobboard/internal/middleware"
-	"jobboard/internal/tracing"
 )
 
 // Keys in the Gin context.
@@ -30,11 +31,10 @@ const UnmatchedRoute = "unmatched"
 type RequestOptions struct {
 	Logger  *slog.Logger // nil → discard
 	Metrics *Metrics     // nil → none recorded
-	// Tracer exports a SERVER span for every sampled request and a CLIENT
+	// Tracer records a SERVER span for every sampled request and a CLIENT
 	// span for each of its Explorer calls (nil → none; traceparent is
-	// still continued, sent to Explorer and logged). With a Tracer, new
-	// traces are started sampled.
-	Tracer *tracing.Exporter
+	// still continued, sent to Explorer and logged). See NewTracerProvider.
+	Tracer trace.TracerProvider
 	// PollInterval is how often live pages poll: a client that polled
 	// counts as active for two intervals.
 	PollInterval time.Duration
@@ -63,7 +63,7 @@ func Requests(opts RequestOptions) gin.HandlerFunc {
 type requests struct {
 	log     *slog.Logger
 	metrics *Metrics
-	tracer  *tracing.Exporter
+	tracer  trace.TracerProvider
 	pollTTL time.Duration
 }
 
@@ -74,13 +74,34 @@ func (rq *requests) handle(c *gin.Context) {
 	rq.finish(c, time.Since(start))
 }
 
-// startTrace sets up the request's trace context, upstream call counter
-// and, when sampled with a tracer, its server span (spans.go).
+// startTrace sets up the request's trace context and upstream call
+// counter. With a tracer, a request that is not a probe gets an SDK
+// server span (spans.go) and its traceparent is the span's. Otherwise the
+// incoming trace (or a new one) is continued by hand: a new span-id,
+// nothing recorded.
 func (rq *requests) startTrace(c *gin.Context) {
-	incoming := header(c.Request, "Traceparent")
+	ctx := context.WithValue(c.Request.Context(), upstreamStatsKey{}, &upstreamStats{})
+	var tp string
+	if route := routeOf(c); rq.tracer != nil && !quietRoute(route) {
+		var span trace.Span
+		ctx, span = startServerSpan(ctx, rq.tracer, c.Request, route)
+		tp = traceparent(span.SpanContext())
+	} else {
+		tp = rq.continueTrace(c.Request)
+	}
+	c.Set(traceIDKey, tp[3:35])
+	c.Writer.Header()["Traceparent"] = []string{tp}
+	c.Request = c.Request.WithContext(apiclient.WithTraceparent(ctx, tp))
+}
+
+// continueTrace returns the traceparent of an untraced request: the
+// incoming trace-id and flags (a valid traceparent), or a new trace-id,
+// sampled when a tracer is set; and a new span-id.
+func (rq *requests) continueTrace(r *http.Request) string {
+	incoming := header(r, "Traceparent")
 	inTrace, inFlags, ok := ParseTraceparent(incoming)
 	// One read of randomness for a new trace-id and the span-id; the
-	// traceparent is built in place and the IDs are slices of it.
+	// traceparent is built in place.
 	var rnd [24]byte
 	if ok {
 		_, _ = rand.Read(rnd[16:]) // crypto/rand.Read never fails on supported platforms
@@ -90,28 +111,19 @@ func (rq *requests) startTrace(c *gin.Context) {
 	var buf [55]byte // "00-" trace-id "-" span-id "-" flags
 	copy(buf[:], "00-")
 	buf[35], buf[52] = '-', '-'
-	parentID := ""
 	switch {
 	case ok:
-		parentID = strings.TrimSpace(incoming)[36:52]
 		copy(buf[3:35], inTrace)
 		copy(buf[53:], inFlags)
 	case rq.tracer != nil:
 		hex.Encode(buf[3:35], rnd[:16])
-		copy(buf[53:], "01") // sampled: exported
+		copy(buf[53:], "01") // sampled
 	default:
 		hex.Encode(buf[3:35], rnd[:16])
 		copy(buf[53:], "00") // not sampled: nothing records spans
 	}
 	hex.Encode(buf[36:52], rnd[16:])
-	tp := string(buf[:])
-	traceID, spanID, flags := tp[3:35], tp[36:52], tp[53:55]
-	c.Set(traceIDKey, traceID)
-	c.Writer.Header()["Traceparent"] = []string{tp}
-	ctx := apiclient.WithTraceparent(c.Request.Context(), tp)
-	ctx = context.WithValue(ctx, upstreamStatsKey{}, &upstreamStats{})
-	ctx = withServerSpan(ctx, rq.tracer, traceID, spanID, parentID, flags)
-	c.Request = c.Request.WithContext(ctx)
+	return string(buf[:])
 }
 
 // finish writes the request's log line and records its metrics.
@@ -134,7 +146,7 @@ func (rq *requests) finish(c *gin.Context, d time.Duration) {
 		slog.Duration("upstream_time", time.Duration(nanos)),
 	)
 	rq.metrics.ObserveRequest(route, c.Request.Method, status, d)
-	endServerSpan(c.Request.Context(), c.Request.Method, route, status, reqID, calls)
+	endServerSpan(c.Request.Context(), status, reqID, calls)
 	if status == http.StatusOK {
 		if client := c.GetString(pollKey); client != "" {
 			rq.metrics.Polled(client, time.Now().Add(rq.pollTTL))
@@ -182,7 +194,7 @@ func header(r *http.Request, key string) string {
 // returns the trace-id and flags, or ok=false when the header is absent or
 // invalid (all-zero IDs, upper-case or non-hex digits, wrong lengths).
 func ParseTraceparent(s string) (traceID, flags string, ok bool) {
-	s = strings.TrimSpace(s)
+	s = trimmed(s)
 	if len(s) < 55 || (len(s) > 55 && s[55] != '-') {
 		return "", "", false
 	}
@@ -200,6 +212,9 @@ func ParseTraceparent(s string) (traceID, flags string, ok bool) {
 	}
 	return traceID, flags, true
 }
+
+// trimmed is a traceparent header without surrounding spaces.
+func trimmed(s string) string { return strings.TrimSpace(s) }
 
 func lowerHex(s string) bool {
 	for i := 0; i < len(s); i++ {

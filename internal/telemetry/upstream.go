@@ -5,8 +5,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"jobboard/apiclient"
-	"jobboard/internal/tracing"
 )
 
 // ObserveExplorer is the apiclient.Observer that feeds the request log's
@@ -25,50 +28,35 @@ func ObserveExplorer(m *Metrics) apiclient.Observer {
 			for _, a := range call.Attempts {
 				m.ObserveUpstream(call.Endpoint, a.Duration, a.Err)
 			}
-			span.end(call.Err)
+			endClientSpan(span, call.Err)
 		}
 	}
 }
 
-// clientSpan is one Explorer call's span while the call runs.
-type clientSpan struct {
-	server   *serverSpan
-	id       string
-	endpoint string
-	start    time.Time
-}
-
-// startClientSpan returns the context to make the call with, carrying the
-// call's traceparent, and its span; ctx and a nil span (which ends as a
-// no-op) when the request is not sampled.
-func startClientSpan(ctx context.Context, endpoint string, start time.Time) (context.Context, *clientSpan) {
-	sp, ok := ctx.Value(serverSpanKey{}).(*serverSpan)
-	if !ok {
+// startClientSpan returns the context to make the call with, carrying
+// the call's CLIENT span and its traceparent, and the span; ctx and nil
+// when the request's span does not record (not sampled, no tracer).
+func startClientSpan(ctx context.Context, endpoint string, start time.Time) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
 		return ctx, nil
 	}
-	id := tracing.NewSpanID()
-	callCtx := apiclient.WithTraceparent(ctx, "00-"+sp.traceID+"-"+id+"-"+sp.flags)
-	return callCtx, &clientSpan{server: sp, id: id, endpoint: endpoint, start: start}
+	callCtx, span := parent.TracerProvider().Tracer(scopeName).Start(ctx, "explorer "+endpoint,
+		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(start),
+		trace.WithAttributes(attribute.String("jobboard.upstream.endpoint", endpoint)))
+	return apiclient.WithTraceparent(callCtx, traceparent(span.SpanContext())), span
 }
 
-// end exports the span with the call's outcome.
-func (cs *clientSpan) end(err error) {
-	if cs == nil {
+// endClientSpan ends a call's span (nil: none) with the call's outcome.
+func endClientSpan(span trace.Span, err error) {
+	if span == nil {
 		return
 	}
-	sp := cs.server
-	span := tracing.Span{
-		TraceID: sp.traceID, SpanID: cs.id, ParentSpanID: sp.spanID,
-		Name: "explorer " + cs.endpoint, Kind: tracing.KindClient, Start: cs.start, End: time.Now(),
-		Attrs: []tracing.Attr{
-			tracing.String("jobboard.upstream.endpoint", cs.endpoint),
-			tracing.String("jobboard.upstream.outcome", Outcome(err)),
-		},
-	}
+	span.SetAttributes(attribute.String("jobboard.upstream.outcome", Outcome(err)))
 	if err != nil {
-		span.Status = tracing.StatusError
+		span.SetStatus(codes.Error, "")
 	}
-	sp.tracer.Export(span)
+	span.End()
 }
 
 // upstreamStatsKey is the context key of a request's upstreamStats.

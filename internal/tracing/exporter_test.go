@@ -28,8 +28,8 @@ type collector struct {
 }
 
 type received struct {
-	path, contentType string
-	body              map[string]any
+	path, contentType, apiKey string
+	body                      map[string]any
 }
 
 func newCollector(t *testing.T) *collector {
@@ -47,7 +47,7 @@ func newCollector(t *testing.T) *collector {
 			t.Errorf("collector: body is not JSON: %v\n%s", err, raw)
 		}
 		c.mu.Lock()
-		c.requests = append(c.requests, received{path: r.URL.Path, contentType: r.Header.Get("Content-Type"), body: body})
+		c.requests = append(c.requests, received{path: r.URL.Path, contentType: r.Header.Get("Content-Type"), apiKey: r.Header.Get("Api-Key"), body: body})
 		status, answer := c.status, c.answer
 		c.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
@@ -458,5 +458,24 @@ func TestNewIDsAreValid(t *testing.T) {
 	}
 	if ValidSpanID(traceA) || ValidTraceID(spanA) {
 		t.Error("IDs of the wrong length accepted")
+	}
+}
+
+// TestHeadersAndExactTracesURL checks the configured headers go with every
+// export and that WithTracesURL posts to the URL as given.
+func TestHeadersAndExactTracesURL(t *testing.T) {
+	c := newCollector(t)
+	e, err := New(c.srv.URL+"/custom/spans", WithTracesURL(), WithHeaders(map[string]string{"Api-Key": "k-123"}), WithInterval(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.URL() != c.srv.URL+"/custom/spans" {
+		t.Errorf("URL %q, want the traces URL as given", e.URL())
+	}
+	e.Export(testSpan("00f067aa0ba902b7"))
+	shutdown(t, e)
+	got := c.received()
+	if len(got) != 1 || got[0].path != "/custom/spans" || got[0].apiKey != "k-123" {
+		t.Errorf("collector got %+v, want one export to /custom/spans with the API key header", got)
 	}
 }
