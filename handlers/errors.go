@@ -59,6 +59,7 @@ func notInAccount(kind, id, account string, cause error) *appError {
 // message key of its panel; problemTitle falls back on the status.
 var titleKeys = map[string]string{
 	"problem.notFound":         "problem.title.notFound",
+	"problem.method":           "problem.title.address",
 	"problem.noWorkflow":       "problem.title.workflow",
 	"problem.otherWorkflow":    "problem.title.workflow",
 	"problem.otherWorkflowT":   "problem.title.workflow",
@@ -260,4 +261,10 @@ func reqID(c *gin.Context) string { return middleware.RequestIDOf(c) }
 // notFound answers routes that do not exist.
 func (h *handler) notFound(c *gin.Context) error {
 	return &appError{status: http.StatusNotFound, key: "problem.notFound", back: true}
+}
+
+// methodNotAllowed answers a known address asked with a method it does not
+// serve (PUT, DELETE, OPTIONS, ...); gin has set the Allow header.
+func (h *handler) methodNotAllowed(c *gin.Context) error {
+	return &appError{status: http.StatusMethodNotAllowed, key: "problem.method", args: []any{c.Request.Method}, back: true}
 }

@@ -17,6 +17,10 @@ import (
 func (h *handler) routes() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// A known address asked with a method it does not serve answers 405
+	// with an Allow header (gin sets it), not a 404 that says the page
+	// does not exist.
+	r.HandleMethodNotAllowed = true
 	// Client IPs come from the connection unless a trusted proxy is
 	// configured, so X-Forwarded-For cannot spoof the sign-in limit's key.
 	if err := r.SetTrustedProxies(h.sec.trustedProxies); err != nil {
@@ -91,8 +95,10 @@ func (h *handler) routes() (http.Handler, error) {
 		h.sec.testRoutes(r, h)
 	}
 	r.NoRoute(h.do(h.notFound))
+	r.NoMethod(h.do(h.methodNotAllowed))
 	// Security headers wrap the engine, so every response carries them.
-	return middleware.SecurityHeaders(r, middleware.SecurityHeadersOptions{HSTS: h.sec.hsts}), nil
+	// HEAD of any page is its GET without the body.
+	return middleware.SecurityHeaders(middleware.HeadAsGet(r), middleware.SecurityHeadersOptions{HSTS: h.sec.hsts}), nil
 }
 
 // inFlightOptions is the bound on requests in flight of opts (defaults in

@@ -214,3 +214,54 @@ func TestOverloadIsShedWith503(t *testing.T) {
 		t.Errorf("a page after the load passed: status %d, want 200", a.status)
 	}
 }
+
+// TestHeadAndOtherMethodsOnPages: HEAD of a page answers as its GET with no
+// body; a method an address does not serve answers 405 with Allow and a
+// message in the reader's language, never a 404 that says the page does
+// not exist.
+func TestHeadAndOtherMethodsOnPages(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	for _, path := range []string{"/", "/jobs", "/login", "/healthz"} {
+		get := e.get(t, c, path)
+		req, _ := http.NewRequest(http.MethodHead, e.app.URL+path, nil)
+		head := e.do(t, c, req)
+		if head.status != get.status || head.status != http.StatusOK {
+			t.Errorf("HEAD %s: status %d, GET %d; want both 200", path, head.status, get.status)
+		}
+		if head.body != "" {
+			t.Errorf("HEAD %s: body of %d bytes", path, len(head.body))
+		}
+		if got, want := head.header.Get("Content-Type"), get.header.Get("Content-Type"); got != want {
+			t.Errorf("HEAD %s: Content-Type %q, GET %q", path, got, want)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodHead, e.app.URL+"/jobs", nil)
+	if a := e.do(t, e.browser(t), req); a.status != http.StatusSeeOther {
+		t.Errorf("HEAD /jobs signed out: status %d, want 303 to sign-in", a.status)
+	}
+	for _, lang := range []string{"en", "zh-CN"} {
+		want := i18n.For(lang).T("problem.method", "PUT")
+		for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodOptions, http.MethodPatch} {
+			req, _ := http.NewRequest(m, e.app.URL+"/jobs", nil)
+			req.Header.Set("Origin", e.app.URL)
+			req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+			a := e.do(t, c, req)
+			if a.status != http.StatusMethodNotAllowed {
+				t.Errorf("%s /jobs (%s): status %d, want 405", m, lang, a.status)
+			}
+			if allow := a.header.Get("Allow"); !strings.Contains(allow, http.MethodGet) {
+				t.Errorf("%s /jobs: Allow %q, want GET listed", m, allow)
+			}
+			if m == http.MethodPut && !strings.Contains(testenv.Text(parseHTML(t, a.body)), want) {
+				t.Errorf("PUT /jobs (%s): page lacks %q", lang, want)
+			}
+		}
+	}
+	// An address that does not exist stays a 404 whatever the method.
+	req, _ = http.NewRequest(http.MethodPut, e.app.URL+"/no-such-page", nil)
+	req.Header.Set("Origin", e.app.URL)
+	if a := e.do(t, c, req); a.status != http.StatusNotFound {
+		t.Errorf("PUT /no-such-page: status %d, want 404", a.status)
+	}
+}

@@ -67,15 +67,18 @@ func withPanicRoute(o *Options) {
 // engineOf returns the Gin engine inside a handler built by New.
 func engineOf(t *testing.T, h http.Handler) *gin.Engine {
 	t.Helper()
-	sh, ok := h.(interface{ Unwrap() http.Handler })
-	if !ok {
-		t.Fatalf("New returned %T, want the security headers' wrapper", h)
+	// The engine is inside the wrappers of the whole handler (security
+	// headers, HEAD as GET).
+	for {
+		if e, ok := h.(*gin.Engine); ok {
+			return e
+		}
+		w, ok := h.(interface{ Unwrap() http.Handler })
+		if !ok {
+			t.Fatalf("found %T around the engine, want a wrapper with Unwrap", h)
+		}
+		h = w.Unwrap()
 	}
-	e, ok := sh.Unwrap().(*gin.Engine)
-	if !ok {
-		t.Fatalf("security headers wrap %T, want *gin.Engine", sh.Unwrap())
-	}
-	return e
 }
 
 // routesOf builds a handler like e's and returns its routes.

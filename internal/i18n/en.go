@@ -197,6 +197,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"problem.title.denied":   "Not allowed",
 	"problem.title.signIn":   "Sign-in unavailable",
 	"problem.title.readOnly": "Read-only dashboard",
+	"problem.method":         "This address does not answer %s requests; open it as a page or use its form.",
 	"problem.otherWorkflow":  "No workflow %s in the account you're signed in as (%s). It may belong to another account.",
 	"problem.otherWorkflowT": "No workflow %s in the account of your token. It may belong to another account.",
 	"problem.otherJob":       "No job %s in the account you're signed in as (%s). It may belong to another account.",

@@ -194,6 +194,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"problem.title.denied":   "不允许访问",
 	"problem.title.signIn":   "暂时无法登录",
 	"problem.title.readOnly": "只读看板",
+	"problem.method":         "此地址不接受 %s 请求；请以页面方式打开或使用其表单。",
 	"problem.otherWorkflow":  "你当前登录的账号（%[2]s）中没有工作流 %[1]s。它可能属于另一个账号。",
 	"problem.otherWorkflowT": "你的令牌所属账号中没有工作流 %s。它可能属于另一个账号。",
 	"problem.otherJob":       "你当前登录的账号（%[2]s）中没有作业 %[1]s。它可能属于另一个账号。",
