@@ -104,6 +104,9 @@ type Options struct {
 	// Store keeps saved views and live sessions (embedded SQLite or
 	// PostgreSQL); nil in tests that need neither.
 	Store *store.Store
+	// Views replaces Store for the saved-view pages (tests: a store that
+	// fails); nil → Store.
+	Views ViewStore
 	// ReadyChecks are checked by GET /readyz after Explorer (registered
 	// by the program: Redis, a store).
 	ReadyChecks []telemetry.Check
@@ -158,6 +161,8 @@ type handler struct {
 	// revocations is Options.Revocations, checked before sign-in when it
 	// can be unreachable (sessionstore.go).
 	revocations session.Revocations
+	// views keeps saved views and pins; nil without a store (view_store.go).
+	views ViewStore
 }
 
 // New builds the dashboard's http.Handler (a Gin engine in release mode with
@@ -185,6 +190,7 @@ func New(opts Options) (http.Handler, error) {
 		readOnly:   opts.ReadOnly,
 		// Shared session store (sessionstore.go).
 		revocations: opts.Revocations,
+		views:       viewStoreOf(opts),
 	}
 	h.initLists(opts)
 	h.inFlight = inFlightOptions(opts)

@@ -48,6 +48,7 @@ func (h *handler) renderHome(c *gin.Context, status int, openID, openErr string)
 	}
 	d := views.Home{Page: h.page(c, &sess), OpenID: openID, OpenError: openErr, Now: h.now()}
 	d.Title = d.L.T("home.title")
+	d.Pinned = h.pinnedViews(c.Request.Context(), sess.Account)
 	jobs, err := h.explorer.ListJobs(c.Request.Context(), sess.Token, apiclient.ListQuery{PageSize: recentJobs, Order: apiclient.OrderDesc})
 	if err != nil {
 		if errors.Is(err, apiclient.ErrUnauthorized) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
@@ -38,6 +39,8 @@ func (h *handler) listSummary(c *gin.Context) error {
 	}
 	sess, src, q, fieldErrs := lr.sess, lr.src, lr.q, lr.fieldErrs
 	d := views.Summary{Page: h.page(c, &sess), Path: src.path(), Query: q}
+	// A saved view's counts on the board or Home: one line of many.
+	d.Board = isFragment(c.Request) && strings.HasPrefix(header(c.Request, hdrHXTarget), "div#"+views.CountsIDPrefix)
 	d.Title = d.L.T("summary.title")
 	d.Outcomes, err = h.outcomes(c.Request.Context(), sess.Token, src, q)
 	if err != nil {

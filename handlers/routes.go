@@ -91,6 +91,19 @@ func (h *handler) routes() (http.Handler, error) {
 	r.GET("/workflows/:id/run", h.writable, h.do(h.runForm))
 	r.POST("/workflows/:id/run", h.writable, h.do(h.runSubmit))
 
+	// Saved views: the board, the save form, short links, the owner's
+	// changes and pins. Allowed in read-only mode: they change nothing in
+	// Explorer.
+	r.GET("/views", h.do(h.viewList))
+	r.POST("/views", h.do(h.viewCreate))
+	r.GET("/views/new", h.do(h.viewNew))
+	r.GET("/views/:id/edit", h.do(h.asOwner(h.viewEdit)))
+	r.POST("/views/:id", h.do(h.asOwner(h.viewUpdate)))
+	r.GET("/views/:id/delete", h.do(h.asOwner(h.viewDeleteConfirm)))
+	r.POST("/views/:id/delete", h.do(h.asOwner(h.viewDelete)))
+	r.POST("/views/:id/pin", h.do(h.viewPin))
+	r.GET("/v/:slug", h.do(h.viewOpen))
+
 	if h.sec.testRoutes != nil {
 		h.sec.testRoutes(r, h)
 	}

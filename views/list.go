@@ -28,6 +28,9 @@ type Summary struct {
 	Path    string         // the list's path, e.g. /jobs or /workflows/1/jobs
 	Query   jobquery.Query // the list's filters; each count link sets its status
 	Problem *Problem       // counts could not be read
+	// Board: the line is one of many on the views board or Home, so it
+	// has no id of its own and each count lists that status alone.
+	Board bool
 }
 
 // summaryOrder is the order of the counts in the line, after the total.
@@ -67,8 +70,12 @@ func outcomeParts(d Summary) []outcomePart {
 		case in:
 			title = d.L.T("summary.remove", statusLabel(d.L, s))
 		}
+		next := d.Query.Status.Toggled(s)
+		if d.Board {
+			next, title = jobquery.SetOf(s), d.L.T("summary.only", statusLabel(d.L, s))
+		}
 		parts = append(parts, outcomePart{
-			Text: d.L.N("summary."+word, n, d.L.Count(n)), URL: d.Query.WithStatus(d.Query.Status.Toggled(s)).URL(d.Path),
+			Text: d.L.N("summary."+word, n, d.L.Count(n)), URL: d.Query.WithStatus(next).URL(d.Path),
 			Status: word, Current: in, Title: title,
 		})
 	}

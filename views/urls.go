@@ -141,3 +141,37 @@ func LoginURL(next, reason string) string {
 	}
 	return withQuery(LoginPath, v)
 }
+
+// Saved views: the board, the save form, a view's short link and its
+// owner's pages.
+const (
+	ViewsPath   = "/views"     // the board (GET) and the save form's target (POST)
+	ViewNewPath = "/views/new" // the save form
+)
+
+// ViewNewURL is the save form of the list at listURL (a local list URL).
+func ViewNewURL(listURL string) string {
+	return withQuery(ViewNewPath, url.Values{"path": {listURL}})
+}
+
+// ViewShortPath is a view's short link, /v/<slug>.
+func ViewShortPath(slug string) string { return "/v/" + slug }
+
+// ViewPath is where an owner's changes to view id are sent (POST).
+func ViewPath(id int64) string { return ViewsPath + "/" + strconv.FormatInt(id, 10) }
+
+// ViewEditURL is the edit form of view id; listURL, when set, is the
+// current list to save into it ("Save changes to this view").
+func ViewEditURL(id int64, listURL string) string {
+	v := url.Values{}
+	if listURL != "" {
+		v.Set("path", listURL)
+	}
+	return withQuery(ViewPath(id)+"/edit", v)
+}
+
+// ViewDeletePath is the confirmation (GET) and the delete (POST) of view id.
+func ViewDeletePath(id int64) string { return ViewPath(id) + "/delete" }
+
+// ViewPinPath pins or unpins view id (POST).
+func ViewPinPath(id int64) string { return ViewPath(id) + "/pin" }

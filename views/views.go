@@ -96,8 +96,11 @@ type Home struct {
 	OpenID    string // the value typed in the open-by-ID box
 	OpenError string // message key, "" for none
 	Recent    []RecentWorkflow
-	Now       time.Time
-	Problem   *Problem
+	// Pinned are the reader's pinned saved views (nil: no block, e.g.
+	// without a store or for a pasted-token session).
+	Pinned  *PinnedViews
+	Now     time.Time
+	Problem *Problem
 }
 
 // RecentWorkflow is a workflow seen in the reader's recent jobs, with its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -17,8 +18,10 @@ import (
 	"time"
 
 	"jobboard/apiclient"
+	"jobboard/handlers"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
+	"jobboard/internal/store"
 	"jobboard/internal/testenv"
 	"jobboard/internal/testenv/dashboard"
 )
@@ -26,12 +29,32 @@ import (
 // newEnv starts the rig: the simulator and the dashboard on loopback.
 func newEnv(t *testing.T) *testenv.Env {
 	t.Helper()
+	st, err := store.Open(context.Background(), store.Config{
+		DSN: filepath.Join(t.TempDir(), "views.db"), Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	// Saved views the pages show: demo's own (ID 1) and analyst's shared
+	// one (ID 2).
+	for _, v := range []store.View{
+		{Slug: "nightly-failures", Name: "Nightly failures", Description: "Failed runs <b>overnight</b>", Owner: "demo", Path: "/jobs?status=failed"},
+		{Slug: "team-running", Name: "Team: running now", Owner: "analyst", Shared: true, Path: "/jobs?status=running"},
+	} {
+		if _, err := st.CreateView(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.PinView(context.Background(), "demo", 1); err != nil {
+		t.Fatal(err)
+	}
 	return dashboard.New(t, testenv.Options{
 		Sim:           explorersim.Options{Seed: 7},
 		Zone:          testenv.LoadZone(t, "Asia/Shanghai"),
 		ClientOptions: []apiclient.Option{apiclient.WithoutBreaker()},
 		DiscardLogs:   true,
-	}, nil)
+	}, func(o *handlers.Options) { o.Store = st })
 }
 
 // request is one page or fragment to check.
@@ -113,6 +136,7 @@ var notHTML = map[string]string{
 	"GET /workflows/:id/jobs/export.json":     "download",
 	"GET /jobs/:id/tasks/:taskID/results.csv": "download",
 	"POST /logout":                            "redirect",
+	"POST /views/:id/delete":                  "redirect, or the confirmation's region (checked via GET /views/:id/delete)",
 	"POST /jobs/:id/cancel":                   "redirect, or the job page's markup (checked via GET /jobs/:id)",
 }
 
@@ -186,6 +210,22 @@ func pages(t *testing.T, e *testenv.Env) []request {
 			form: url.Values{"task": {""}, "param": {""}, "value": {""}, "action": {"add"}}},
 		{name: "run-invalid", route: "POST /workflows/:id/run", method: http.MethodPost, path: "/workflows/" + wf + "/run",
 			form: url.Values{"task": {"nothex", "f93dea90fc3a11ecac7e6da0662c195b"}, "param": {"", "x"}, "value": {"1", ""}}},
+		{name: "views", route: "GET /views", path: "/views?saved=nightly-failures"},
+		{name: "views-counts", route: "GET /jobs/summary", path: "/jobs/summary?status=failed", headers: testenv.HTMX("div#counts-1"), fragment: true},
+		{name: "view-new", route: "GET /views/new", path: "/views/new?path=" + url.QueryEscape("/jobs?name=a&status=failed")},
+		{name: "view-new-invalid", route: "POST /views", method: http.MethodPost, path: "/views",
+			form: url.Values{"name": {""}, "slug": {"Bad_Slug"}, "description": {"x"}, "visibility": {"nobody"}, "path": {"/jobs/1"}}},
+		{name: "view-new-invalid-fragment", route: "POST /views", method: http.MethodPost, path: "/views",
+			form:    url.Values{"name": {"Nightly failures"}, "slug": {"nightly-failures"}, "visibility": {"private"}, "path": {"/jobs"}},
+			headers: testenv.HTMX("div#view-form-region"), fragment: true},
+		{name: "view-edit", route: "GET /views/:id/edit", path: "/views/1/edit?path=" + url.QueryEscape("/jobs?range=7d")},
+		{name: "view-conflict", route: "POST /views/:id", method: http.MethodPost, path: "/views/1",
+			form: url.Values{"name": {"Renamed"}, "slug": {"nightly-failures"}, "visibility": {"shared"}, "path": {"/jobs"}, "version": {"0"}}},
+		{name: "view-delete", route: "GET /views/:id/delete", path: "/views/1/delete"},
+		{name: "view-forbidden", route: "GET /views/:id/delete", path: "/views/2/delete"},
+		{name: "view-pin", route: "POST /views/:id/pin", method: http.MethodPost, path: "/views/2/pin",
+			form: url.Values{"pin": {"1"}, "next": {"/views"}}, headers: testenv.HTMX("form"), fragment: true},
+		{name: "view-unknown", route: "GET /v/:slug", path: "/v/no-such-view"},
 		{name: "not-found", route: "", path: "/no/such/page"},
 		{name: "logout-page", route: "GET /logout", path: "/logout"},
 	}
