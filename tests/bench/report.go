@@ -131,11 +131,13 @@ func (r *Report) inProcessTargets() []Target {
 			fmt.Sprintf("%.2f× / %.2f× budget", g.AllocsPerOp/200, g.BytesPerOp/(20*kB)), g.AllocsPerOp <= 200 && g.BytesPerOp <= 20*kB})
 	}
 	if g := r.GoBench("views JobListResults/rows=100"); g != nil {
-		ts = append(ts, Target{"render of 100 rows ≤ 100 µs", fmt.Sprintf("%.1f µs", g.NsPerOp/1e3), fmt.Sprintf("%.2f× budget", g.NsPerOp/100e3), g.NsPerOp <= 100e3})
+		c := g.cpu()
+		ts = append(ts, Target{"render of 100 rows ≤ 100 µs (CPU time)", fmt.Sprintf("%.1f µs (wall %.1f µs)", c/1e3, g.NsPerOp/1e3), fmt.Sprintf("%.2f× budget", c/100e3), c <= 100e3})
 	}
 	if g := r.GoBench("apiclient DecodeListPage/rows=100"); g != nil {
-		ts = append(ts, Target{"decode of 100 rows ≤ 60 µs and ≤ 40 KB", fmt.Sprintf("%.1f µs, %.1f KB", g.NsPerOp/1e3, g.BytesPerOp/kB),
-			fmt.Sprintf("%.2f× / %.2f× budget", g.NsPerOp/60e3, g.BytesPerOp/(40*kB)), g.NsPerOp <= 60e3 && g.BytesPerOp <= 40*kB})
+		c := g.cpu()
+		ts = append(ts, Target{"decode of 100 rows ≤ 60 µs (CPU time) and ≤ 40 KB", fmt.Sprintf("%.1f µs (wall %.1f µs), %.1f KB", c/1e3, g.NsPerOp/1e3, g.BytesPerOp/kB),
+			fmt.Sprintf("%.2f× / %.2f× budget", c/60e3, g.BytesPerOp/(40*kB)), c <= 60e3 && g.BytesPerOp <= 40*kB})
 	}
 	if per, ok := r.perRow(); ok {
 		q := per[1] / per[0]
