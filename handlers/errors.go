@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/middleware"
 	"jobboard/internal/session"
+	"jobboard/internal/telemetry"
 	"jobboard/views"
 )
 
@@ -202,6 +204,16 @@ func (h *handler) do(action func(*gin.Context) error) gin.HandlerFunc {
 // everything else gets a plain panel with the right status. 5xx are logged
 // at error level with the request ID.
 func (h *handler) handleError(c *gin.Context, err error) {
+	if errors.Is(c.Request.Context().Err(), context.Canceled) {
+		// The client went away mid-request: nobody reads an answer, and it
+		// is no failure of ours or Explorer's.
+		h.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "client closed",
+			slog.String("request_id", reqID(c)),
+			slog.String("path", c.Request.URL.Path),
+		)
+		c.Status(telemetry.StatusClientClosed)
+		return
+	}
 	if errors.Is(err, errSignedOut) || errors.Is(err, apiclient.ErrUnauthorized) {
 		reason := ""
 		if errors.Is(err, apiclient.ErrUnauthorized) {

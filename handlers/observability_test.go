@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/telemetry"
@@ -545,5 +547,40 @@ func TestMetricsNotServedWhenDisabled(t *testing.T) {
 	o := newOpsEnv(t, nil, func(opts *Options) { opts.ServeMetrics = false })
 	if a := o.get(t, o.browser(t), "/metrics"); a.status != http.StatusNotFound {
 		t.Errorf("GET /metrics with ServeMetrics off = %d, want 404", a.status)
+	}
+}
+
+// TestClientClosedIsLoggedAtInfo checks a client that disconnects
+// mid-request is logged as "client closed" with status 499 at info level,
+// never as an ERROR 500 render failure.
+func TestClientClosedIsLoggedAtInfo(t *testing.T) {
+	e := newEnvWith(t, explorersim.Options{}, func(o *Options) {
+		o.testRoutes = func(r *gin.Engine, h *handler) {
+			r.GET("/test/wait", h.do(func(c *gin.Context) error {
+				<-c.Request.Context().Done()
+				return h.render(c, http.StatusOK, views.ProblemPanel(h.localizer(c), views.Problem{Status: 200, Key: "problem.internal"}))
+			}))
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.app.URL+"/test/wait", nil)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatal("the request was answered; want the client to give up")
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for !strings.Contains(e.logs.String(), "route=/test/wait") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, `level=INFO msg="client closed"`) {
+		t.Errorf("no info line \"client closed\" in %q", logs)
+	}
+	if f := logLine(t, logs, "/test/wait"); f["status"] != "499" || f["level"] != "INFO" {
+		t.Errorf("request line %v, want status 499 at INFO", f)
+	}
+	if strings.Contains(logs, "level=ERROR") {
+		t.Errorf("a client leaving was logged as an error: %q", logs)
 	}
 }

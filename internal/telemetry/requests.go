@@ -24,6 +24,10 @@ const (
 	pollKey    = "telemetry.poll"
 )
 
+// StatusClientClosed is the status logged and counted for a request whose
+// client disconnected before the answer (nginx's 499): nothing is sent.
+const StatusClientClosed = 499
+
 // UnmatchedRoute is the route label of requests no route matched (404).
 const UnmatchedRoute = "unmatched"
 
