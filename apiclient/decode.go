@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -171,16 +172,43 @@ func decodeData(data json.RawMessage, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-const maxMessageBytes = 300
+// maxMessageBytes bounds Explorer's message as jobboard keeps it (in logs
+// and error texts): enough for a sentence, not for a dump.
+const maxMessageBytes = 200
 
-// cleanMessage makes Explorer's message safe to log and show: secrets
-// redacted, invalid UTF-8 and control characters replaced, length capped.
+// redactedText stands in for anything in Explorer's message that may be a
+// credential.
+const redactedText = "[redacted]"
+
+var (
+	// credentialPair is a "name=value" or "name: value" whose name says
+	// it holds a credential; the value goes, the name stays for diagnosis.
+	credentialPair = regexp.MustCompile(`(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth(?:orization)?|credentials?|cookie|session[_-]?id)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;]+)`)
+	// bearer is an HTTP authorisation value quoted in the message.
+	bearer = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9+/_=.~-]+`)
+	// opaqueRun is a long run of token characters; runOK keeps the ones
+	// that are plainly not secrets (all digits, like IDs and times).
+	opaqueRun = regexp.MustCompile(`[A-Za-z0-9+/_=.~-]{20,}`)
+)
+
+// cleanMessage makes Explorer's message safe to log: the request's secrets
+// (in any letter case), credential-looking values and long opaque strings
+// that may be tokens redacted, invalid UTF-8 and control characters
+// replaced, length capped. What stays is enough to tell errors apart.
 func cleanMessage(msg string, secrets []string) string {
 	for _, s := range secrets {
 		if len(s) >= 4 {
-			msg = strings.ReplaceAll(msg, s, "[redacted]")
+			msg = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(s)).ReplaceAllLiteralString(msg, redactedText)
 		}
 	}
+	msg = bearer.ReplaceAllString(msg, "${1} "+redactedText)
+	msg = credentialPair.ReplaceAllString(msg, "${1}${2}"+redactedText)
+	msg = opaqueRun.ReplaceAllStringFunc(msg, func(run string) string {
+		if strings.Trim(run, "0123456789-.") == "" {
+			return run
+		}
+		return redactedText
+	})
 	return sanitize(msg, maxMessageBytes)
 }
 

@@ -3,6 +3,7 @@ package apiclient_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -503,4 +504,37 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			check(t, name, call(ctxT(t)))
 		}
 	})
+}
+
+// TestAPIErrorMessageKeepsNoCredentials: Explorer's message reaches logs
+// only bounded and without what may be a credential: the token in another
+// letter case, name=value secrets, Bearer values, long opaque strings. The
+// words and short values that tell errors apart stay.
+func TestAPIErrorMessageKeepsNoCredentials(t *testing.T) {
+	planted := []string{
+		strings.ToUpper(testToken.Reveal()), "hunter2", "s3cr3t-value", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
+		"AKIAIOSFODNN7EXAMPLE1234", "c2VjcmV0LXNlc3Npb24tdmFsdWU=",
+	}
+	msg := fmt.Sprintf(`token %s refused; db password=%s, api_key: "%s"; Authorization: Bearer %s; key %s; cookie=%s; job 5581507534 at 2026-12-01T13:03:28`,
+		planted[0], planted[1], planted[2], planted[3], planted[4], planted[5])
+	body, _ := json.Marshal(map[string]any{"code": 50004000, "message": msg, "data": nil})
+	c, _ := serve(t, 500, string(body))
+	_, err := c.GetJob(ctxT(t), testToken, 1)
+	var apiErr *apiclient.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want *APIError", err)
+	}
+	for _, s := range planted {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("error text %q keeps %q", err.Error(), s)
+		}
+	}
+	for _, keep := range []string{"refused", "password=", "5581507534", "2026-12-01T13:03:28"} {
+		if !strings.Contains(apiErr.Message, keep) {
+			t.Errorf("Message %q lost %q", apiErr.Message, keep)
+		}
+	}
+	if len(apiErr.Message) > 200+len("…") {
+		t.Errorf("Message of %d bytes, want at most 200", len(apiErr.Message))
+	}
 }
