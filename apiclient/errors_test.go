@@ -515,8 +515,8 @@ func TestAPIErrorMessageKeepsNoCredentials(t *testing.T) {
 		strings.ToUpper(testToken.Reveal()), "hunter2", "s3cr3t-value", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
 		"AKIAIOSFODNN7EXAMPLE1234", "c2VjcmV0LXNlc3Npb24tdmFsdWU=",
 	}
-	msg := fmt.Sprintf(`token %s refused; db password=%s, api_key: "%s"; Authorization: Bearer %s; key %s; cookie=%s; job 5581507534 at 2026-12-01T13:03:28`,
-		planted[0], planted[1], planted[2], planted[3], planted[4], planted[5])
+	msg := "token " + planted[0] + " refused; db password=" + planted[1] + `, api_key: "` + planted[2] + `"; Authorization: Bearer ` +
+		planted[3] + "; key " + planted[4] + "; cookie=" + planted[5] + "; job 5581507534 at 2026-12-01T13:03:28"
 	body, _ := json.Marshal(map[string]any{"code": 50004000, "message": msg, "data": nil})
 	c, _ := serve(t, 500, string(body))
 	_, err := c.GetJob(ctxT(t), testToken, 1)
