@@ -13,13 +13,16 @@ import (
 
 // requireSession returns the reader's session, or errSignedOut, which the
 // error path turns into a trip to sign-in and back. A stale cookie
-// (expired, idle, revoked, unreadable) is cleared. The session's last-seen
-// time is refreshed (a new cookie at most every 1/48 of the idle timeout,
-// 15 min by default: session.TouchInterval), so call it before
+// (expired, idle, signed out, unreadable) is cleared. The session's
+// last-seen time is refreshed (in the live set and a new cookie at most
+// every 1/48 of the idle timeout, 15 min by default), so call it before
 // writing the body.
 func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
 	now := h.now()
 	d, err := h.sessions.Load(c.Request, now)
+	if err == nil {
+		err = h.sessions.Touch(c.Writer, c.Request, d, now)
+	}
 	if errors.Is(err, session.ErrNoSession) {
 		if _, cerr := c.Request.Cookie(h.sessions.Name(c.Request)); cerr == nil {
 			h.sessions.Clear(c.Writer, c.Request)
@@ -27,13 +30,13 @@ func (h *handler) requireSession(c *gin.Context) (session.Data, error) {
 		}
 		return session.Data{}, errSignedOut
 	}
-	if err != nil {
-		// The revocation list (Redis) could not be read: fail closed, as
-		// the session may have been signed out (sessionstore.go).
+	if errors.Is(err, session.ErrUnavailable) {
+		// The live set could not be read: fail closed, as the session
+		// may have been signed out (sessionstore.go).
 		return session.Data{}, errSessionStore(fmt.Errorf("load session: %w", err))
 	}
-	if err := h.sessions.Touch(c.Writer, c.Request, d, now); err != nil {
-		return session.Data{}, fmt.Errorf("touch session: %w", err)
+	if err != nil {
+		return session.Data{}, fmt.Errorf("session: %w", err)
 	}
 	return d, nil
 }

@@ -217,7 +217,7 @@ func (h *handler) handleError(c *gin.Context, err error) {
 	if errors.Is(err, errSignedOut) || errors.Is(err, apiclient.ErrUnauthorized) {
 		reason := ""
 		if errors.Is(err, apiclient.ErrUnauthorized) {
-			h.endSession(c, "token refused by Explorer")
+			_ = h.endSession(c, "token refused by Explorer") // logged; the token is dead either way
 			reason = views.LoginEnded
 		}
 		if errors.Is(err, errSessionEnded) {

@@ -57,9 +57,12 @@ type Options struct {
 	// SessionIdleTimeout signs out a reader who made no request for this
 	// long (0 → session.DefaultIdleTimeout, 12 h).
 	SessionIdleTimeout time.Duration
-	// Revocations is the list of revoked session IDs (sign-out, token
-	// refused by Explorer); nil → an in-memory list for this process.
-	Revocations session.Revocations
+	// MaxSessionsPerAccount caps an account's live sessions: a new
+	// sign-in beyond it ends the oldest (0 → session.DefaultMaxPerAccount).
+	MaxSessionsPerAccount int
+	// liveSessions, set only by tests, replaces Store as the live-session
+	// set (a store that can be switched off).
+	liveSessions session.LiveSet
 	// TrustedProxies lists the proxies (IPs or CIDRs) whose X-Forwarded-For
 	// is believed for the client IP used by the sign-in rate limit; nil →
 	// none, the client IP is the connection's peer.
@@ -102,7 +105,7 @@ type Options struct {
 	// when main serves them on a separate listener).
 	ServeMetrics bool
 	// Store keeps saved views and live sessions (embedded SQLite or
-	// PostgreSQL); nil in tests that need neither.
+	// PostgreSQL). Required: without it no sign-out could hold.
 	Store *store.Store
 	// Views replaces Store for the saved-view pages (tests: a store that
 	// fails); nil → Store.
@@ -158,9 +161,6 @@ type handler struct {
 	lists      listState                  // summary cache, poll interval, export cap (list_options.go)
 	bufs       bufferPool                 // render buffers (render.go, bufpool.go)
 	obs        observability              // version, metrics, readiness (observability.go)
-	// revocations is Options.Revocations, checked before sign-in when it
-	// can be unreachable (sessionstore.go).
-	revocations session.Revocations
 	// views keeps saved views and pins; nil without a store (view_store.go).
 	views ViewStore
 }
@@ -188,8 +188,6 @@ func New(opts Options) (http.Handler, error) {
 		zone:       opts.DefaultZone,
 		now:        opts.Now,
 		readOnly:   opts.ReadOnly,
-		// Shared session store (sessionstore.go).
-		revocations: opts.Revocations,
 		views:       viewStoreOf(opts),
 	}
 	h.initLists(opts)

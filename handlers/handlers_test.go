@@ -11,6 +11,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/store"
 	"jobboard/internal/testenv"
 )
 
@@ -28,6 +29,7 @@ type testEnv struct {
 	keys  [][]byte
 	logs  *testenv.SyncBuffer
 	zone  *time.Location
+	store *store.Store // live sessions, shared by every dashboard of e
 }
 
 func randomKeys(t *testing.T) [][]byte { t.Helper(); return testenv.SessionKeys(t) }
@@ -42,6 +44,7 @@ func (e *testEnv) options(client Explorer) Options {
 		SessionKeys:   e.keys,
 		DefaultZone:   e.zone,
 		Now:           e.clock.Now,
+		Store:         e.store,
 	}
 }
 
@@ -61,7 +64,8 @@ func newEnv(t *testing.T, timeout time.Duration, options ...func(e *testEnv, o *
 		Zone:          testenv.LoadZone(t, "Asia/Shanghai"),
 		ClientOptions: copts,
 	})
-	e := &testEnv{sim: env.Sim, clock: env.Clock, simHS: env.SimServer, keys: env.Keys, logs: env.Logs, zone: env.Zone}
+	e := &testEnv{sim: env.Sim, clock: env.Clock, simHS: env.SimServer, keys: env.Keys, logs: env.Logs, zone: env.Zone,
+		store: testenv.OpenStore(t, env.Clock.Now)}
 	opts := e.options(env.Client)
 	for _, o := range options {
 		o(e, &opts)

@@ -109,10 +109,14 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 	}
 	h.sec.logins.Refund(try)
 	// A new session (new ID) at every sign-in; the one it replaces, if
-	// any, is revoked.
-	h.endSession(c, "signed in again")
+	// any, ends (a failure to end it is logged by endSession, and the
+	// store being down then fails Start too).
+	_ = h.endSession(c, "signed in again")
 	if _, err := h.sessions.Start(c.Writer, c.Request, data, h.now()); err != nil {
 		h.logSignIn(c, method, account, "error")
+		if errors.Is(err, session.ErrUnavailable) {
+			return h.loginFailed(c, form, errSessionStore(err), "")
+		}
 		return fmt.Errorf("sign in: %w", err)
 	}
 	h.logSignIn(c, method, account, "ok")

@@ -8,11 +8,15 @@ import (
 	"jobboard/views"
 )
 
-// logout serves POST /logout: the session is revoked server-side (a copy
-// of the cookie is refused from now on), the cookie is cleared and the
-// reader goes to the sign-in page, which confirms it.
+// logout serves POST /logout: the session leaves the live set (a copy of
+// the cookie is refused from now on), the cookie is cleared and the reader
+// goes to the sign-in page, which confirms it. When the live set cannot
+// record it, the answer is 503 "We couldn't sign you out; try again",
+// never a confirmation of a sign-out that did not happen.
 func (h *handler) logout(c *gin.Context) error {
-	h.endSession(c, "sign-out")
+	if err := h.endSession(c, "sign-out"); err != nil {
+		return &appError{status: http.StatusServiceUnavailable, key: "logout.failed", cause: err}
+	}
 	h.redirect(c, views.LoginURL("", views.LoginSignedOut))
 	return nil
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -35,37 +36,49 @@ func newSecurity(opts Options, now func() time.Time) (security, error) {
 	}, nil
 }
 
-// newSessionStore builds the session store from opts; without
-// Options.Revocations, revoked IDs are kept in memory on opts.Now's clock.
+// newSessionStore builds the session store from opts, its live sessions
+// in Options.Store.
 func newSessionStore(opts Options) (*session.Store, error) {
-	rev := opts.Revocations
-	if rev == nil {
-		rev = session.NewMemoryRevocations(0, opts.Now)
+	live := opts.liveSessions
+	if live == nil {
+		if opts.Store == nil {
+			return nil, errors.New("Options.Store is required: it holds the live sessions")
+		}
+		live = opts.Store
 	}
 	return session.New(session.Config{
-		Keys:        opts.SessionKeys,
-		MaxAge:      opts.SessionMaxAge,
-		IdleTimeout: opts.SessionIdleTimeout,
-		Secure:      opts.SecureCookie,
-		Revocations: rev,
+		Keys:          opts.SessionKeys,
+		MaxAge:        opts.SessionMaxAge,
+		IdleTimeout:   opts.SessionIdleTimeout,
+		Secure:        opts.SecureCookie,
+		Live:          live,
+		MaxPerAccount: opts.MaxSessionsPerAccount,
 	})
 }
 
-// endSession ends the request's session, if it has a valid one: its ID is
-// revoked server-side (a copied cookie is refused from now on) and the
-// cookie is cleared. A failure to revoke is logged; the cookie is cleared
-// anyway.
-func (h *handler) endSession(c *gin.Context, reason string) {
-	if d, err := h.sessions.Load(c.Request, h.now()); err == nil {
-		if err := h.sessions.Revoke(c.Request.Context(), d); err != nil {
-			h.log.LogAttrs(c.Request.Context(), slog.LevelError, "session revocation failed",
-				slog.String("request_id", reqID(c)),
-				slog.String("reason", reason),
-				slog.String("error", err.Error()),
-			)
-		}
+// endSession ends the request's session, if it has a valid one: it leaves
+// the live set (every copy of the cookie is refused from now on) and the
+// cookie is cleared. When the live set cannot be read or written the
+// session may still be live: that is logged and returned, and the cookie
+// is kept, so that the reader can try again rather than believe they are
+// signed out.
+func (h *handler) endSession(c *gin.Context, reason string) error {
+	d, err := h.sessions.Load(c.Request, h.now())
+	if err == nil {
+		err = h.sessions.End(c.Request.Context(), d)
+	} else if errors.Is(err, session.ErrNoSession) {
+		err = nil // nothing live to end
+	}
+	if err != nil {
+		h.log.LogAttrs(c.Request.Context(), slog.LevelError, "sign-out not recorded",
+			slog.String("request_id", reqID(c)),
+			slog.String("reason", reason),
+			slog.String("error", err.Error()),
+		)
+		return err
 	}
 	h.sessions.Clear(c.Writer, c.Request)
+	return nil
 }
 
 // logSignIn records a sign-in outcome: method ("password", "token"),

@@ -44,6 +44,7 @@ func newEnvWith(t *testing.T, simOpts explorersim.Options, tweak func(*Options))
 		SessionKeys:   keys,
 		DefaultZone:   time.UTC,
 		Now:           clock.Now,
+		Store:         testenv.OpenStore(t, clock.Now),
 	}
 	if tweak != nil {
 		tweak(&opts)
@@ -54,7 +55,7 @@ func newEnvWith(t *testing.T, simOpts explorersim.Options, tweak func(*Options))
 	}
 	app := httptest.NewServer(h)
 	t.Cleanup(app.Close)
-	return &testEnv{sim: sim, clock: clock, simHS: simHS, app: app, keys: keys, logs: logs, zone: time.UTC}
+	return &testEnv{sim: sim, clock: clock, simHS: simHS, app: app, keys: keys, logs: logs, zone: time.UTC, store: opts.Store}
 }
 
 // withPanicRoute adds GET /test/panic, which panics.
@@ -85,7 +86,7 @@ func engineOf(t *testing.T, h http.Handler) *gin.Engine {
 func routesOf(t *testing.T, e *testEnv) gin.RoutesInfo {
 	t.Helper()
 	client, _ := apiclient.New(e.simHS.URL)
-	h, err := New(Options{Explorer: client, NebulaAddress: "x", SessionKeys: e.keys})
+	h, err := New(Options{Explorer: client, NebulaAddress: "x", SessionKeys: e.keys, Store: e.store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +327,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 func TestTLSGetsHostCookieAndHSTS(t *testing.T) {
 	e := newEnv(t, 0)
 	client, _ := apiclient.New(e.simHS.URL)
-	h, err := New(Options{Explorer: client, NebulaAddress: "graphd", SessionKeys: e.keys, Now: e.clock.Now})
+	h, err := New(Options{Explorer: client, NebulaAddress: "graphd", SessionKeys: e.keys, Now: e.clock.Now, Store: e.store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +512,7 @@ func TestKeyRotationAcrossInstances(t *testing.T) {
 	client, _ := apiclient.New(e.simHS.URL)
 	newKeys := randomKeys(t)
 	serve := func(keys [][]byte) *testEnv {
-		h, err := New(Options{Explorer: client, NebulaAddress: "graphd", SessionKeys: keys, Now: e.clock.Now})
+		h, err := New(Options{Explorer: client, NebulaAddress: "graphd", SessionKeys: keys, Now: e.clock.Now, Store: e.store})
 		if err != nil {
 			t.Fatal(err)
 		}

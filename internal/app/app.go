@@ -18,7 +18,6 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"syscall"
 	"time"
 
@@ -137,13 +136,6 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return fmt.Errorf("jobboard: %w", err)
 	}
 	m.WatchBreaker(client.BreakerState)
-	// Sessions across replicas: revocations in Redis when REDIS_URL is
-	// set (redis.go).
-	revocations, redisReady, closeRedis, err := sharedSessions(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer closeRedis()
 	// Saved views and live sessions: embedded SQLite by default,
 	// PostgreSQL with DATABASE_URL (store.go).
 	st, err := openStore(ctx, cfg, logger)
@@ -151,7 +143,7 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return err
 	}
 	defer st.Close()
-	readyChecks := append(slices.Clone(redisReady), telemetry.Check{Name: "store", Check: st.Ping})
+	readyChecks := []telemetry.Check{{Name: "store", Check: st.Ping}}
 	handler, err := handlers.New(handlers.Options{ //nolint:contextcheck // New only builds the routes; each request brings its own context
 		Explorer:      client,
 		Logger:        logger,
@@ -168,9 +160,9 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		Metrics:        m,
 		ServeMetrics:   cfg.MetricsAddr == "",
 		TrustedProxies: cfg.TrustedProxies,
-		// Sessions: idle timeout and the revocations every replica sees.
+		// Sessions: idle timeout; the live sessions (every replica sharing
+		// a PostgreSQL store sees the same) are in Store.
 		SessionIdleTimeout: cfg.SessionIdleTimeout,
-		Revocations:        revocations,
 		ReadyChecks:        readyChecks,
 		Store:              st,
 		Tracer:             tracer,

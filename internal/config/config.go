@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jobboard/internal/session"
 )
 
 // Config is every setting of the dashboard process.
@@ -39,7 +41,7 @@ type Config struct {
 	PollInterval       time.Duration // live refresh interval of pages with jobs in flight
 	ExportCap          int           // most rows one export may hold
 
-	// Operations: metrics, traces, proxies, Redis, production mode.
+	// Operations: metrics, traces, proxies, production mode.
 
 	// MetricsAddr is a separate listen address for GET /metrics; empty →
 	// /metrics is served on Addr with the pages.
@@ -64,12 +66,6 @@ type Config struct {
 	OTLPHeaders map[string]string
 	// ServiceName is the service.name of exported spans (OTEL_SERVICE_NAME).
 	ServiceName string
-	// RedisURL (redis:// or rediss://) selects Redis-backed sessions and
-	// revocations; empty → cookie sessions with in-memory revocations. It
-	// may hold a password itself; RedisPassword, when set, is the password
-	// to use instead (from REDIS_PASSWORD or REDIS_PASSWORD_FILE).
-	RedisURL      string
-	RedisPassword string
 
 	// Stored state: saved views and live sessions.
 
@@ -122,9 +118,6 @@ var settings = []setting{
 	{env: "OTEL_EXPORTER_OTLP_HEADERS", usage: "headers sent to the collector with every export, key=value pairs separated by commas, values URL-encoded (e.g. an API key)", secret: true},
 	{env: "OTEL_EXPORTER_OTLP_TRACES_HEADERS", usage: "headers for trace exports only; added to (and winning over) OTEL_EXPORTER_OTLP_HEADERS", secret: true},
 	{flag: "service-name", env: "OTEL_SERVICE_NAME", def: "jobboard", usage: "service.name of exported spans"},
-	{flag: "redis-url", env: "REDIS_URL", def: "", usage: "Redis for sessions and sign-out across replicas, e.g. redis://redis:6379/0 (rediss:// for TLS); empty = cookie sessions, revocations in memory"},
-	{env: "REDIS_PASSWORD", usage: "Redis password (overrides one in REDIS_URL)", secret: true},
-	{env: "REDIS_PASSWORD_FILE", usage: "file holding REDIS_PASSWORD (used when REDIS_PASSWORD is unset)", secret: true},
 	{flag: "db", env: "JOBBOARD_DB", def: "jobboard.db", usage: "SQLite file for saved views and live sessions, created on first start (used when DATABASE_URL is empty)"},
 	{flag: "database-url", env: "DATABASE_URL", def: "", usage: "PostgreSQL for saved views and live sessions shared by replicas, e.g. postgres://jobboard@db:5432/jobboard; empty = the SQLite file of -db"},
 	{flag: "read-only", env: "JOBBOARD_READ_ONLY", def: "false", usage: "hide cancel and run, and refuse their requests (for deployments where staff only look)"},
@@ -243,6 +236,9 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 	c.ShutdownTimeout = duration(v, src, bad)
 	v, src = get(byFlag["session-idle-timeout"])
 	c.SessionIdleTimeout = duration(v, src, bad)
+	if c.SessionIdleTimeout > 0 && c.SessionIdleTimeout < session.MinIdleTimeout {
+		bad("%s %q is under the minimum of one minute: a reader would be signed out between two clicks", src, v)
+	}
 	v, src = get(byFlag["read-only"])
 	c.ReadOnly = boolean(v, src, bad)
 	v, src = get(byFlag["poll-interval"])
@@ -258,7 +254,7 @@ func Parse(args []string, getenv Getenv, output io.Writer) (Config, error) {
 }
 
 // parseOperations reads the settings of running in production:
-// proxies, metrics, traces, Redis, and production mode's refusals.
+// proxies, metrics, traces, and production mode's refusals.
 func parseOperations(c *Config, get func(setting) (string, string), byFlag map[string]setting, getenv Getenv, bad func(string, ...any)) {
 	v, src := get(byFlag["behind-tls-proxy"])
 	c.BehindTLSProxy = boolean(v, src, bad)
@@ -304,20 +300,11 @@ func parseOperations(c *Config, get func(setting) (string, string), byFlag map[s
 		}
 	}
 	c.ServiceName, _ = get(byFlag["service-name"])
-	c.RedisURL, src = get(byFlag["redis-url"])
-	c.RedisPassword = secret(getenv, "REDIS_PASSWORD", bad)
-	if c.RedisURL != "" {
-		// Never echo the URL: it may hold a password.
-		u, err := url.Parse(c.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			bad("%s is not a Redis URL such as redis://host:6379/0 or rediss://host:6380/0", src)
-		} else if db := strings.Trim(u.Path, "/"); db != "" {
-			if n, err := strconv.Atoi(db); err != nil || n < 0 {
-				bad("%s: database %q is not a number (redis://host:6379/0)", src, db)
-			}
-		}
-	} else if c.RedisPassword != "" {
-		bad("REDIS_PASSWORD is set but REDIS_URL is not: set REDIS_URL (-redis-url) too")
+	// Sessions used to be shared through Redis; a deployment still
+	// setting it would otherwise run each replica on its own SQLite file
+	// without noticing. Never echo the URL: it may hold a password.
+	if getenv("REDIS_URL") != "" {
+		bad("REDIS_URL is no longer used: live sessions are kept in the store; replicas share them through DATABASE_URL (PostgreSQL). Unset REDIS_URL")
 	}
 	c.DBPath, src = get(byFlag["db"])
 	if strings.TrimSpace(c.DBPath) == "" {

@@ -131,8 +131,6 @@ func TestOperationsSettings(t *testing.T) {
 		"JOBBOARD_METRICS_ADDR":       "127.0.0.1:9090",
 		"JOBBOARD_TRUSTED_PROXIES":    "10.0.0.0/8, 192.168.1.7",
 		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
-		"REDIS_URL":                   "redis://redis:6379/2",
-		"REDIS_PASSWORD":              "s3cret",
 	})
 	c, err := Parse([]string{"-behind-tls-proxy"}, e, &bytes.Buffer{})
 	if err != nil {
@@ -143,9 +141,6 @@ func TestOperationsSettings(t *testing.T) {
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[0] != "10.0.0.0/8" || c.TrustedProxies[1] != "192.168.1.7" {
 		t.Errorf("TrustedProxies = %q", c.TrustedProxies)
-	}
-	if c.RedisURL != "redis://redis:6379/2" || c.RedisPassword != "s3cret" {
-		t.Errorf("redis = %q %q", c.RedisURL, c.RedisPassword)
 	}
 	if !c.BehindTLSProxy || !c.SecureCookie {
 		t.Errorf("-behind-tls-proxy: BehindTLSProxy=%v SecureCookie=%v, want both true", c.BehindTLSProxy, c.SecureCookie)
@@ -170,7 +165,7 @@ func TestInvalidOperationsSettingsNeverEchoSecrets(t *testing.T) {
 		`jobboard: JOBBOARD_TRUSTED_PROXIES: "proxy.example" is neither an IP address nor a CIDR`,
 		`jobboard: JOBBOARD_METRICS_ADDR "nine-thousand" is not a listen address`,
 		`jobboard: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`,
-		`jobboard: REDIS_URL is not a Redis URL`,
+		`jobboard: REDIS_URL is no longer used: live sessions are kept in the store`,
 	}
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != len(want) {
@@ -186,44 +181,18 @@ func TestInvalidOperationsSettingsNeverEchoSecrets(t *testing.T) {
 	}
 }
 
-func TestRedisPasswordNeedsRedisURL(t *testing.T) {
-	_, err := Parse(nil, env(map[string]string{"REDIS_PASSWORD": "s3cret"}), &bytes.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "REDIS_PASSWORD is set but REDIS_URL is not") {
-		t.Fatalf("err = %v", err)
-	}
-	if strings.Contains(err.Error(), "s3cret") {
-		t.Errorf("error echoes the password: %v", err)
-	}
-}
-
-func TestRedisPasswordFromFile(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "redis-password")
-	if err := os.WriteFile(p, []byte("from-file\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Parse(nil, env(map[string]string{"REDIS_URL": "rediss://redis:6380", "REDIS_PASSWORD_FILE": p}), &bytes.Buffer{})
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	if c.RedisPassword != "from-file" {
-		t.Errorf("RedisPassword = %q, want from-file (trimmed)", c.RedisPassword)
-	}
-	// The variable wins over the file.
-	c, err = Parse(nil, env(map[string]string{"REDIS_URL": "redis://redis", "REDIS_PASSWORD": "direct", "REDIS_PASSWORD_FILE": p}), &bytes.Buffer{})
-	if err != nil || c.RedisPassword != "direct" {
-		t.Errorf("RedisPassword = %q (err %v), want direct", c.RedisPassword, err)
-	}
-	// A missing or empty file is a one-line problem naming the variable.
-	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, file := range []string{filepath.Join(dir, "missing"), empty} {
-		_, err := Parse(nil, env(map[string]string{"REDIS_URL": "redis://redis", "REDIS_PASSWORD_FILE": file}), &bytes.Buffer{})
-		if err == nil || !strings.HasPrefix(err.Error(), "jobboard: REDIS_PASSWORD_FILE: ") || strings.Contains(err.Error(), "\n") {
-			t.Errorf("file %s: err = %v, want one line about REDIS_PASSWORD_FILE", file, err)
+// TestIdleTimeoutUnderAMinuteIsRefused checks that a timeout that would
+// sign readers out between two clicks stops the start with a message
+// naming the setting.
+func TestIdleTimeoutUnderAMinuteIsRefused(t *testing.T) {
+	for _, v := range []string{"5s", "59s"} {
+		_, err := Parse(nil, env(map[string]string{"JOBBOARD_SESSION_IDLE_TIMEOUT": v}), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "JOBBOARD_SESSION_IDLE_TIMEOUT") || !strings.Contains(err.Error(), "minimum of one minute") {
+			t.Errorf("idle timeout %s: err = %v, want the minimum named", v, err)
 		}
+	}
+	if c, err := Parse([]string{"-session-idle-timeout", "1m"}, env(nil), &bytes.Buffer{}); err != nil || c.SessionIdleTimeout != time.Minute {
+		t.Errorf("1m: %v %v, want accepted", c.SessionIdleTimeout, err)
 	}
 }
 

@@ -184,6 +184,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"offline.retry":          "Retry",
 	"login.ended":            "Your session ended. Sign in again to go back to the page you were on.",
 	"login.signedOut":        "You are signed out.",
+	"logout.failed":          "We couldn't sign you out; try again. The session store cannot be reached right now, so this browser is still signed in.",
 	"logout.title":           "Sign out",
 	"logout.question":        "Sign out of jobboard on this browser?",
 	"logout.notSignedIn":     "You are not signed in.",

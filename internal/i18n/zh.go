@@ -181,6 +181,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"offline.retry":          "重试",
 	"login.ended":            "你的会话已结束。请重新登录，以回到之前所在的页面。",
 	"login.signedOut":        "你已退出登录。",
+	"logout.failed":          "未能让你退出登录，请重试。暂时无法连接会话存储，此浏览器仍处于登录状态。",
 	"logout.title":           "退出登录",
 	"logout.question":        "要在此浏览器上退出 jobboard 吗？",
 	"logout.notSignedIn":     "你尚未登录。",

@@ -5,12 +5,13 @@
 // Every session has a random ID, a creation time, a last-seen time and an
 // absolute expiry, all inside the encrypted cookie, and the server enforces
 // them: a session ends at its expiry (never later than the token's
-// validity), after an idle period, or when its ID is revoked (sign-out, or
-// Explorer refusing the token), so a copied cookie stops working then too.
+// validity), after an idle period, or when it leaves the server's set of
+// live sessions (LiveSet: sign-out, Explorer refusing the token, the
+// account starting more than its cap of sessions), so a copied cookie
+// stops working then too.
 package session
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -23,6 +24,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"jobboard/apiclient"
+	"jobboard/internal/store"
 )
 
 // CookieName is the session cookie's name whenever it is Secure: the
@@ -48,20 +50,21 @@ const DefaultMaxAge = 72 * time.Hour
 // DefaultIdleTimeout ends a session nobody used for this long.
 const DefaultIdleTimeout = 12 * time.Hour
 
-// TouchInterval is how stale the last-seen time may get at least before
-// Touch re-issues the cookie; with a long idle timeout the interval is
-// idleTouchShare of it (15 min for 12 h): the idle timeout is enforced to
-// within about 2%, and the cookie is re-encoded and sent again only that
-// often, not on every request of a client that drops Set-Cookie.
-const TouchInterval = time.Minute
+// MinIdleTimeout is the shortest idle timeout a Store accepts: the
+// last-seen time is refreshed every idleTouchShare of the timeout, which
+// below a minute would be a write to the live set every second or more
+// often per reader.
+const MinIdleTimeout = time.Minute
 
 // idleTouchShare is the share of the idle timeout the last-seen time may
-// lag behind.
+// lag behind (15 min for the default 12 h, 1.25 s for one minute): the
+// idle timeout holds to within about 2%, and the cookie and the live set
+// are written only that often, not on every request.
 const idleTouchShare = 48
 
 // ErrNoSession means the request carries no usable session: no cookie, or
 // one that is tampered with, signed by an unknown key, expired, idle for
-// too long or revoked. The reader is signed out.
+// too long or no longer live. The reader is signed out.
 var ErrNoSession = errors.New("session: not signed in")
 
 // Keys of the values stored in the cookie; short, because every byte is
@@ -71,7 +74,7 @@ const (
 	keyToken   = "t"
 	keyAccount = "a"
 	keyCreated = "c" // unix seconds
-	keySeen    = "s" // unix seconds, last use (to within TouchInterval)
+	keySeen    = "s" // unix seconds, last use (to within the touch interval)
 	keyExpires = "e" // unix seconds; the session ends then, with the token at the latest
 )
 
@@ -81,7 +84,7 @@ type Data struct {
 	Token    apiclient.Token
 	Account  string    // NebulaGraph account, "" when signed in with a pasted token
 	Created  time.Time // sign-in time
-	LastSeen time.Time // last use, to within TouchInterval
+	LastSeen time.Time // last use, to within 1/48 of the idle timeout
 	Expires  time.Time // when the session (and at the latest the token) ends
 }
 
@@ -94,15 +97,18 @@ type Config struct {
 	Keys [][]byte
 	// MaxAge bounds every session from sign-in (0 → DefaultMaxAge).
 	MaxAge time.Duration
-	// IdleTimeout ends a session unused for this long (0 → DefaultIdleTimeout).
+	// IdleTimeout ends a session unused for this long (0 →
+	// DefaultIdleTimeout; at least MinIdleTimeout).
 	IdleTimeout time.Duration
 	// Secure issues the __Host- cookie with the Secure attribute even on
 	// plain-HTTP requests (behind a TLS-terminating proxy); requests that
 	// arrived over TLS get it anyway.
 	Secure bool
-	// Revocations records revoked session IDs (nil → an in-memory list
-	// with NewMemoryRevocations(0, nil)).
-	Revocations Revocations
+	// Live is the set of live sessions (required; an *store.Store).
+	Live LiveSet
+	// MaxPerAccount caps an account's live sessions: starting one more
+	// ends the oldest (0 → DefaultMaxPerAccount).
+	MaxPerAccount int
 }
 
 // Store reads and writes session cookies.
@@ -111,7 +117,8 @@ type Store struct {
 	maxAge  time.Duration
 	idle    time.Duration
 	secure  bool
-	revoked Revocations
+	live    LiveSet
+	maxLive int
 }
 
 // New returns a Store configured by cfg.
@@ -128,15 +135,22 @@ func New(cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("session: block key %d is %d bytes, want 16, 24 or 32", i/2+1, n)
 		}
 	}
-	s := &Store{maxAge: cfg.MaxAge, idle: cfg.IdleTimeout, secure: cfg.Secure, revoked: cfg.Revocations}
+	if cfg.Live == nil {
+		// Without the live set a sign-out could not hold: refuse to run.
+		return nil, errors.New("session: no live-session set (Config.Live)")
+	}
+	s := &Store{maxAge: cfg.MaxAge, idle: cfg.IdleTimeout, secure: cfg.Secure, live: cfg.Live, maxLive: cfg.MaxPerAccount}
 	if s.maxAge <= 0 {
 		s.maxAge = DefaultMaxAge
 	}
 	if s.idle <= 0 {
 		s.idle = DefaultIdleTimeout
 	}
-	if s.revoked == nil {
-		s.revoked = NewMemoryRevocations(0, nil)
+	if s.idle < MinIdleTimeout {
+		return nil, fmt.Errorf("session: idle timeout %v is under the minimum of %v", s.idle, MinIdleTimeout)
+	}
+	if s.maxLive <= 0 {
+		s.maxLive = DefaultMaxPerAccount
 	}
 	cs := sessions.NewCookieStore(keys...)
 	for _, c := range cs.Codecs {
@@ -168,8 +182,9 @@ func (s *Store) Name(r *http.Request) string {
 }
 
 // Load returns the session of r. A missing, tampered, foreign-keyed,
-// expired, idle or revoked session returns an error wrapping ErrNoSession;
-// any other error means the revocation list could not be read.
+// expired, idle or no longer live session returns an error wrapping
+// ErrNoSession; an error wrapping ErrUnavailable means the live set could
+// not be read (the session may have been signed out: refuse it).
 func (s *Store) Load(r *http.Request, now time.Time) (Data, error) {
 	// CookieStore.New looks the cookie up itself (the request's cookies are
 	// parsed once): no error and a new session means there is none.
@@ -195,24 +210,29 @@ func (s *Store) Load(r *http.Request, now time.Time) (Data, error) {
 		return Data{}, fmt.Errorf("%w: incomplete cookie", ErrNoSession)
 	case !now.Before(d.Expires), now.Sub(d.Created) >= s.maxAge:
 		return Data{}, fmt.Errorf("%w: expired", ErrNoSession)
-	case now.Sub(d.LastSeen) >= s.idle:
-		return Data{}, fmt.Errorf("%w: idle", ErrNoSession)
 	}
-	revoked, err := s.revoked.Revoked(r.Context(), d.ID)
+	ls, err := s.live.LookupSession(r.Context(), idHash(d.ID))
 	if err != nil {
-		return Data{}, fmt.Errorf("session: check revocation: %w", err)
+		return Data{}, unavailable("look up", err)
 	}
-	if revoked {
-		return Data{}, fmt.Errorf("%w: revoked", ErrNoSession)
+	// The live set's last-seen time is the one every replica and every
+	// copy of the cookie share.
+	if ls.LastSeen.After(d.LastSeen) {
+		d.LastSeen = ls.LastSeen
+	}
+	if now.Sub(d.LastSeen) >= s.idle {
+		return Data{}, fmt.Errorf("%w: idle", ErrNoSession)
 	}
 	return d, nil
 }
 
 // Start begins a new session holding d's token and account: a fresh random
 // ID, created and last seen now, ending at d.Expires bounded by the
-// Store's maximum age (a zero Expires means the maximum). It writes the
-// cookie, so call it before writing the body, and returns the session as
-// saved.
+// Store's maximum age (a zero Expires means the maximum). It enters the
+// session in the live set (ending the account's oldest beyond the cap)
+// and then writes the cookie, so call it before writing the body; it
+// returns the session as saved. An error wrapping ErrUnavailable means
+// the live set did not record it and no cookie was written.
 func (s *Store) Start(w http.ResponseWriter, r *http.Request, d Data, now time.Time) (Data, error) {
 	if len(d.Token) > MaxTokenLen || len(d.Account) > MaxAccountLen {
 		return Data{}, fmt.Errorf("session: token (%d bytes) or account (%d bytes) too long for a cookie", len(d.Token), len(d.Account))
@@ -225,33 +245,37 @@ func (s *Store) Start(w http.ResponseWriter, r *http.Request, d Data, now time.T
 	if limit := now.Add(s.maxAge); d.Expires.IsZero() || d.Expires.After(limit) {
 		d.Expires = limit
 	}
+	if d.Expires.Sub(now) < time.Second {
+		return Data{}, errors.New("session: start: the session would expire within a second")
+	}
+	ls := store.LiveSession{IDHash: idHash(d.ID), Account: liveAccount(d), CreatedAt: now, LastSeen: now, ExpiresAt: d.Expires}
+	if _, err := s.live.CreateSession(r.Context(), ls, s.maxLive); err != nil {
+		return Data{}, fmt.Errorf("session: start: %w: %w", ErrUnavailable, err)
+	}
 	if err := s.save(w, r, d, now); err != nil {
 		return Data{}, err
 	}
 	return d, nil
 }
 
+// TouchInterval is how stale the last-seen time may get before Touch
+// refreshes it: 1/48 of the idle timeout.
+func (s *Store) TouchInterval() time.Duration { return s.idle / idleTouchShare }
+
 // Touch records that d was used now: when its last-seen time is at least
-// the touch interval (see TouchInterval) old the cookie is re-issued with the new time (so call it
-// before writing the body); otherwise it does nothing.
+// TouchInterval old, the live set's last-seen time is moved to now and the
+// cookie re-issued with it (so call it before writing the body);
+// otherwise it does nothing. A session that left the live set meanwhile
+// is ErrNoSession.
 func (s *Store) Touch(w http.ResponseWriter, r *http.Request, d Data, now time.Time) error {
-	if now.Sub(d.LastSeen) < max(TouchInterval, s.idle/idleTouchShare) {
+	if now.Sub(d.LastSeen) < s.TouchInterval() {
 		return nil
+	}
+	if err := s.live.TouchSession(r.Context(), idHash(d.ID), now); err != nil {
+		return unavailable("touch", err)
 	}
 	d.LastSeen = now
 	return s.save(w, r, d, now)
-}
-
-// Revoke ends d server-side: its ID is refused until the session would
-// have expired anyway, whatever copy of the cookie comes back.
-func (s *Store) Revoke(ctx context.Context, d Data) error {
-	if d.ID == "" {
-		return nil
-	}
-	if err := s.revoked.Revoke(ctx, d.ID, d.Expires); err != nil {
-		return fmt.Errorf("session: revoke: %w", err)
-	}
-	return nil
 }
 
 // Clear deletes the session cookie in the browser, replacing any session

@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"jobboard/apiclient"
+	"jobboard/internal/testenv"
 )
 
 func keyPair(b byte) [][]byte {
@@ -25,6 +25,9 @@ func newStore(t *testing.T, cfg Config) *Store {
 	t.Helper()
 	if cfg.Keys == nil {
 		cfg.Keys = keyPair(1)
+	}
+	if cfg.Live == nil {
+		cfg.Live = testenv.OpenStore(t, nil)
 	}
 	s, err := New(cfg)
 	if err != nil {
@@ -141,9 +144,9 @@ func TestIdleTimeoutAndTouch(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
 	d, ck := start(t, s, Data{Token: "t"}, now)
 
-	// Within TouchInterval nothing is re-issued.
+	// Within the touch interval (1/48 of the idle timeout) nothing is re-issued.
 	rec := httptest.NewRecorder()
-	if err := s.Touch(rec, httptest.NewRequest(http.MethodGet, "/", nil), d, now.Add(30*time.Second)); err != nil {
+	if err := s.Touch(rec, httptest.NewRequest(http.MethodGet, "/", nil), d, now.Add(10*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.Result().Cookies()) != 0 {
@@ -163,19 +166,19 @@ func TestIdleTimeoutAndTouch(t *testing.T) {
 	if len(touched) != 1 {
 		t.Fatalf("%d cookies after touch, want 1", len(touched))
 	}
+	// The last use is the live set's, shared by every copy of the cookie.
 	later := now.Add(18 * time.Minute)
-	if _, err := load(s, ck, later); !errors.Is(err, ErrNoSession) {
-		t.Errorf("old cookie after 18 idle minutes: %v, want ErrNoSession", err)
-	}
-	again, err := load(s, touched[0], later)
-	if err != nil {
-		t.Fatalf("touched cookie 9 minutes after last use: %v", err)
-	}
-	if again.ID != d.ID || !again.Created.Equal(d.Created) || !again.LastSeen.Equal(at) {
-		t.Errorf("touch changed identity: %+v vs %+v", again, d)
-	}
-	if _, err := load(s, touched[0], at.Add(10*time.Minute)); !errors.Is(err, ErrNoSession) {
-		t.Errorf("idle for the timeout: %v, want ErrNoSession", err)
+	for name, c := range map[string]*http.Cookie{"old": ck, "touched": touched[0]} {
+		again, err := load(s, c, later)
+		if err != nil {
+			t.Fatalf("%s cookie 9 minutes after last use: %v", name, err)
+		}
+		if again.ID != d.ID || !again.Created.Equal(d.Created) || !again.LastSeen.Equal(at) {
+			t.Errorf("%s cookie: touch changed identity: %+v vs %+v", name, again, d)
+		}
+		if _, err := load(s, c, at.Add(10*time.Minute)); !errors.Is(err, ErrNoSession) {
+			t.Errorf("%s cookie idle for the timeout: %v, want ErrNoSession", name, err)
+		}
 	}
 }
 
@@ -191,49 +194,114 @@ func TestEveryStartHasANewID(t *testing.T) {
 	}
 }
 
-func TestRevokedSessionIsRefused(t *testing.T) {
+func TestEndedSessionIsRefused(t *testing.T) {
 	now := time.Now()
-	rev := NewMemoryRevocations(0, func() time.Time { return now })
-	s := newStore(t, Config{Revocations: rev})
+	s := newStore(t, Config{})
 	d, ck := start(t, s, Data{Token: "t"}, now)
 	other, otherCk := start(t, s, Data{Token: "t"}, now)
-	if err := s.Revoke(context.Background(), d); err != nil {
+	if err := s.End(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := load(s, ck, now); !errors.Is(err, ErrNoSession) {
-		t.Errorf("revoked session loads: %v", err)
+		t.Errorf("ended session loads: %v", err)
 	}
 	if got, err := load(s, otherCk, now); err != nil || got.ID != other.ID {
 		t.Errorf("another session of the same token refused: %v", err)
 	}
 }
 
-type failingRevocations struct{}
-
-func (failingRevocations) Revoke(context.Context, string, time.Time) error { return errors.New("down") }
-func (failingRevocations) Revoked(context.Context, string) (bool, error) {
-	return false, errors.New("down")
-}
-
-func TestRevocationBackendFailureIsAnError(t *testing.T) {
-	s := newStore(t, Config{Revocations: failingRevocations{}})
+// TestLiveSetDownIsAnError checks that a live set that does not answer
+// is neither "signed in" nor "signed out", and that an end that was not
+// recorded says so; once the set is back, the session is as it was.
+func TestLiveSetDownIsAnError(t *testing.T) {
+	flaky := testenv.NewFlakyStore(testenv.OpenStore(t, nil))
+	s := newStore(t, Config{Live: flaky})
 	now := time.Now()
 	d, ck := start(t, s, Data{Token: "t"}, now)
+	flaky.SetDown(true)
 	_, err := load(s, ck, now)
-	if err == nil || errors.Is(err, ErrNoSession) {
-		t.Errorf("Load with the list down: %v, want an error that is not ErrNoSession", err)
+	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNoSession) {
+		t.Errorf("Load with the set down: %v, want ErrUnavailable and not ErrNoSession", err)
 	}
-	if err := s.Revoke(context.Background(), d); err == nil {
-		t.Error("Revoke with the list down: no error")
+	if err := s.End(context.Background(), d); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("End with the set down: %v, want ErrUnavailable", err)
+	}
+	rec := httptest.NewRecorder()
+	if _, err := s.Start(rec, httptest.NewRequest(http.MethodPost, "/login", nil), Data{Token: "t"}, now); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("Start with the set down: %v, want ErrUnavailable", err)
+	}
+	if len(rec.Result().Cookies()) != 0 {
+		t.Error("Start with the set down wrote a cookie")
+	}
+	flaky.SetDown(false)
+	if _, err := load(s, ck, now); err != nil {
+		t.Errorf("after the set came back: %v", err)
+	}
+}
+
+// TestCapEndsOldestSessions checks that an account's sessions beyond the
+// cap end oldest first, and only that account's.
+func TestCapEndsOldestSessions(t *testing.T) {
+	s := newStore(t, Config{MaxPerAccount: 2})
+	now := time.Now()
+	_, other := start(t, s, Data{Token: "u", Account: "analyst"}, now)
+	var cks []*http.Cookie
+	for i := range 3 {
+		_, ck := start(t, s, Data{Token: "t", Account: "demo"}, now.Add(time.Duration(i)*time.Second))
+		cks = append(cks, ck)
+	}
+	at := now.Add(3 * time.Second)
+	for i, want := range []bool{false, true, true} {
+		_, err := load(s, cks[i], at)
+		if got := err == nil; got != want {
+			t.Errorf("session %d of 3 with a cap of 2: live %v (%v), want %v", i+1, got, err, want)
+		}
+	}
+	if _, err := load(s, other, at); err != nil {
+		t.Errorf("another account's session: %v", err)
+	}
+}
+
+// TestIdleTimeoutOfAMinuteKeepsActiveReaders checks that with the
+// shortest idle timeout a reader making a request every 50 s stays
+// signed in for ten minutes, and is signed out a minute after stopping.
+func TestIdleTimeoutOfAMinuteKeepsActiveReaders(t *testing.T) {
+	s := newStore(t, Config{IdleTimeout: time.Minute})
+	now := time.Now().Truncate(time.Second)
+	_, ck := start(t, s, Data{Token: "t"}, now)
+	at := now
+	for range 12 {
+		at = at.Add(50 * time.Second)
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.AddCookie(ck)
+		d, err := s.Load(req, at)
+		if err != nil {
+			t.Fatalf("active reader %v after sign-in: %v", at.Sub(now), err)
+		}
+		rec := httptest.NewRecorder()
+		if err := s.Touch(rec, req, d, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := load(s, ck, at.Add(time.Minute)); !errors.Is(err, ErrNoSession) {
+		t.Errorf("a minute after the last request: %v, want ErrNoSession", err)
+	}
+}
+
+func TestIdleTimeoutUnderAMinuteIsRefused(t *testing.T) {
+	_, err := New(Config{Keys: keyPair(1), Live: testenv.OpenStore(t, nil), IdleTimeout: 5 * time.Second})
+	if err == nil {
+		t.Error("New with a 5 s idle timeout: no error")
 	}
 }
 
 func TestKeyRotationAndForeignKeys(t *testing.T) {
 	now := time.Now()
 	d := Data{Token: "t"}
-	old := newStore(t, Config{Keys: keyPair(1)})
-	rotated := newStore(t, Config{Keys: append(keyPair(5), keyPair(1)...)})
-	dropped := newStore(t, Config{Keys: keyPair(5)})
+	live := testenv.OpenStore(t, nil) // one set, as replicas share it
+	old := newStore(t, Config{Keys: keyPair(1), Live: live})
+	rotated := newStore(t, Config{Keys: append(keyPair(5), keyPair(1)...), Live: live})
+	dropped := newStore(t, Config{Keys: keyPair(5), Live: live})
 	_, oldCk := start(t, old, d, now)
 	if _, err := load(rotated, oldCk, now); err != nil {
 		t.Errorf("cookie signed with the previous key refused during rotation: %v", err)
@@ -307,61 +375,9 @@ func TestNewRejectsBadKeys(t *testing.T) {
 		"short hash": {bytes.Repeat([]byte{1}, 16), bytes.Repeat([]byte{1}, 32)},
 		"block 20":   {bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{1}, 20)},
 	} {
-		if _, err := New(Config{Keys: keys}); err == nil {
+		if _, err := New(Config{Keys: keys, Live: testenv.OpenStore(t, nil)}); err == nil {
 			t.Errorf("%s: keys accepted", name)
 		}
-	}
-}
-
-func TestMemoryRevocationsExpireAndStayBounded(t *testing.T) {
-	now := time.Unix(1_800_000_000, 0)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	ctx := context.Background()
-	m := NewMemoryRevocations(3, clock)
-	_ = m.Revoke(ctx, "a", clock().Add(time.Hour))
-	_ = m.Revoke(ctx, "b", clock().Add(2*time.Hour))
-	_ = m.Revoke(ctx, "c", clock().Add(3*time.Hour))
-	_ = m.Revoke(ctx, "past", clock().Add(-time.Second))
-	if ok, _ := m.Revoked(ctx, "past"); ok {
-		t.Error("an already expired session was recorded")
-	}
-	// Full: the entry closest to its end makes room.
-	_ = m.Revoke(ctx, "d", clock().Add(4*time.Hour))
-	if m.Len() != 3 {
-		t.Errorf("Len %d, want 3", m.Len())
-	}
-	for id, want := range map[string]bool{"a": false, "b": true, "c": true, "d": true, "x": false} {
-		if got, _ := m.Revoked(ctx, id); got != want {
-			t.Errorf("Revoked(%s) = %v, want %v", id, got, want)
-		}
-	}
-	advance(2 * time.Hour) // b has expired, c and d have not
-	// Expired entries are swept before anything live is dropped.
-	_ = m.Revoke(ctx, "e", clock().Add(5*time.Hour))
-	for id, want := range map[string]bool{"b": false, "c": true, "d": true, "e": true} {
-		if got, _ := m.Revoked(ctx, id); got != want {
-			t.Errorf("after expiry: Revoked(%s) = %v, want %v", id, got, want)
-		}
-	}
-	// Concurrent use (run with -race).
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range 200 {
-				id := string(rune('A'+i)) + string(rune('a'+k%26))
-				_ = m.Revoke(ctx, id, clock().Add(time.Hour))
-				_, _ = m.Revoked(ctx, id)
-			}
-			advance(time.Millisecond)
-		}()
-	}
-	wg.Wait()
-	if m.Len() > 3 {
-		t.Errorf("Len %d over capacity 3", m.Len())
 	}
 }
 
@@ -369,7 +385,7 @@ func TestMemoryRevocationsExpireAndStayBounded(t *testing.T) {
 // and never yields a session other than the one the seed cookie holds, and
 // the value decoder never panics on arbitrary bytes.
 func FuzzSessionDecode(f *testing.F) {
-	s, err := New(Config{Keys: keyPair(1)})
+	s, err := New(Config{Keys: keyPair(1), Live: testenv.OpenStore(f, nil)})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/store"
 )
 
 // NebulaAddress and NebulaPort are the graph database address the rig's
@@ -74,6 +75,18 @@ type Env struct {
 	Logger    *slog.Logger      // debug level, into Logs
 	Zone      *time.Location    // Options.Zone
 	App       *httptest.Server  // the dashboard, once Serve ran
+
+	storeOnce sync.Once
+	store     *store.Store
+}
+
+// Store returns e's store (live sessions, saved views): a SQLite file of
+// its own in a temp dir on e's clock, opened at the first call, so every
+// dashboard of e shares its sessions as replicas do.
+func (e *Env) Store(tb testing.TB) *store.Store {
+	tb.Helper()
+	e.storeOnce.Do(func() { e.store = OpenStore(tb, e.Now()) })
+	return e.store
 }
 
 // New starts the simulator and its client; they stop when the test ends.

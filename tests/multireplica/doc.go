@@ -1,7 +1,8 @@
 // Package multireplica proves that jobboard runs as several replicas
 // behind a load balancer, with real parts on loopback: the simulator
-// (jobboard simulate), redis-server, two jobboard processes sharing
-// SESSION_KEYS and REDIS_URL, and Debian's nginx round-robin in front of
+// (jobboard simulate), a PostgreSQL server (internal/store/pgtest), two
+// jobboard processes sharing SESSION_KEYS and DATABASE_URL (the live
+// sessions), and Debian's nginx round-robin in front of
 // them. Its test is behind the build tag multireplica (it builds the
 // binary and starts processes) and is run by .ci/run:
 //

@@ -18,20 +18,20 @@ import (
 	"time"
 
 	"jobboard/internal/session"
+	"jobboard/internal/store/pgtest"
 	"jobboard/internal/testenv"
-	"jobboard/internal/testenv/redistest"
 )
 
 // listPath is the list every step reads: all jobs of the demo account.
 const listPath = "/jobs"
 
-// cluster is the simulator, Redis, the replicas and nginx.
+// cluster is the simulator, PostgreSQL, the replicas and nginx.
 type cluster struct {
 	t        *testing.T
 	dir      string
 	bin      string
 	simURL   string
-	redisURL string
+	dbURL    string // the PostgreSQL database every replica shares
 	replicas []*replica
 	nginx    string // base URL
 }
@@ -47,7 +47,7 @@ type replica struct {
 func (r *replica) url() string { return "http://" + addr(r.port) }
 
 // start runs the replica with keys and waits until /readyz says ready
-// (Explorer and Redis reachable).
+// (Explorer and the store reachable).
 func (c *cluster) start(r *replica, keys string) {
 	c.t.Helper()
 	r.keys = keys
@@ -56,9 +56,11 @@ func (c *cluster) start(r *replica, keys string) {
 		"EXPLORER_URL=" + c.simURL,
 		"NEBULA_ADDRESS=127.0.0.1",
 		"SESSION_KEYS=" + keys,
-		"REDIS_URL=" + c.redisURL,
+		// One PostgreSQL for both: a sign-out on one replica holds on the
+		// other, and a restart keeps every sign-out.
+		"DATABASE_URL=" + c.dbURL,
 		"JOBBOARD_SHUTDOWN_TIMEOUT=10s",
-		// Each replica its own SQLite file, never one in the package dir.
+		// Never a SQLite file in the package dir, should DATABASE_URL be lost.
 		"JOBBOARD_DB=" + filepath.Join(c.dir, r.name+".db"),
 	}
 	r.p = startProc(c.t, c.dir, r.name, env, c.bin)
@@ -189,7 +191,7 @@ func TestReplicasBehindNginx(t *testing.T) {
 	sim := startProc(t, c.dir, "simulator", nil, c.bin, "simulate", "-addr", addr(simPort))
 	c.simURL = "http://" + addr(simPort)
 	waitHTTP(t, sim, c.simURL+"/", 0)
-	c.redisURL = redistest.Start(t).URL()
+	c.dbURL = pgtest.Start(t)
 
 	oldKeys := newKeys(t)
 	c.replicas = []*replica{{name: "a", port: freePort(t)}, {name: "b", port: freePort(t)}}
@@ -200,7 +202,7 @@ func TestReplicasBehindNginx(t *testing.T) {
 	nginxAddr := addr(freePort(t))
 	startNginx(t, nginxAddr, []string{addr(a.port), addr(b.port)})
 	c.nginx = "http://" + nginxAddr
-	t.Logf("built in %s; simulator, redis-server, replicas a (%s) and b (%s), nginx (%s) up after %s",
+	t.Logf("built in %s; simulator, PostgreSQL, replicas a (%s) and b (%s), nginx (%s) up after %s",
 		built.Round(time.Millisecond), addr(a.port), addr(b.port), nginxAddr, time.Since(begin).Round(time.Millisecond))
 
 	// 1. Sign in through nginx; 100 list requests spread over both

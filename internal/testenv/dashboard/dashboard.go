@@ -14,10 +14,11 @@ import (
 )
 
 // Options are the handlers.Options every rig dashboard starts from: e's
-// client, logger, session keys, zone and clock, and testenv's graph
-// database address.
-func Options(e *testenv.Env) handlers.Options {
+// client, logger, session keys, zone, clock and store (e.Store), and
+// testenv's graph database address.
+func Options(tb testing.TB, e *testenv.Env) handlers.Options {
 	return handlers.Options{
+		Store:         e.Store(tb),
 		Explorer:      e.Client,
 		Logger:        e.Logger,
 		NebulaAddress: testenv.NebulaAddress,
@@ -31,7 +32,7 @@ func Options(e *testenv.Env) handlers.Options {
 // changes the options before handlers.New.
 func Handler(tb testing.TB, e *testenv.Env, edit func(*handlers.Options)) http.Handler {
 	tb.Helper()
-	o := Options(e)
+	o := Options(tb, e)
 	if edit != nil {
 		edit(&o)
 	}
