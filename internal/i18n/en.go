@@ -323,8 +323,6 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"views.cannotOwn":           "You signed in with a pasted token, which has no account name, so you cannot save or pin views. You can open shared views. Sign in with an account name and password to save your own.",
 	"views.pin":                 "Pin to Home",
 	"views.unpin":               "Unpin",
-	"views.pinNamed":            "Pin %s to Home",
-	"views.unpinNamed":          "Unpin %s from Home",
 	"views.pinned":              "Pinned %s to Home.",
 	"views.unpinned":            "Unpinned %s.",
 	"views.pinnedHeading":       "Pinned views",

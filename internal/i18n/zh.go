@@ -319,8 +319,6 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"views.cannotOwn":           "您使用粘贴的令牌登录，没有账号名，因此不能保存或置顶视图。您可以打开共享视图。使用账号名和密码登录即可保存自己的视图。",
 	"views.pin":                 "置顶到首页",
 	"views.unpin":               "取消置顶",
-	"views.pinNamed":            "将 %s 置顶到首页",
-	"views.unpinNamed":          "将 %s 从首页取消置顶",
 	"views.pinned":              "已将 %s 置顶到首页。",
 	"views.unpinned":            "已取消置顶 %s。",
 	"views.pinnedHeading":       "置顶的视图",

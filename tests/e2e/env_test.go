@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/handlers"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/store"
 	"jobboard/internal/testenv"
 	"jobboard/internal/testenv/dashboard"
 )
@@ -66,6 +69,7 @@ type envOptions struct {
 	pollInterval    time.Duration // the live refresh interval; 0 → the dashboard's default
 	serverZone      string        // the dashboard's configured zone; "" → serverZoneName
 	browserZone     string        // the tab's zone; "" → browserZoneName
+	views           bool          // the dashboard keeps saved views in a SQLite file of the test's own
 }
 
 // newEnv starts the simulator, the dashboard and a signed-out tab.
@@ -76,6 +80,15 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.explorerTimeout > 0 {
 		copts = append(copts, apiclient.WithTimeout(o.explorerTimeout))
 	}
+	var st *store.Store
+	if o.views {
+		var err error
+		st, err = store.Open(context.Background(), store.Config{DSN: filepath.Join(t.TempDir(), "views.db"), Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(st.Close)
+	}
 	r := dashboard.New(t, testenv.Options{
 		Sim:           explorersim.Options{Seed: 5},
 		Start:         clockStart,
@@ -84,6 +97,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 	}, func(ho *handlers.Options) {
 		ho.NebulaAddress = "graphd.e2e.internal"
 		ho.PollInterval = o.pollInterval
+		if st != nil {
+			ho.Store = st
+		}
 	})
 	e := &env{t: t, clock: r.Clock, sim: r.Sim, simURL: r.SimServer.URL, app: r.App, serverZone: r.Zone, logs: r.Logs}
 	e.tab = e.newTab(cmp.Or(o.browserZone, browserZoneName), o.noJS)
