@@ -101,9 +101,13 @@ type Options struct {
 	// Metrics records request, upstream, sign-in and polling metrics
 	// (nil → none recorded).
 	Metrics *telemetry.Metrics
-	// ServeMetrics serves Metrics at GET /metrics on this handler (false
-	// when main serves them on a separate listener).
+	// ServeMetrics serves Metrics at GET /metrics on this handler too
+	// (the program serves them on a separate, loopback listener; on the
+	// dashboard's port only behind MetricsToken).
 	ServeMetrics bool
+	// MetricsToken, when set, makes GET /metrics answer only requests
+	// with "Authorization: Bearer <MetricsToken>" (401 otherwise).
+	MetricsToken string
 	// Store keeps saved views and live sessions (embedded SQLite or
 	// PostgreSQL). Required: without it no sign-out could hold.
 	Store *store.Store

@@ -12,6 +12,7 @@ type observability struct {
 	version      string
 	metrics      *telemetry.Metrics // nil → nothing recorded
 	serveMetrics bool
+	metricsToken string // required as a bearer token by /metrics when set
 	ready        *telemetry.Readiness
 	tracer       trace.TracerProvider // nil → no spans recorded
 }
@@ -24,6 +25,7 @@ func newObservability(opts Options) observability {
 		version:      opts.Version,
 		metrics:      opts.Metrics,
 		serveMetrics: opts.ServeMetrics && opts.Metrics != nil,
+		metricsToken: opts.MetricsToken,
 		ready: telemetry.NewReadiness(telemetry.ReadinessOptions{
 			Logger: opts.Logger, Timeout: opts.ReadyTimeout, CacheTTL: opts.ReadyCacheTTL,
 		}, checks...),

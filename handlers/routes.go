@@ -51,7 +51,11 @@ func (h *handler) routes() (http.Handler, error) {
 	r.GET("/healthz", telemetry.Healthz)
 	r.GET("/readyz", h.obs.ready.Readyz)
 	if h.obs.serveMetrics {
-		r.GET("/metrics", gin.WrapH(h.obs.metrics.Handler()))
+		if h.obs.metricsToken != "" {
+			r.GET("/metrics", middleware.BearerToken(h.obs.metricsToken), gin.WrapH(h.obs.metrics.Handler()))
+		} else {
+			r.GET("/metrics", gin.WrapH(h.obs.metrics.Handler()))
+		}
 	}
 
 	// Static assets under content-hashed names; no session needed.

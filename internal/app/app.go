@@ -158,7 +158,8 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		// Operations: version, metrics, proxies, readiness, traces.
 		Version:        version,
 		Metrics:        m,
-		ServeMetrics:   cfg.MetricsAddr == "",
+		ServeMetrics:   cfg.MetricsToken != "",
+		MetricsToken:   cfg.MetricsToken,
 		TrustedProxies: cfg.TrustedProxies,
 		// Sessions: idle timeout; the live sessions (every replica sharing
 		// a PostgreSQL store sees the same) are in Store.
@@ -177,12 +178,19 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	}
 	if cfg.MetricsAddr != "" {
 		metricsURL, stopMetrics, err := serveBackground(ctx, metricsMux(m), cfg.MetricsAddr)
-		if err != nil {
+		switch {
+		case err != nil && cfg.MetricsAddrDefault:
+			// Only the default: another process on this machine may hold
+			// it (replicas side by side); the dashboard still serves.
+			logger.Warn("metrics not served: cannot listen on the default metrics address; set -metrics-addr",
+				"addr", cfg.MetricsAddr, "error", err.Error())
+		case err != nil:
 			_ = ln.Close()
 			return fmt.Errorf("jobboard: listen for metrics on %s: %w", cfg.MetricsAddr, err)
+		default:
+			defer stopMetrics()
+			fmt.Fprintf(stdout, "metrics at %s/metrics\n", metricsURL)
 		}
-		defer stopMetrics()
-		fmt.Fprintf(stdout, "metrics at %s/metrics\n", metricsURL)
 	}
 	fmt.Fprintf(stdout, "jobboard %s listening on http://%s\n", version, displayAddr(ln.Addr()))
 	return serve(ctx, newServer(handler), ln, cfg.ShutdownTimeout, logger)

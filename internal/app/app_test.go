@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"jobboard/internal/config"
 	"jobboard/internal/testenv"
 )
 
@@ -272,14 +273,18 @@ func getBody(t *testing.T, url string) (int, string) {
 }
 
 func TestHealthReadinessAndMetricsOnABootedServer(t *testing.T) {
-	base, _, _ := start(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	base, stdout, _ := start(t, []string{"-addr", "127.0.0.1:0", "-metrics-addr", "127.0.0.1:0"}, nil)
 	if st, body := getBody(t, base+"/healthz"); st != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz = %d %q", st, body)
 	}
 	if st, body := getBody(t, base+"/readyz"); st != http.StatusOK || body != "ready\n" {
 		t.Errorf("/readyz = %d %q (the embedded simulator is up)", st, body)
 	}
-	st, body := getBody(t, base+"/metrics")
+	m := metricsRE.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("no metrics address printed: %q", stdout.String())
+	}
+	st, body := getBody(t, m[1]+"/metrics")
 	if st != http.StatusOK {
 		t.Fatalf("/metrics = %d", st)
 	}
@@ -310,6 +315,46 @@ func TestMetricsOnSeparateAddress(t *testing.T) {
 	}
 	if st, _ := getBody(t, base+"/metrics"); st != http.StatusNotFound {
 		t.Errorf("/metrics on the dashboard's address = %d, want 404 when -metrics-addr is set", st)
+	}
+}
+
+// TestMetricsNotOnTheDashboardsPortByDefault checks /metrics is not
+// served to readers unless asked for with a bearer token, and that the
+// default loopback metrics address being taken does not stop the
+// dashboard.
+func TestMetricsNotOnTheDashboardsPortByDefault(t *testing.T) {
+	if ln, err := net.Listen("tcp", config.DefaultMetricsAddr); err == nil {
+		t.Cleanup(func() { _ = ln.Close() }) // taken: as by another replica
+	}
+	base, _, _ := start(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	if st, _ := getBody(t, base+"/metrics"); st != http.StatusNotFound {
+		t.Errorf("/metrics on the dashboard's port by default = %d, want 404", st)
+	}
+	if st, _ := getBody(t, base+"/healthz"); st != http.StatusOK {
+		t.Errorf("/healthz = %d with the default metrics address taken, want 200", st)
+	}
+
+	base, _, _ = start(t, []string{"-addr", "127.0.0.1:0", "-metrics-addr", "off"}, map[string]string{"JOBBOARD_METRICS_TOKEN": "scrape-s3cret"})
+	get := func(auth string) int {
+		req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if st := get(""); st != http.StatusUnauthorized {
+		t.Errorf("/metrics without the token = %d, want 401", st)
+	}
+	if st := get("Bearer wrong"); st != http.StatusUnauthorized {
+		t.Errorf("/metrics with a wrong token = %d, want 401", st)
+	}
+	if st := get("Bearer scrape-s3cret"); st != http.StatusOK {
+		t.Errorf("/metrics with the token = %d, want 200", st)
 	}
 }
 

@@ -43,9 +43,16 @@ type Config struct {
 
 	// Operations: metrics, traces, proxies, production mode.
 
-	// MetricsAddr is a separate listen address for GET /metrics; empty →
-	// /metrics is served on Addr with the pages.
+	// MetricsAddr is the separate listen address for GET /metrics
+	// (DefaultMetricsAddr, loopback); "" when turned off ("off").
 	MetricsAddr string
+	// MetricsAddrDefault says MetricsAddr is the default address:
+	// failing to listen there is then a warning, not a refusal to start
+	// (several processes on one machine).
+	MetricsAddrDefault bool
+	// MetricsToken, when set, also serves GET /metrics on Addr to requests
+	// with "Authorization: Bearer <MetricsToken>".
+	MetricsToken string
 	// Production refuses generated session keys and a cookie without
 	// Secure (unless BehindTLSProxy), and logs JSON by default.
 	Production bool
@@ -112,7 +119,9 @@ var settings = []setting{
 	{flag: "tz", env: "JOBBOARD_TZ", def: "", usage: "IANA time zone for times when the browser's zone is unknown (default: the machine's zone)"},
 	{flag: "log-level", env: "JOBBOARD_LOG_LEVEL", def: "info", usage: "log level: debug, info, warn or error"},
 	{flag: "log-format", env: "JOBBOARD_LOG_FORMAT", def: "", usage: "log format: text or json (default json with -production, text otherwise)"},
-	{flag: "metrics-addr", env: "JOBBOARD_METRICS_ADDR", def: "", usage: "separate listen address for GET /metrics, e.g. 127.0.0.1:9090; empty = /metrics on -addr"},
+	{flag: "metrics-addr", env: "JOBBOARD_METRICS_ADDR", def: DefaultMetricsAddr, usage: "separate listen address for GET /metrics (loopback by default; e.g. :9090 for a scraper on the network); off = none"},
+	{env: "JOBBOARD_METRICS_TOKEN", usage: "bearer token that also serves GET /metrics on -addr, to requests sending Authorization: Bearer <token>; unset = /metrics is never on -addr", secret: true},
+	{env: "JOBBOARD_METRICS_TOKEN_FILE", usage: "file holding JOBBOARD_METRICS_TOKEN (used when JOBBOARD_METRICS_TOKEN is unset)", secret: true},
 	{flag: "otlp-endpoint", env: "OTEL_EXPORTER_OTLP_ENDPOINT", def: "", usage: "OTLP/HTTP collector base URL for traces, e.g. http://otel-collector:4318 (/v1/traces is appended); empty = no export"},
 	{flag: "otlp-traces-endpoint", env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", def: "", usage: "OTLP/HTTP URL spans are posted to, used as is; wins over -otlp-endpoint"},
 	{env: "OTEL_EXPORTER_OTLP_HEADERS", usage: "headers sent to the collector with every export, key=value pairs separated by commas, values URL-encoded (e.g. an API key)", secret: true},
@@ -126,6 +135,10 @@ var settings = []setting{
 	{flag: "session-idle-timeout", env: "JOBBOARD_SESSION_IDLE_TIMEOUT", def: "12h", usage: "sign a reader out after this long without a request (the session never outlives the Explorer token)"},
 	{flag: "shutdown-timeout", env: "JOBBOARD_SHUTDOWN_TIMEOUT", def: "15s", usage: "how long in-flight requests may finish after SIGINT/SIGTERM"},
 }
+
+// DefaultMetricsAddr serves /metrics on loopback only: metrics tell about
+// the deployment and are not for the dashboard's readers.
+const DefaultMetricsAddr = "127.0.0.1:9090"
 
 // ErrHelp is returned by Parse when -h or -help was given; the usage text
 // has then been written to the output.
@@ -273,11 +286,15 @@ func parseOperations(c *Config, get func(setting) (string, string), byFlag map[s
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	c.MetricsAddr, src = get(byFlag["metrics-addr"])
-	if c.MetricsAddr != "" {
+	c.MetricsAddrDefault = c.MetricsAddr == DefaultMetricsAddr
+	c.MetricsToken = secret(getenv, "JOBBOARD_METRICS_TOKEN", bad)
+	if c.MetricsAddr == "off" {
+		c.MetricsAddr = ""
+	} else {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			bad("%s %q is not a listen address like :9090 or 127.0.0.1:9090", src, c.MetricsAddr)
 		} else if c.MetricsAddr == c.Addr && port != "0" {
-			bad("%s %q is the same as the dashboard's address; leave it empty to serve /metrics there", src, c.MetricsAddr)
+			bad("%s %q is the same as the dashboard's address; to serve /metrics there set JOBBOARD_METRICS_TOKEN (and -metrics-addr=off)", src, c.MetricsAddr)
 		}
 	}
 	c.OTLPEndpoint, src = get(byFlag["otlp-endpoint"])
