@@ -304,6 +304,26 @@ func TestReplicasBehindNginx(t *testing.T) {
 	}
 	t.Logf("4. after the rotation: the old-key session answers 200 at a and b; a new sign-in is signed with the new pair (a replica holding only the new pair accepts it: %v, refuses the old-key session: %v)",
 		freshOK, oldRefused)
+
+	// 5. A view saved through one replica opens through the other (both
+	// keep views in the one PostgreSQL database).
+	saved := mustSend(t, http.MethodPost, a.url()+"/views", fresh, url.Values{
+		"name": {"Failures seen by every replica"}, "visibility": {"shared"}, "path": {listPath + "?status=failed"},
+	})
+	loc, err := url.Parse(saved.location)
+	if saved.status != http.StatusSeeOther || err != nil || loc.Query().Get("saved") == "" {
+		t.Fatalf("saving a view at replica a: %d to %q:\n%s", saved.status, saved.location, lastLines(saved.body, 20))
+	}
+	slug := loc.Query().Get("saved")
+	opened := mustSend(t, http.MethodGet, b.url()+"/v/"+slug, fresh, nil)
+	if opened.status != http.StatusSeeOther || opened.location != listPath+"?status=failed" {
+		t.Errorf("the view's short link at replica b: %d to %q, want 303 to %s?status=failed", opened.status, opened.location, listPath)
+	}
+	board := mustSend(t, http.MethodGet, b.url()+"/views", fresh, nil)
+	if board.status != http.StatusOK || !strings.Contains(board.body, "Failures seen by every replica") {
+		t.Errorf("the board at replica b: %d, without the view saved at a", board.status)
+	}
+	t.Logf("5. a view saved at replica a (/v/%s) opens at replica b and is on b's board", slug)
 	t.Logf("total %s", time.Since(begin).Round(time.Millisecond))
 }
 
