@@ -192,15 +192,11 @@ func (h *harness) filterChanges(ctx context.Context, b *Browser) error {
 // fragment each, leaves them idle and reads what they added to its RSS.
 func (h *harness) idleConns(ctx context.Context, b *Browser) error {
 	const n = 500
-	dash, err := h.startDashboard(ctx, "dashboard-idle", h.canned.url)
+	dash, cookie, err := h.startSignedIn(ctx, "dashboard-idle", h.canned.url)
 	if err != nil {
 		return err
 	}
 	defer dash.stop()
-	cookie, err := signIn(ctx, dash.url)
-	if err != nil {
-		return err
-	}
 	pid := dash.pid()
 	frag := fragmentTarget(dash.url, cookie, h.wf, 20)
 	h.logf("browser arms: %d idle keep-alive connections", n)
@@ -273,18 +269,8 @@ func (r *Report) browserMarkdown(b *strings.Builder) {
 	row := func(name string, s Stats) {
 		w("| %s | %.0f | %s | %s | %s | %d | %d |\n", name, s.RPS, ms(s.P50), ms(s.P99), us(s.CPUPerReq()), s.Requests, s.Errors)
 	}
-	row("D, same rounds as gzip", br.GzipProxy)
-	row("B' asked for gzip (`Accept-Encoding: gzip`)", br.Gzip)
-	row("D, one connection", br.OneProxy)
-	row("B', one connection", br.OneFrag)
-	row("B', client drops Set-Cookie (the usual load generator)", br.DropCookie)
-	row("B', client keeps Set-Cookie (cookie jar, as a browser)", br.KeepCookie)
-	for i, cr := range br.Conns {
-		row(fmt.Sprintf("B', %d keep-alive connections (%s), peak RSS %s", cr.Conns, c.Mem, mbs(cr.PeakRSS)), cr.Stats)
-		if i < len(br.ProxyConns) {
-			d := br.ProxyConns[i]
-			row(fmt.Sprintf("D, %d keep-alive connections (%s), peak RSS %s", d.Conns, c.Mem, mbs(d.PeakRSS)), d.Stats)
-		}
+	for _, a := range br.arms(c.Mem) {
+		row(a.name, a.stats)
 	}
 	w("\nA filter change as a browser makes it (results fragment + its outcome summary), %d changes each: cold (filters never seen) %s upstream calls per change, warm (the same filters within the summary's cache lifetime) %s.\n",
 		br.Changes, perReq(br.ColdCalls, br.Changes), perReq(br.WarmCalls, br.Changes))
@@ -292,18 +278,36 @@ func (r *Report) browserMarkdown(b *strings.Builder) {
 		br.IdleConns, float64(br.IdleRSSDiff)/mB, float64(br.IdlePerConn())/kB)
 }
 
-// Errors of the browser-like arms, for Report.Errors.
-func (br *Browser) errors(add func(string, Stats)) {
-	add("B' gzip", br.Gzip)
-	add("D gzip rounds", br.GzipProxy)
-	add("B' one connection", br.OneFrag)
-	add("D one connection", br.OneProxy)
-	add("B' keeps Set-Cookie", br.KeepCookie)
-	add("B' drops Set-Cookie", br.DropCookie)
-	for _, cr := range br.Conns {
-		add(fmt.Sprintf("B' %d connections", cr.Conns), cr.Stats)
+// namedStats is one arm's name and figures.
+type namedStats struct {
+	name  string
+	stats Stats
+}
+
+// arms lists the browser-like arms in the report's order (mem: the
+// duration of the connection arms).
+func (br *Browser) arms(mem time.Duration) []namedStats {
+	out := []namedStats{
+		{"D, same rounds as gzip", br.GzipProxy},
+		{"B' asked for gzip (`Accept-Encoding: gzip`)", br.Gzip},
+		{"D, one connection", br.OneProxy},
+		{"B', one connection", br.OneFrag},
+		{"B', client drops Set-Cookie (the usual load generator)", br.DropCookie},
+		{"B', client keeps Set-Cookie (cookie jar, as a browser)", br.KeepCookie},
 	}
-	for _, cr := range br.ProxyConns {
-		add(fmt.Sprintf("D %d connections", cr.Conns), cr.Stats)
+	for i, cr := range br.Conns {
+		out = append(out, namedStats{fmt.Sprintf("B', %d keep-alive connections (%s), peak RSS %s", cr.Conns, mem, mbs(cr.PeakRSS)), cr.Stats})
+		if i < len(br.ProxyConns) {
+			d := br.ProxyConns[i]
+			out = append(out, namedStats{fmt.Sprintf("D, %d keep-alive connections (%s), peak RSS %s", d.Conns, mem, mbs(d.PeakRSS)), d.Stats})
+		}
+	}
+	return out
+}
+
+// errors hands every browser-like arm to add, for Report.Errors.
+func (br *Browser) errors(add func(string, Stats)) {
+	for _, a := range br.arms(0) {
+		add(a.name, a.stats)
 	}
 }

@@ -248,6 +248,21 @@ func (h *harness) startDashboard(ctx context.Context, name, explorer string) (*p
 	})
 }
 
+// startSignedIn starts a dashboard against explorer and signs in; the
+// caller stops it.
+func (h *harness) startSignedIn(ctx context.Context, name, explorer string) (*proc, string, error) {
+	dash, err := h.startDashboard(ctx, name, explorer)
+	if err != nil {
+		return nil, "", err
+	}
+	cookie, err := signIn(ctx, dash.url)
+	if err != nil {
+		dash.stop()
+		return nil, "", err
+	}
+	return dash, cookie, nil
+}
+
 // Targets of the three arms.
 
 func (h *harness) targetA(size int) vegeta.Target {

@@ -38,15 +38,11 @@ func (h *harness) multiStatus(ctx context.Context, rep *Report) error {
 	sim := explorersim.New(explorersim.Options{Seed: 1})
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
-	dash, err := h.startDashboard(ctx, "dashboard-multi", srv.URL)
+	dash, cookie, err := h.startSignedIn(ctx, "dashboard-multi", srv.URL)
 	if err != nil {
 		return err
 	}
 	defer dash.stop()
-	cookie, err := signIn(ctx, dash.url)
-	if err != nil {
-		return err
-	}
 	rows := []*MultiRow{
 		{Statuses: "succeeded", K: 1, Page: 1},
 		{Statuses: "succeeded,failed,cancelled", K: 3, Page: 1},
