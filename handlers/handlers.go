@@ -192,7 +192,7 @@ func New(opts Options) (http.Handler, error) {
 		zone:       opts.DefaultZone,
 		now:        opts.Now,
 		readOnly:   opts.ReadOnly,
-		views:       viewStoreOf(opts),
+		views:      viewStoreOf(opts),
 	}
 	h.initLists(opts)
 	h.inFlight = inFlightOptions(opts)
