@@ -10,7 +10,6 @@ import (
 
 	"jobboard/internal/config"
 	"jobboard/internal/telemetry"
-	"jobboard/internal/tracing"
 )
 
 // traceFlushTimeout bounds sending the spans still queued at shutdown.
@@ -24,22 +23,22 @@ const traceFlushTimeout = 5 * time.Second
 // the queued spans, for at most traceFlushTimeout: call it after the
 // server has stopped.
 func startTracing(ctx context.Context, cfg config.Config, logger *slog.Logger) (tp trace.TracerProvider, stop func(), err error) {
-	endpoint, opts := cfg.OTLPEndpoint, []tracing.Option{
-		tracing.WithServiceVersion(version),
-		tracing.WithHeaders(cfg.OTLPHeaders),
-		tracing.WithLogger(logger.With("component", "tracing")),
+	endpoint, opts := cfg.OTLPEndpoint, []telemetry.ExporterOption{
+		telemetry.WithServiceVersion(version),
+		telemetry.WithHeaders(cfg.OTLPHeaders),
+		telemetry.WithLogger(logger.With("component", "tracing")),
 	}
 	if cfg.ServiceName != "" {
-		opts = append(opts, tracing.WithServiceName(cfg.ServiceName))
+		opts = append(opts, telemetry.WithServiceName(cfg.ServiceName))
 	}
 	if cfg.OTLPTracesEndpoint != "" {
 		endpoint = cfg.OTLPTracesEndpoint
-		opts = append(opts, tracing.WithTracesURL())
+		opts = append(opts, telemetry.WithTracesURL())
 	}
 	if endpoint == "" {
 		return nil, func() {}, nil
 	}
-	exp, err := tracing.New(endpoint, opts...)
+	exp, err := telemetry.NewExporter(endpoint, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("jobboard: %w", err)
 	}

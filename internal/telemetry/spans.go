@@ -9,8 +9,6 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
-
-	"jobboard/internal/tracing"
 )
 
 // Spans come from the OpenTelemetry SDK: with RequestOptions.Tracer set,
@@ -25,7 +23,7 @@ import (
 // are not traced. Attributes hold the route pattern, never the raw path,
 // query, headers, cookies or tokens.
 //
-// The spans leave through internal/tracing's OTLP/HTTP JSON exporter: the
+// The spans leave through the OTLP/HTTP JSON exporter (otlp_exporter.go): the
 // SDK's own OTLP exporter links gRPC and generated protobuf code into the
 // binary (measured +15.6 MB stripped, +75%), for the same wire format a
 // collector's OTLP/HTTP receiver accepts in JSON.
@@ -37,12 +35,12 @@ const scopeName = "jobboard"
 // exp exports (it queues them and returns at once, so ending a span never
 // waits on the collector). The sampler is the SDK's default or the one
 // OTEL_TRACES_SAMPLER names. Shut exp down after the server has stopped.
-func NewTracerProvider(exp *tracing.Exporter) *sdktrace.TracerProvider {
+func NewTracerProvider(exp *Exporter) *sdktrace.TracerProvider {
 	return sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sdktrace.NewSimpleSpanProcessor(spanExporter{exp})))
 }
 
-// spanExporter hands the SDK's finished spans to a tracing.Exporter.
-type spanExporter struct{ exp *tracing.Exporter }
+// spanExporter hands the SDK's finished spans to a Exporter.
+type spanExporter struct{ exp *Exporter }
 
 // ExportSpans implements sdktrace.SpanExporter.
 func (s spanExporter) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan) error {
@@ -52,16 +50,16 @@ func (s spanExporter) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySp
 	return nil
 }
 
-// Shutdown implements sdktrace.SpanExporter; the tracing.Exporter is shut
+// Shutdown implements sdktrace.SpanExporter; the Exporter is shut
 // down by its owner, which flushes it.
 func (spanExporter) Shutdown(context.Context) error { return nil }
 
 // convertSpan turns an SDK span into the exporter's form.
-func convertSpan(sp sdktrace.ReadOnlySpan) tracing.Span {
+func convertSpan(sp sdktrace.ReadOnlySpan) Span {
 	sc := sp.SpanContext()
-	out := tracing.Span{
+	out := Span{
 		TraceID: sc.TraceID().String(), SpanID: sc.SpanID().String(),
-		Name: sp.Name(), Kind: tracing.Kind(sp.SpanKind()), Start: sp.StartTime(), End: sp.EndTime(),
+		Name: sp.Name(), Kind: Kind(sp.SpanKind()), Start: sp.StartTime(), End: sp.EndTime(),
 	}
 	if p := sp.Parent(); p.IsValid() {
 		out.ParentSpanID = p.SpanID().String()
@@ -69,18 +67,18 @@ func convertSpan(sp sdktrace.ReadOnlySpan) tracing.Span {
 	for _, kv := range sp.Attributes() {
 		switch kv.Value.Type() {
 		case attribute.INT64:
-			out.Attrs = append(out.Attrs, tracing.Int(string(kv.Key), kv.Value.AsInt64()))
+			out.Attrs = append(out.Attrs, Int(string(kv.Key), kv.Value.AsInt64()))
 		case attribute.BOOL:
-			out.Attrs = append(out.Attrs, tracing.Bool(string(kv.Key), kv.Value.AsBool()))
+			out.Attrs = append(out.Attrs, Bool(string(kv.Key), kv.Value.AsBool()))
 		default:
-			out.Attrs = append(out.Attrs, tracing.String(string(kv.Key), kv.Value.String()))
+			out.Attrs = append(out.Attrs, String(string(kv.Key), kv.Value.String()))
 		}
 	}
 	switch sp.Status().Code {
 	case codes.Error:
-		out.Status = tracing.StatusError
+		out.Status = StatusError
 	case codes.Ok:
-		out.Status = tracing.StatusOK
+		out.Status = StatusOK
 	}
 	return out
 }

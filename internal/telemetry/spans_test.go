@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/internal/middleware"
-	"jobboard/internal/tracing"
 )
 
 // TestSamplerFromEnvironment checks the SDK's OTEL_TRACES_SAMPLER decides
@@ -38,7 +37,7 @@ func TestSamplerFromEnvironment(t *testing.T) {
 				spans.Add(int32(strings.Count(string(b), `"spanId"`)))
 			}))
 			defer collector.Close()
-			exp, err := tracing.New(collector.URL, tracing.WithInterval(time.Hour))
+			exp, err := NewExporter(collector.URL, WithInterval(time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}

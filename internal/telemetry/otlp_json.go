@@ -1,4 +1,4 @@
-package tracing
+package telemetry
 
 import (
 	"encoding/json"
@@ -117,7 +117,7 @@ func encodeSpans(res []keyValue, scopeName, scopeVersion string, spans []Span) (
 	}}}
 	b, err := json.Marshal(req)
 	if err != nil {
-		return nil, fmt.Errorf("tracing: encode %d spans: %w", len(spans), err)
+		return nil, fmt.Errorf("telemetry: encode %d spans: %w", len(spans), err)
 	}
 	return b, nil
 }

@@ -1,4 +1,4 @@
-package tracing
+package telemetry
 
 import (
 	"bytes"
@@ -139,7 +139,7 @@ func testSpan(id string) Span {
 
 func TestExportSendsOTLPJSON(t *testing.T) {
 	c := newCollector(t)
-	e, err := New(c.srv.URL, WithServiceVersion("1.2.3"), WithInterval(time.Hour))
+	e, err := NewExporter(c.srv.URL, WithServiceVersion("1.2.3"), WithInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,32 +232,32 @@ func TestTracesURL(t *testing.T) {
 	}
 	for _, tc := range good {
 		in, want := tc.in, tc.want
-		e, err := New(in)
+		e, err := NewExporter(in)
 		if err != nil {
-			t.Errorf("New(%q): %v", in, err)
+			t.Errorf("NewExporter(%q): %v", in, err)
 			continue
 		}
 		if e.URL() != want {
-			t.Errorf("New(%q).URL() = %q, want %q", in, e.URL(), want)
+			t.Errorf("NewExporter(%q).URL() = %q, want %q", in, e.URL(), want)
 		}
 		shutdown(t, e)
 	}
 	for _, in := range []string{"", "collector:4318", "ftp://collector", "http://", "http://user:secret@collector:4318", "http://collector:4318/?key=v", "::"} {
-		e, err := New(in)
+		e, err := NewExporter(in)
 		if err == nil {
 			shutdown(t, e)
-			t.Errorf("New(%q) accepted it", in)
+			t.Errorf("NewExporter(%q) accepted it", in)
 			continue
 		}
 		if strings.Contains(err.Error(), "secret") {
-			t.Errorf("New(%q) error repeats the password: %v", in, err)
+			t.Errorf("NewExporter(%q) error repeats the password: %v", in, err)
 		}
 	}
 }
 
 func TestBatchesBySizeAndInterval(t *testing.T) {
 	c := newCollector(t)
-	e, err := New(c.srv.URL+"/v1/traces", WithBatchSize(3), WithInterval(time.Hour))
+	e, err := NewExporter(c.srv.URL+"/v1/traces", WithBatchSize(3), WithInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestBatchesBySizeAndInterval(t *testing.T) {
 	}
 
 	c2 := newCollector(t)
-	e2, err := New(c2.srv.URL, WithInterval(20*time.Millisecond))
+	e2, err := NewExporter(c2.srv.URL, WithInterval(20*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestBatchesBySizeAndInterval(t *testing.T) {
 
 func TestShutdownFlushesAndThenDrops(t *testing.T) {
 	c := newCollector(t)
-	e, err := New(c.srv.URL, WithInterval(time.Hour))
+	e, err := NewExporter(c.srv.URL, WithInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	}))
 	t.Cleanup(hung.Close)
 	t.Cleanup(func() { close(release) }) // runs first: lets Close return
-	e, err := New(hung.URL, WithQueueSize(4), WithBatchSize(1), WithInterval(time.Hour), WithTimeout(time.Hour))
+	e, err := NewExporter(hung.URL, WithQueueSize(4), WithBatchSize(1), WithInterval(time.Hour), WithTimeout(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +358,7 @@ func TestNilExporterDoesNothing(t *testing.T) {
 
 func TestInvalidSpansAreDropped(t *testing.T) {
 	c := newCollector(t)
-	e, err := New(c.srv.URL, WithInterval(time.Hour))
+	e, err := NewExporter(c.srv.URL, WithInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestCollectorErrorsAreCountedAndWarnedRarely(t *testing.T) {
 	c := newCollector(t)
 	c.answerWith(http.StatusServiceUnavailable, `{"message":"overloaded"}`)
 	logs := &levelCounter{counts: map[slog.Level]int{}}
-	e, err := New(c.srv.URL, WithBatchSize(1), WithInterval(time.Hour), WithLogger(slog.New(logs)))
+	e, err := NewExporter(c.srv.URL, WithBatchSize(1), WithInterval(time.Hour), WithLogger(slog.New(logs)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestCollectorErrorsAreCountedAndWarnedRarely(t *testing.T) {
 func TestPartialSuccessCountsRejectedSpans(t *testing.T) {
 	c := newCollector(t)
 	c.answerWith(0, `{"partialSuccess":{"rejectedSpans":"2","errorMessage":"span too old"}}`)
-	e, err := New(c.srv.URL, WithInterval(time.Hour))
+	e, err := NewExporter(c.srv.URL, WithInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +465,7 @@ func TestNewIDsAreValid(t *testing.T) {
 // export and that WithTracesURL posts to the URL as given.
 func TestHeadersAndExactTracesURL(t *testing.T) {
 	c := newCollector(t)
-	e, err := New(c.srv.URL+"/custom/spans", WithTracesURL(), WithHeaders(map[string]string{"Api-Key": "k-123"}), WithInterval(time.Hour))
+	e, err := NewExporter(c.srv.URL+"/custom/spans", WithTracesURL(), WithHeaders(map[string]string{"Api-Key": "k-123"}), WithInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
-// Package tracing sends finished spans to an OpenTelemetry collector over
+// The OTLP exporter sends finished spans to an OpenTelemetry collector over
 // OTLP/HTTP, JSON-encoded. The spans are the OpenTelemetry SDK's (see
-// telemetry.NewTracerProvider); this is the SDK exporter's last hop
+// NewTracerProvider); this is the SDK exporter's last hop
 // without its gRPC and generated protobuf code, which would add about
 // 15 MB to the binary.
 //
@@ -9,7 +9,8 @@
 // when the queue is full, spans are dropped and counted. A failed batch is
 // dropped too (no retries): traces are diagnostics, not data. A nil
 // *Exporter accepts and discards everything, so callers need no checks.
-package tracing
+
+package telemetry
 
 import (
 	"bytes"
@@ -78,35 +79,35 @@ type Exporter struct {
 	rejected atomic.Uint64
 }
 
-// Option configures an Exporter.
-type Option func(*Exporter)
+// ExporterOption configures an Exporter.
+type ExporterOption func(*Exporter)
 
 // WithServiceName sets the service.name resource attribute (default
 // DefaultServiceName).
-func WithServiceName(name string) Option {
+func WithServiceName(name string) ExporterOption {
 	return func(e *Exporter) { e.resource[0].Value = anyValue{StringValue: &name} }
 }
 
 // WithServiceVersion sets the service.version resource attribute and the
 // instrumentation scope's version (default: none).
-func WithServiceVersion(version string) Option {
+func WithServiceVersion(version string) ExporterOption {
 	return func(e *Exporter) { e.version = version }
 }
 
 // WithHeaders sets headers sent with every export (e.g. a collector's API
 // key, from OTEL_EXPORTER_OTLP_HEADERS); they are never logged.
-func WithHeaders(h map[string]string) Option {
+func WithHeaders(h map[string]string) ExporterOption {
 	return func(e *Exporter) { e.headers = h }
 }
 
 // WithTracesURL makes New use its endpoint as the full URL spans are
 // posted to, without appending /v1/traces (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).
-func WithTracesURL() Option {
+func WithTracesURL() ExporterOption {
 	return func(e *Exporter) { e.asIs = true }
 }
 
 // WithLogger sets the logger of export problems (default: discard).
-func WithLogger(l *slog.Logger) Option {
+func WithLogger(l *slog.Logger) ExporterOption {
 	return func(e *Exporter) {
 		if l != nil {
 			e.log = l
@@ -116,7 +117,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithQueueSize sets how many spans wait at most for the next batch
 // (default DefaultQueueSize); more are dropped.
-func WithQueueSize(n int) Option {
+func WithQueueSize(n int) ExporterOption {
 	return func(e *Exporter) {
 		if n > 0 {
 			e.queue = make(chan Span, n)
@@ -126,7 +127,7 @@ func WithQueueSize(n int) Option {
 
 // WithBatchSize sets the most spans sent in one request (default
 // DefaultBatchSize).
-func WithBatchSize(n int) Option {
+func WithBatchSize(n int) ExporterOption {
 	return func(e *Exporter) {
 		if n > 0 {
 			e.batchSize = n
@@ -136,7 +137,7 @@ func WithBatchSize(n int) Option {
 
 // WithInterval sets how long a span waits at most before its batch is
 // sent (default DefaultInterval).
-func WithInterval(d time.Duration) Option {
+func WithInterval(d time.Duration) ExporterOption {
 	return func(e *Exporter) {
 		if d > 0 {
 			e.interval = d
@@ -146,7 +147,7 @@ func WithInterval(d time.Duration) Option {
 
 // WithTimeout bounds each request to the collector (default
 // DefaultTimeout).
-func WithTimeout(d time.Duration) Option {
+func WithTimeout(d time.Duration) ExporterOption {
 	return func(e *Exporter) {
 		if d > 0 {
 			e.client.Timeout = d
@@ -157,7 +158,7 @@ func WithTimeout(d time.Duration) Option {
 // New starts an Exporter sending to the OTLP/HTTP collector at endpoint:
 // a base URL such as "http://otel-collector:4318", to which /v1/traces is
 // appended, or a URL already ending in /v1/traces, used as is.
-func New(endpoint string, opts ...Option) (*Exporter, error) {
+func NewExporter(endpoint string, opts ...ExporterOption) (*Exporter, error) {
 	name := DefaultServiceName
 	e := &Exporter{
 		client:    &http.Client{Timeout: DefaultTimeout},
@@ -190,13 +191,13 @@ func New(endpoint string, opts ...Option) (*Exporter, error) {
 func tracesURL(endpoint string, asIs bool) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(endpoint))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("tracing: OTLP endpoint %q is not an http(s) URL, e.g. http://otel-collector:4318", endpoint)
+		return "", fmt.Errorf("telemetry: OTLP endpoint %q is not an http(s) URL, e.g. http://otel-collector:4318", endpoint)
 	}
 	if u.User != nil {
-		return "", errors.New("tracing: the OTLP endpoint must not hold a user or password")
+		return "", errors.New("telemetry: the OTLP endpoint must not hold a user or password")
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("tracing: the OTLP endpoint must not have a query or fragment")
+		return "", errors.New("telemetry: the OTLP endpoint must not have a query or fragment")
 	}
 	if !asIs && !strings.HasSuffix(u.Path, tracesPath) {
 		u.Path = strings.TrimRight(u.Path, "/") + tracesPath
@@ -271,7 +272,7 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		e.cancel()
 		<-e.done
-		err = fmt.Errorf("tracing: flush spans on shutdown: %w", ctx.Err())
+		err = fmt.Errorf("telemetry: flush spans on shutdown: %w", ctx.Err())
 	}
 	e.cancel()
 	// An Export racing with Shutdown may have queued after the last drain.
@@ -379,7 +380,7 @@ func (w *worker) problem(msg string, attrs ...slog.Attr) {
 	} else {
 		w.suppressed++
 	}
-	w.e.log.LogAttrs(w.e.ctx, level, "tracing: "+msg, append(attrs, slog.String("collector", w.e.url))...)
+	w.e.log.LogAttrs(w.e.ctx, level, "telemetry: "+msg, append(attrs, slog.String("collector", w.e.url))...)
 }
 
 // rejection is a collector's partial-success answer.
@@ -396,7 +397,7 @@ func (e *Exporter) send(spans []Span) (rejection, error) {
 	}
 	req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, e.url, bytes.NewReader(body))
 	if err != nil {
-		return rejection{}, fmt.Errorf("tracing: build request: %w", err)
+		return rejection{}, fmt.Errorf("telemetry: build request: %w", err)
 	}
 	for k, v := range e.headers {
 		req.Header.Set(k, v)
@@ -409,13 +410,13 @@ func (e *Exporter) send(spans []Span) (rejection, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is logged on its own
 		}
-		return rejection{}, fmt.Errorf("tracing: post spans: %w", err)
+		return rejection{}, fmt.Errorf("telemetry: post spans: %w", err)
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse)) // let the connection be reused
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return rejection{}, fmt.Errorf("tracing: collector answered HTTP %d", resp.StatusCode)
+		return rejection{}, fmt.Errorf("telemetry: collector answered HTTP %d", resp.StatusCode)
 	}
 	var r exportResponse
 	if json.Unmarshal(answer, &r) != nil || r.PartialSuccess == nil {
