@@ -128,17 +128,18 @@ type JobLister interface {
 }
 
 // ExplorerCheck is the "explorer" check: it asks Explorer for one job with
-// a token it cannot know. Any answer from Explorer (normally "not signed
-// in") means it is up; a connection failure, timeout, malformed answer,
-// server error or an open circuit breaker means it is not.
+// a token it cannot know. Any answered envelope, whatever its code
+// (normally "not signed in"), means Explorer is up, the rule the circuit
+// breaker follows too; a connection failure, timeout, an answer that is
+// no envelope (a proxy's error page) or an open circuit breaker means it
+// is not. So readiness follows Explorer, never one reader's errors.
 func ExplorerCheck(ex JobLister) Check {
 	return Check{Name: "explorer", Check: func(ctx context.Context) error {
 		_, err := ex.ListJobs(ctx, readinessProbeToken, apiclient.ListQuery{PageSize: 1})
-		switch {
-		case err == nil, errors.Is(err, apiclient.ErrUnauthorized), errors.Is(err, apiclient.ErrForbidden),
-			errors.Is(err, apiclient.ErrNotFound), errors.Is(err, apiclient.ErrBadParam):
-			return nil
+		if errors.Is(err, apiclient.ErrUnreachable) || errors.Is(err, apiclient.ErrTimeout) ||
+			errors.Is(err, apiclient.ErrBadResponse) || errors.Is(err, context.DeadlineExceeded) {
+			return err
 		}
-		return err
+		return nil
 	}}
 }
