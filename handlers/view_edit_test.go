@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,6 +64,34 @@ func TestSaveViewRefusesBadInput(t *testing.T) {
 	}
 	if names := e.boardNames(t, demo); len(names) != 1 {
 		t.Errorf("after refused saves the board lists %q", names)
+	}
+}
+
+// TestSavedViewKeepsDatesAndEscapesText: a fixed date range is stored as
+// typed, a preset range stays relative, the page and pin are dropped, and
+// names and descriptions are text wherever they are shown.
+func TestSavedViewKeepsDatesAndEscapesText(t *testing.T) {
+	e, _ := newViewsEnv(t)
+	demo := e.signedIn(t, "demo")
+	for typed, want := range map[string]string{
+		"/jobs?from=2026-11-01&to=2026-11-30T18:00&page=4":        "/jobs?from=2026-11-01&to=2026-11-30T18%3A00",
+		"/jobs?asof=2026-11-30T05:00:00Z&range=24h&status=failed": "/jobs?range=24h&status=failed",
+	} {
+		name := "Range " + want
+		slug := e.saveView(t, demo, viewFields(name, "", "private", typed))
+		if got := e.get(t, demo, "/v/"+slug).header.Get("Location"); got != want {
+			t.Errorf("saved %q opens %q, want %q", typed, got, want)
+		}
+	}
+	f := viewFields("<script>alert(1)</script>", "escaped", "shared", "/jobs")
+	f.Set("description", `"><img src=x onerror=alert(1)>`)
+	e.saveView(t, demo, f)
+	board := e.get(t, demo, "/views")
+	if strings.Contains(board.body, "<script>alert") || strings.Contains(board.body, "<img src=x") {
+		t.Errorf("the board writes a view's name or description as markup")
+	}
+	if names := e.boardNames(t, demo); !slices.Contains(names, "<script>alert(1)</script>") {
+		t.Errorf("the board shows names %q, want the typed name as text", names)
 	}
 }
 
