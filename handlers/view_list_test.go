@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"jobboard/internal/explorersim"
 	"jobboard/internal/store"
 )
 
@@ -50,6 +51,8 @@ func TestViewBoardCountsShareTheSummaryCache(t *testing.T) {
 		}
 		return e.sim.Calls() - before, time.Since(start)
 	}
+	// Each upstream call takes 10 ms, as on a nearby Explorer.
+	e.sim.SetFault(explorersim.Fault{Latency: 10 * time.Millisecond})
 	cold, coldTime := counts()
 	if cold != n*6 {
 		t.Errorf("cold counts of %d views made %d upstream calls, want %d (six statuses each)", n, cold, n*6)
@@ -64,6 +67,6 @@ func TestViewBoardCountsShareTheSummaryCache(t *testing.T) {
 	if calls := e.sim.Calls() - before; calls != 0 {
 		t.Errorf("the list's summary after the board made %d upstream calls, want 0", calls)
 	}
-	t.Logf("board of %d views: page %v, 0 upstream calls; counts cold %d calls in %v, warm %d calls in %v",
+	t.Logf("board of %d views: page %v, 0 upstream calls; counts one after another at 10 ms an upstream call: cold %d calls in %v, warm %d calls in %v",
 		n, boardTime, cold, coldTime, warm, warmTime)
 }
