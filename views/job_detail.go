@@ -1,8 +1,6 @@
 package views
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -10,16 +8,6 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"
 )
-
-// Result row limits a reader may choose on a task's result page.
-const (
-	// DefaultResultLimit is the number of sample rows shown when the URL
-	// has no limit; it is left out of URLs.
-	DefaultResultLimit = 100
-)
-
-// ResultLimits lists the accepted sample row limits, in display order.
-var ResultLimits = []int{10, 100, 1000}
 
 // JobDetail is the data of a job's page.
 type JobDetail struct {
@@ -93,62 +81,6 @@ func (d JobDetail) Polling() bool { return d.Job.Status.InFlight() }
 // CanCancel reports whether the page offers "Cancel job".
 func (d JobDetail) CanCancel() bool { return !d.ReadOnly && d.Job.Status.Cancellable() }
 
-// TaskResults is the data of a task's sample result page.
-type TaskResults struct {
-	Page
-	Job        apiclient.Job
-	Task       apiclient.Task
-	Nav        JobNav
-	Limit      int    // the limit in use
-	LimitError string // the invalid limit as typed ("" = valid)
-	Rows       [][]string
-	Columns    int // the widest row's number of cells
-}
-
-// JobCancel is the data of a cancel confirmation (page or dialog).
-type JobCancel struct {
-	Page
-	Job       apiclient.Job
-	Nav       JobNav
-	NoticeKey string // the job cannot be cancelled: why ("" = it can)
-}
-
-// Msg is a message key with its arguments; the zero Msg is no message.
-type Msg struct {
-	Key  string
-	Args []any
-}
-
-// RunRow is one input parameter row of the run form, as typed, with the
-// problems of its fields.
-type RunRow struct {
-	Task, Name, Value          string
-	TaskErr, NameErr, ValueErr Msg
-}
-
-// RunTask is a task the run form offers: its name as the reader knows it
-// and the ID Explorer wants.
-type RunTask struct {
-	ID, Name string
-}
-
-// WorkflowRun is the data of the "Run workflow" form.
-type WorkflowRun struct {
-	Page
-	WorkflowID   string
-	WorkflowName string // "" when no job told us
-	// Tasks are the workflow's tasks, from the task list of TasksFrom (its
-	// most recent job, or the job "Run again" was pressed on); empty when
-	// no job lists them, and the form asks for task IDs.
-	Tasks     []RunTask
-	TasksFrom int64
-	Again     bool // opened by "Run again" on the page of job TasksFrom
-	Rows      []RunRow
-	FormError Msg      // a problem with the form as a whole
-	Focus     string   // id of the control to focus on load ("" = none)
-	Problem   *Problem // Explorer refused or failed
-}
-
 // taskDuration says how long a task ran, like the jobs table does for jobs.
 func taskDuration(l i18n.Localizer, t apiclient.Task, now time.Time) string {
 	return duration(l, apiclient.Job{Status: t.Status, RunBegin: t.RunBegin, RunEnd: t.RunEnd}, now)
@@ -184,71 +116,6 @@ func cancelNotice(d JobDetail) string {
 	return d.L.T("job.cancelRequested")
 }
 
-// resultHeader is the heading of column i (0-based) of sample result rows,
-// in the reader's language.
-func resultHeader(l i18n.Localizer, i int) string {
-	switch i {
-	case 0:
-		return l.T("task.col.vertex")
-	case 1:
-		return l.T("task.col.value")
-	case 2:
-		return l.T("task.col.group")
-	}
-	return l.T("task.col.n", i+1)
-}
-
-// cell returns cell i of row, "" past its end (rows may be ragged).
-func cell(row []string, i int) string {
-	if i < len(row) {
-		return row[i]
-	}
-	return ""
-}
-
-// columns returns 0..n-1, for ranging over result columns.
-func columns(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
-// stampLayout is the time stamp Explorer ends job names with
-// (workflow_q745a_20220715163650), written on Explorer's clock.
-const stampLayout = "20060102150405"
-
-// nameStamp reads the time stamp at the end of a job's name and the
-// offset from UTC of the clock it was written on. ok is false when the
-// name has no stamp of its creation, or when it reads the same as the
-// Created time shown in zone (nothing to explain).
-func nameStamp(name string, created time.Time, zone *time.Location) (stamp time.Time, offset time.Duration, ok bool) {
-	i := strings.LastIndexByte(name, '_')
-	if i < 0 || len(name)-i-1 != len(stampLayout) || created.IsZero() {
-		return time.Time{}, 0, false
-	}
-	raw := name[i+1:]
-	stamp, err := time.ParseInLocation(stampLayout, raw, time.UTC)
-	if err != nil {
-		return time.Time{}, 0, false
-	}
-	if zone == nil {
-		zone = time.UTC
-	}
-	if created.In(zone).Format(stampLayout) == raw {
-		return time.Time{}, 0, false
-	}
-	// The stamp is the creation time on a clock some whole quarter hours
-	// away from UTC; anything else is not a creation stamp.
-	off := stamp.Sub(created.Truncate(time.Second))
-	quarter := off.Round(15 * time.Minute)
-	if drift := off - quarter; drift < -time.Minute || drift > time.Minute || quarter.Abs() > 14*time.Hour {
-		return time.Time{}, 0, false
-	}
-	return stamp, quarter, true
-}
-
 // stampHint says which clock the time stamp at the end of the job's name
 // is on, when it reads differently from the Created time as shown (another
 // zone); "" when the name has no stamp of its creation or it matches.
@@ -258,19 +125,6 @@ func stampHint(d JobDetail) string {
 		return ""
 	}
 	return d.L.T("job.stampHint", stamp.Format(d.L.T("format.datetime")), utcOffset(off))
-}
-
-// utcOffset writes an offset from UTC as "+08:00" ("" for none).
-func utcOffset(off time.Duration) string {
-	if off == 0 {
-		return ""
-	}
-	sign := "+"
-	if off < 0 {
-		sign, off = "-", -off
-	}
-	h, m := int(off/time.Hour), int(off%time.Hour/time.Minute)
-	return fmt.Sprintf("%s%02d:%02d", sign, h, m)
 }
 
 // taskBadge is a task's status, or "Not run" for a task its finished job
@@ -299,28 +153,3 @@ func taskStatusName(d JobDetail, t apiclient.Task) string {
 	}
 	return statusName(t.Status)
 }
-
-// taskLabel is how task t is offered: by name, with the start of its ID
-// when another task of the workflow has the same name.
-func (d WorkflowRun) taskLabel(t RunTask) string {
-	for _, o := range d.Tasks {
-		if o.ID != t.ID && o.Name == t.Name {
-			return t.Name + " · " + t.ID[:min(8, len(t.ID))]
-		}
-	}
-	return t.Name
-}
-
-// knownTask reports whether id (as typed or posted) is one of the offered
-// tasks.
-func (d WorkflowRun) knownTask(id string) bool {
-	for _, t := range d.Tasks {
-		if strings.EqualFold(t.ID, id) {
-			return true
-		}
-	}
-	return false
-}
-
-// sameTask compares task IDs as Explorer does: hex digits in any case.
-func sameTask(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), b) }
