@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"jobboard/internal/summarycache"
+
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
 
@@ -18,6 +20,13 @@ import (
 	"jobboard/internal/telemetry"
 	"jobboard/views"
 )
+
+// listState holds what the lists' summary, live refresh and export need.
+type listState struct {
+	pollInterval time.Duration
+	exportCap    int
+	summaries    *summarycache.Cache[views.Outcomes]
+}
 
 // listSource is where a jobs list comes from: one workflow's jobs, or every
 // job of the reader (workflowID 0). It is the only difference between the
@@ -283,4 +292,30 @@ func (h *handler) jobListView(c *gin.Context, d views.JobList) templ.Component {
 		return views.JobListResults(d)
 	}
 	return views.JobListPage(d)
+}
+
+// initLists applies the list options and their defaults. It reads h.now
+// lazily, so it may run before New has defaulted it.
+func (h *handler) initLists(opts Options) {
+	h.lists = listState{pollInterval: opts.PollInterval, exportCap: opts.ExportCap}
+	if h.lists.pollInterval <= 0 {
+		h.lists.pollInterval = DefaultPollInterval
+	}
+	if h.lists.exportCap <= 0 {
+		h.lists.exportCap = DefaultExportCap
+	}
+	ttl := opts.SummaryTTL
+	if ttl <= 0 {
+		ttl = DefaultSummaryTTL
+	}
+	h.lists.summaries = summarycache.New[views.Outcomes](summarycache.Options{
+		TTL: ttl,
+		Now: func() time.Time { return h.now() },
+	})
+}
+
+// pollSeconds is the live-refresh interval in whole seconds (at least 1),
+// for the layout's <meta name="jobboard-poll">.
+func (h *handler) pollSeconds() int {
+	return max(1, int((h.lists.pollInterval+time.Second/2)/time.Second))
 }

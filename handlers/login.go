@@ -5,8 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
@@ -165,4 +168,62 @@ func (h *handler) loginView(c *gin.Context, form views.Login) templ.Component {
 
 func (h *handler) renderLogin(c *gin.Context, status int, form views.Login) error {
 	return h.render(c, status, h.loginView(c, form))
+}
+
+// safeNext returns next when it is a path on this site, and "/" otherwise.
+// Accepted: an absolute path with an optional query, such as
+// "/workflows/1/jobs?status=failed&page=2". Refused: anything with a scheme
+// or host ("https://evil.example", "javascript:…"), protocol-relative
+// "//evil.example", backslashes anywhere ("/\evil", which browsers read as
+// "//evil"), control characters, and a path that decodes to start with "//"
+// or "/\" ("/%2F%2Fevil": harmless to browsers today, refused to be safe).
+func safeNext(next string) string {
+	const fallback = "/"
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return fallback
+	}
+	if strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
+		return fallback
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	if strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/\\") {
+		return fallback
+	}
+	return next
+}
+
+// logSignIn records a sign-in outcome: method ("password", "token"),
+// account ("" for a token), outcome and client IP. Never the password or
+// the token.
+func (h *handler) logSignIn(c *gin.Context, method, account, outcome string) {
+	if len(account) > 128 {
+		account = account[:128] + "…"
+	}
+	h.obs.metrics.SignIn(method, outcome)
+	level := slog.LevelInfo
+	if outcome != "ok" {
+		level = slog.LevelWarn
+	}
+	h.log.LogAttrs(c.Request.Context(), level, "sign-in",
+		slog.String("request_id", reqID(c)),
+		slog.String("method", method),
+		slog.String("account", account),
+		slog.String("outcome", outcome),
+		slog.String("client_ip", c.ClientIP()),
+	)
+}
+
+// retryAfterSeconds renders d for a Retry-After header: whole seconds,
+// rounded up, at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	s := int64((d + time.Second - 1) / time.Second)
+	return fmt.Sprint(max(s, 1))
 }

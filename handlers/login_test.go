@@ -3,8 +3,12 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"jobboard/internal/explorersim"
+	"jobboard/internal/middleware"
 
 	"jobboard/internal/i18n"
 	"jobboard/internal/session"
@@ -197,5 +201,177 @@ func TestPastedTokenAndLogout(t *testing.T) {
 	}
 	if a := e.get(t, c, "/"); a.status != http.StatusSeeOther {
 		t.Fatalf("after logout: %d, want sign-in redirect", a.status)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"/workflows/1/jobs?status=failed&page=2", "/workflows/1/jobs?status=failed&page=2"},
+		{"/", "/"},
+		{"/workflows/1/jobs?name=a%2Fb", "/workflows/1/jobs?name=a%2Fb"},
+		{"", "/"},
+		{"//evil.example", "/"},
+		{"//evil.example/path", "/"},
+		{"https://evil.example", "/"},
+		{"http:/evil.example", "/"},
+		{"/\\evil", "/"},
+		{"\\\\evil", "/"},
+		{"/a\\b", "/"},
+		{"javascript:alert(1)", "/"},
+		{"JavaScript:alert(1)", "/"},
+		{"/%2F%2Fevil", "/"},
+		{"/%2f%5cevil", "/"},
+		{"/jobs\r\nSet-Cookie: x=1", "/"},
+		{"/jobs\x00", "/"},
+		{"/jobs\tx", "/"},
+		{"relative/path", "/"},
+		{"?page=2", "/"},
+	}
+	for _, tc := range cases {
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestSignInReturnsToTheAddressBarPage: a signed-out htmx request for a
+// piece of a page (the lazy summary, the cancel dialog) sends the reader to
+// sign-in and back to the page in the address bar, not to the piece; a
+// filter change (same path, new query) returns to the new state; a foreign
+// HX-Current-URL is ignored.
+func TestSignInReturnsToTheAddressBarPage(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.browser(t)
+	list := "/workflows/1234567890/jobs?status=failed"
+	host := strings.TrimPrefix(e.app.URL, "http://")
+	cases := []struct{ path, current, want string }{
+		{"/workflows/1234567890/jobs/summary?status=failed", "http://" + host + list, list},
+		{"/workflows/1234567890/jobs?name=x&status=failed", "http://" + host + list, "/workflows/1234567890/jobs?name=x&status=failed"},
+		{"/workflows/1234567890/jobs/summary", "http://evil.example" + list, "/workflows/1234567890/jobs/summary"},
+		{"/jobs/5/cancel", "http://" + host + "//evil.example/jobs", "/jobs/5/cancel"},
+	}
+	for _, tc := range cases {
+		resp := e.get(t, c, tc.path, "HX-Request", "true", "HX-Current-URL", tc.current)
+		loc, err := url.Parse(resp.header.Get("HX-Redirect"))
+		if err != nil || loc.Path != "/login" {
+			t.Errorf("GET %s (current %s): HX-Redirect = %q, want /login?next=…", tc.path, tc.current, resp.header.Get("HX-Redirect"))
+			continue
+		}
+		if got := loc.Query().Get("next"); got != tc.want {
+			t.Errorf("GET %s (current %s): next = %q, want %q", tc.path, tc.current, got, tc.want)
+		}
+	}
+}
+
+// FuzzSafeNext checks the next/back validator: whatever it accepts is a
+// local path (a single leading "/", no "//" or "\" that a browser would
+// read as another host, no control characters) that parses as a URL
+// without scheme or host; anything else becomes "/".
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{
+		"/", "/workflows/1/jobs?status=failed&page=2", "//evil.example", "/\\evil", "https://evil.example/",
+		"javascript:alert(1)", "/%2F%2Fevil", "/a\tb", "\\\\evil", "/ok#frag", "/%5cevil", "http:/evil",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got != next && got != "/" {
+			t.Fatalf("safeNext(%q) = %q: neither the input nor /", next, got)
+		}
+		if got == "/" {
+			return
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.Contains(got, "\\") {
+			t.Fatalf("accepted %q", got)
+		}
+		for _, r := range got {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("accepted %q with a control character", got)
+			}
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+			t.Fatalf("accepted %q: parses as %+v (%v)", got, u, err)
+		}
+		// What the browser follows after decoding must still be one path.
+		if strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/\\") {
+			t.Fatalf("accepted %q: path %q", got, u.Path)
+		}
+		// Resolved against our origin, it stays on our origin.
+		base, _ := url.Parse("https://jobboard.example/x/y")
+		if r := base.ResolveReference(u); r.Host != "jobboard.example" || r.Scheme != "https" {
+			t.Fatalf("accepted %q resolves to %s", got, r)
+		}
+	})
+}
+
+func TestLoginRateLimitPerIPAndAccount(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.browser(t)
+	// Unknown account and wrong password read the same.
+	unknown := e.postForm(t, c, "/login", url.Values{"account": {"nobody"}, "password": {"x"}})
+	wrong := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"x"}})
+	if unknown.status != wrong.status || text(byID(parseHTML(t, unknown.body), "login-error")) != text(byID(parseHTML(t, wrong.body), "login-error")) {
+		t.Errorf("unknown account (%d) and wrong password (%d) answered differently", unknown.status, wrong.status)
+	}
+	// 10 tries per IP in 5 minutes, whatever X-Forwarded-For claims.
+	for i := 2; i < middleware.LoginLimit; i++ {
+		a := e.postForm(t, c, "/login", url.Values{"account": {"u" + strconv.Itoa(i)}, "password": {"x"}}, "X-Forwarded-For", "10.0.0."+strconv.Itoa(i))
+		if a.status != http.StatusUnauthorized {
+			t.Fatalf("try %d: %d", i+1, a.status)
+		}
+	}
+	a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"demo"}}, "X-Forwarded-For", "10.9.9.9")
+	if a.status != http.StatusTooManyRequests {
+		t.Fatalf("11th try from one IP: %d, want 429", a.status)
+	}
+	if ra, err := strconv.Atoi(a.header.Get("Retry-After")); err != nil || ra < 1 || ra > 300 {
+		t.Errorf("Retry-After %q, want 1..300 seconds", a.header.Get("Retry-After"))
+	}
+	doc := parseHTML(t, a.body)
+	if !strings.Contains(text(byID(doc, "login-error")), "Too many sign-in attempts") || inputValue(t, doc, "account") != "demo" {
+		t.Errorf("429 page: message %q, account %q", text(byID(doc, "login-error")), inputValue(t, doc, "account"))
+	}
+	e.clock.Advance(middleware.LoginWindow)
+	if a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
+		t.Errorf("after the window: %d, want signed in", a.status)
+	}
+	logs := e.logs.String()
+	for _, want := range []string{"outcome=rejected", "outcome=rate-limited", "outcome=ok", "account=demo", "client_ip=127.0.0.1", "request_id="} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("sign-in log lacks %q", want)
+		}
+	}
+}
+
+func TestLoginRateLimitPerAccountBehindTrustedProxy(t *testing.T) {
+	e := newEnvWith(t, explorersim.Options{}, func(o *Options) { o.TrustedProxies = []string{"127.0.0.1"} })
+	c := e.browser(t)
+	for i := range middleware.LoginLimit {
+		a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"x"}}, "X-Forwarded-For", "10.0.0."+strconv.Itoa(i))
+		if a.status != http.StatusUnauthorized {
+			t.Fatalf("try %d: %d", i+1, a.status)
+		}
+	}
+	// A new IP does not help against the account's limit…
+	if a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"demo"}}, "X-Forwarded-For", "10.1.1.1"); a.status != http.StatusTooManyRequests {
+		t.Errorf("account limit from a new IP: %d, want 429", a.status)
+	}
+	// …but another account from that IP signs in, and its IP is the forwarded one.
+	if a := e.postForm(t, c, "/login", url.Values{"account": {"analyst"}, "password": {"analyst"}}, "X-Forwarded-For", "10.1.1.1"); a.status != http.StatusSeeOther {
+		t.Errorf("other account: %d, want 303", a.status)
+	}
+	if !strings.Contains(e.logs.String(), "client_ip=10.1.1.1") {
+		t.Error("the trusted proxy's X-Forwarded-For was not used")
+	}
+}
+
+func TestSuccessfulSignInsDoNotCount(t *testing.T) {
+	e := newEnv(t, 0)
+	for i := range middleware.LoginLimit + 5 {
+		if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d: %d", i+1, a.status)
+		}
 	}
 }

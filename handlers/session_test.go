@@ -2,122 +2,23 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/securecookie"
 	"golang.org/x/net/html"
 
+	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/session"
 	"jobboard/internal/testenv"
 )
-
-func TestSafeNext(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"/workflows/1/jobs?status=failed&page=2", "/workflows/1/jobs?status=failed&page=2"},
-		{"/", "/"},
-		{"/workflows/1/jobs?name=a%2Fb", "/workflows/1/jobs?name=a%2Fb"},
-		{"", "/"},
-		{"//evil.example", "/"},
-		{"//evil.example/path", "/"},
-		{"https://evil.example", "/"},
-		{"http:/evil.example", "/"},
-		{"/\\evil", "/"},
-		{"\\\\evil", "/"},
-		{"/a\\b", "/"},
-		{"javascript:alert(1)", "/"},
-		{"JavaScript:alert(1)", "/"},
-		{"/%2F%2Fevil", "/"},
-		{"/%2f%5cevil", "/"},
-		{"/jobs\r\nSet-Cookie: x=1", "/"},
-		{"/jobs\x00", "/"},
-		{"/jobs\tx", "/"},
-		{"relative/path", "/"},
-		{"?page=2", "/"},
-	}
-	for _, tc := range cases {
-		if got := safeNext(tc.in); got != tc.want {
-			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-// TestSignInReturnsToTheAddressBarPage: a signed-out htmx request for a
-// piece of a page (the lazy summary, the cancel dialog) sends the reader to
-// sign-in and back to the page in the address bar, not to the piece; a
-// filter change (same path, new query) returns to the new state; a foreign
-// HX-Current-URL is ignored.
-func TestSignInReturnsToTheAddressBarPage(t *testing.T) {
-	e := newEnv(t, 0)
-	c := e.browser(t)
-	list := "/workflows/1234567890/jobs?status=failed"
-	host := strings.TrimPrefix(e.app.URL, "http://")
-	cases := []struct{ path, current, want string }{
-		{"/workflows/1234567890/jobs/summary?status=failed", "http://" + host + list, list},
-		{"/workflows/1234567890/jobs?name=x&status=failed", "http://" + host + list, "/workflows/1234567890/jobs?name=x&status=failed"},
-		{"/workflows/1234567890/jobs/summary", "http://evil.example" + list, "/workflows/1234567890/jobs/summary"},
-		{"/jobs/5/cancel", "http://" + host + "//evil.example/jobs", "/jobs/5/cancel"},
-	}
-	for _, tc := range cases {
-		resp := e.get(t, c, tc.path, "HX-Request", "true", "HX-Current-URL", tc.current)
-		loc, err := url.Parse(resp.header.Get("HX-Redirect"))
-		if err != nil || loc.Path != "/login" {
-			t.Errorf("GET %s (current %s): HX-Redirect = %q, want /login?next=…", tc.path, tc.current, resp.header.Get("HX-Redirect"))
-			continue
-		}
-		if got := loc.Query().Get("next"); got != tc.want {
-			t.Errorf("GET %s (current %s): next = %q, want %q", tc.path, tc.current, got, tc.want)
-		}
-	}
-}
-
-// FuzzSafeNext checks the next/back validator: whatever it accepts is a
-// local path (a single leading "/", no "//" or "\" that a browser would
-// read as another host, no control characters) that parses as a URL
-// without scheme or host; anything else becomes "/".
-func FuzzSafeNext(f *testing.F) {
-	for _, s := range []string{
-		"/", "/workflows/1/jobs?status=failed&page=2", "//evil.example", "/\\evil", "https://evil.example/",
-		"javascript:alert(1)", "/%2F%2Fevil", "/a\tb", "\\\\evil", "/ok#frag", "/%5cevil", "http:/evil",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, next string) {
-		got := safeNext(next)
-		if got != next && got != "/" {
-			t.Fatalf("safeNext(%q) = %q: neither the input nor /", next, got)
-		}
-		if got == "/" {
-			return
-		}
-		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.Contains(got, "\\") {
-			t.Fatalf("accepted %q", got)
-		}
-		for _, r := range got {
-			if r < 0x20 || r == 0x7f {
-				t.Fatalf("accepted %q with a control character", got)
-			}
-		}
-		u, err := url.Parse(got)
-		if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-			t.Fatalf("accepted %q: parses as %+v (%v)", got, u, err)
-		}
-		// What the browser follows after decoding must still be one path.
-		if strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/\\") {
-			t.Fatalf("accepted %q: path %q", got, u.Path)
-		}
-		// Resolved against our origin, it stays on our origin.
-		base, _ := url.Parse("https://jobboard.example/x/y")
-		if r := base.ResolveReference(u); r.Host != "jobboard.example" || r.Scheme != "https" {
-			t.Fatalf("accepted %q resolves to %s", got, r)
-		}
-	})
-}
 
 func TestSignedOutGoesToLoginAndBack(t *testing.T) {
 	e := newEnv(t, 0)
@@ -300,5 +201,110 @@ func TestTwoAccountsNeverSeeEachOthersJobs(t *testing.T) {
 	slices.Sort(all)
 	if len(all) > 0 {
 		t.Errorf("%d problems, e.g. %v", len(all), all[:min(5, len(all))])
+	}
+}
+
+func TestCopiedCookieRefusedAfterSignOut(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	copied := e.sessionCookie(t, c)
+	if a := e.getWithCookie(t, "/", copied); a.status != http.StatusOK {
+		t.Fatalf("copied cookie before sign-out: %d", a.status)
+	}
+	if a := e.postForm(t, c, "/logout", url.Values{}); a.status != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", a.status)
+	}
+	calls := e.sim.Calls()
+	if a := e.getWithCookie(t, "/", copied); a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/login") {
+		t.Errorf("copied cookie after sign-out: %d %q, want sign-in", a.status, a.header.Get("Location"))
+	}
+	if e.sim.Calls() != calls {
+		t.Error("a revoked session still reached Explorer")
+	}
+	// A new sign-in gets a new session ID: the old copy stays refused.
+	c2 := e.signedIn(t, "demo")
+	if e.sessionCookie(t, c2).Value == copied.Value {
+		t.Error("same cookie after a new sign-in")
+	}
+	if a := e.getWithCookie(t, "/", copied); a.status != http.StatusSeeOther {
+		t.Errorf("old copy after a new sign-in: %d", a.status)
+	}
+}
+
+func TestUnauthorizedUpstreamRevokesSession(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	copied := e.sessionCookie(t, c)
+	e.sim.RevokeTokens("demo")
+	if a := e.get(t, c, "/"); a.status != http.StatusSeeOther {
+		t.Fatalf("after Explorer refused the token: %d", a.status)
+	}
+	calls := e.sim.Calls()
+	if a := e.getWithCookie(t, "/", copied); a.status != http.StatusSeeOther {
+		t.Errorf("copied cookie after ErrUnauthorized: %d, want sign-in", a.status)
+	}
+	if e.sim.Calls() != calls {
+		t.Error("the revoked session was tried on Explorer again")
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	e := newEnvWith(t, explorersim.Options{}, func(o *Options) { o.SessionIdleTimeout = 30 * time.Minute })
+	c := e.signedIn(t, "demo")
+	for range 3 { // used every 25 minutes: stays signed in past the timeout
+		e.clock.Advance(25 * time.Minute)
+		if a := e.get(t, c, "/"); a.status != http.StatusOK {
+			t.Fatalf("used within the idle timeout: %d", a.status)
+		}
+	}
+	e.clock.Advance(31 * time.Minute)
+	if a := e.get(t, c, "/"); a.status != http.StatusSeeOther {
+		t.Errorf("idle for 31 minutes: %d, want sign-in", a.status)
+	}
+}
+
+// TestSessionRefreshedEveryQuarterHour checks that with the default idle
+// timeout (12 h) a reader's cookie is re-issued once its last-seen time is
+// 15 minutes old, and not before: not on every request of a client that
+// drops Set-Cookie.
+func TestSessionRefreshedEveryQuarterHour(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	e.clock.Advance(10 * time.Second)
+	if a := e.get(t, c, "/"); cookieNamed(a.header, session.PlainCookieName) != nil {
+		t.Error("cookie re-issued 10 s after sign-in")
+	}
+	e.clock.Advance(5 * time.Minute)
+	if a := e.get(t, c, "/"); cookieNamed(a.header, session.PlainCookieName) != nil {
+		t.Error("cookie re-issued 5 min after sign-in")
+	}
+	e.clock.Advance(10 * time.Minute)
+	if a := e.get(t, c, "/"); cookieNamed(a.header, session.PlainCookieName) == nil {
+		t.Error("cookie not refreshed a quarter of an hour after sign-in")
+	}
+}
+
+func TestKeyRotationAcrossInstances(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	ck := e.sessionCookie(t, c)
+	client, _ := apiclient.New(e.simHS.URL)
+	newKeys := randomKeys(t)
+	serve := func(keys [][]byte) *testEnv {
+		h, err := New(Options{Explorer: client, NebulaAddress: "graphd", SessionKeys: keys, Now: e.clock.Now, Store: e.store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		app := httptest.NewServer(h)
+		t.Cleanup(app.Close)
+		return &testEnv{app: app}
+	}
+	rotated := serve(append(append([][]byte{}, newKeys...), e.keys...))
+	if a := rotated.getWithCookie(t, "/", ck); a.status != http.StatusOK {
+		t.Errorf("old-key cookie while the old key is listed second: %d, want 200", a.status)
+	}
+	removed := serve(newKeys)
+	if a := removed.getWithCookie(t, "/", ck); a.status != http.StatusSeeOther {
+		t.Errorf("old-key cookie once the old key is removed: %d, want sign-in", a.status)
 	}
 }
