@@ -120,6 +120,11 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 		if errors.Is(err, session.ErrUnavailable) {
 			return h.loginFailed(c, form, errSessionStore(err), "")
 		}
+		if errors.Is(err, session.ErrUnusable) {
+			// Explorer's answer gave a token jobboard cannot use: a 502
+			// beside the form, like any answer it cannot read.
+			return h.loginFailed(c, form, fmt.Errorf("%w: %w", apiclient.ErrBadResponse, err), "")
+		}
 		return fmt.Errorf("sign in: %w", err)
 	}
 	h.logSignIn(c, method, account, "ok")

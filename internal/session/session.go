@@ -67,6 +67,11 @@ const idleTouchShare = 48
 // too long or no longer live. The reader is signed out.
 var ErrNoSession = errors.New("session: not signed in")
 
+// ErrUnusable means Start was given a token no session can hold: longer
+// than the cookie can carry, or expiring within a second. The token came
+// from Explorer, so the sign-in failed on Explorer's side, not ours.
+var ErrUnusable = errors.New("session: start: the token cannot make a session")
+
 // Keys of the values stored in the cookie; short, because every byte is
 // encrypted, MAC'd and base64-encoded twice.
 const (
@@ -235,7 +240,7 @@ func (s *Store) Load(r *http.Request, now time.Time) (Data, error) {
 // the live set did not record it and no cookie was written.
 func (s *Store) Start(w http.ResponseWriter, r *http.Request, d Data, now time.Time) (Data, error) {
 	if len(d.Token) > MaxTokenLen || len(d.Account) > MaxAccountLen {
-		return Data{}, fmt.Errorf("session: token (%d bytes) or account (%d bytes) too long for a cookie", len(d.Token), len(d.Account))
+		return Data{}, fmt.Errorf("%w: token (%d bytes) or account (%d bytes) too long for a cookie", ErrUnusable, len(d.Token), len(d.Account))
 	}
 	id, err := NewID()
 	if err != nil {
@@ -246,7 +251,7 @@ func (s *Store) Start(w http.ResponseWriter, r *http.Request, d Data, now time.T
 		d.Expires = limit
 	}
 	if d.Expires.Sub(now) < time.Second {
-		return Data{}, errors.New("session: start: the session would expire within a second")
+		return Data{}, fmt.Errorf("%w: the session would expire within a second", ErrUnusable)
 	}
 	ls := store.LiveSession{IDHash: idHash(d.ID), Account: liveAccount(d), CreatedAt: now, LastSeen: now, ExpiresAt: d.Expires}
 	if _, err := s.live.CreateSession(r.Context(), ls, s.maxLive); err != nil {
