@@ -81,7 +81,12 @@ func withQuery(path string, v url.Values) string {
 }
 
 // JobPath is the path of a job's page, without parameters.
-func JobPath(id int64) string { return "/jobs/" + strconv.FormatInt(id, 10) }
+func JobPath(id int64) string { return string(AppendJobPath(nil, id)) }
+
+// AppendJobPath appends JobPath(id) to b, for the hand-written table rows.
+func AppendJobPath(b []byte, id int64) []byte {
+	return strconv.AppendInt(append(b, "/jobs/"...), id, 10)
+}
 
 // JobDetailURL is the URL of a job's page that keeps nav.
 func JobDetailURL(id int64, nav JobNav) string { return withQuery(JobPath(id), nav.values()) }
