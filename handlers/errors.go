@@ -74,6 +74,7 @@ var titleKeys = map[string]string{
 	"problem.unavailable":      "problem.title.explorer",
 	"problem.badWorkflow":      "problem.title.address",
 	"job.badID":                "problem.title.address",
+	"export.badQuery":          "problem.title.address",
 	"task.badID":               "problem.title.address",
 	"problem.forbidden":        "problem.title.denied",
 	"problem.crossOrigin":      "problem.title.denied",

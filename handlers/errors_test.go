@@ -49,6 +49,7 @@ func TestErrorPagesKeepTheHeaderAndSayWhatHappened(t *testing.T) {
 		{"Explorer down", jobPath(job.ID), http.StatusBadGateway, "problem.title.explorer",
 			&explorersim.Fault{Kind: explorersim.FaultHTML502, PathPrefix: "/api-open/v1/jobs"}},
 		{"run form of an unknown workflow", "/workflows/9999999999/run", http.StatusNotFound, "problem.title.workflow", nil},
+		{"export with a bad filter", "/jobs/export.csv?status=bogus", http.StatusBadRequest, "problem.title.address", nil},
 	}
 	for _, tc := range cases {
 		for _, lang := range langs {
