@@ -32,9 +32,29 @@ import (
 type security struct {
 	hsts           bool // send Strict-Transport-Security on plain-HTTP requests too (SecureCookie)
 	trustedProxies []string
-	logins         *middleware.LoginLimiter
+	failures       *middleware.LoginLimiter // failed sign-ins per client address
+	successes      *middleware.LoginLimiter // successful sign-ins per account
+	inFlight       *middleware.Gate         // sign-ins being judged per address and account
+	records        signInRecords            // per-account failures and known addresses (the store)
 	testRoutes     func(*gin.Engine, *handler)
 }
+
+// signInRecords is the part of the store the sign-in limits use (an
+// *store.Store): per-account failures no other account's traffic can
+// evict, and the addresses each account signed in from.
+type signInRecords interface {
+	RecordSignInFailure(ctx context.Context, account string, at time.Time) error
+	SignInFailures(ctx context.Context, account string, since time.Time) (int, time.Time, error)
+	ClearSignInFailures(ctx context.Context, account string) error
+	RecordSignInSuccess(ctx context.Context, account, client string, at time.Time) error
+	KnownSignInAddress(ctx context.Context, account, client string, since time.Time) (bool, error)
+}
+
+var _ signInRecords = (*store.Store)(nil)
+
+// signInWaitLimit bounds how long a sign-in waits for its turn among the
+// attempts in flight of its address or account before it is refused.
+const signInWaitLimit = 5 * time.Second
 
 // Explorer is the part of the Workflow API the handlers use; an
 // *apiclient.Client satisfies it.
@@ -76,6 +96,9 @@ type Options struct {
 	// liveSessions, set only by tests, replaces Store as the live-session
 	// set (a store that can be switched off).
 	liveSessions session.LiveSet
+	// limiterKeys, set only by tests, bounds the keys of the in-memory
+	// sign-in limits (0 → middleware.MaxLimiterKeys).
+	limiterKeys int
 	// TrustedProxies lists the proxies (IPs or CIDRs) whose X-Forwarded-For
 	// is believed for the client IP used by the sign-in rate limit; nil →
 	// none, the client IP is the connection's peer.
@@ -318,10 +341,21 @@ func newSecurity(opts Options, now func() time.Time) (security, error) {
 			return security{}, fmt.Errorf("trusted proxy %q is neither an IP nor a CIDR", p)
 		}
 	}
+	keys := opts.limiterKeys
+	if keys <= 0 {
+		keys = middleware.MaxLimiterKeys
+	}
+	var records signInRecords = opts.Store
+	if r, ok := opts.liveSessions.(signInRecords); ok {
+		records = r
+	}
 	return security{
 		hsts:           opts.SecureCookie,
 		trustedProxies: opts.TrustedProxies,
-		logins:         middleware.NewLoginLimiter(middleware.LoginLimit, middleware.LoginWindow, middleware.MaxLimiterKeys, now),
+		failures:       middleware.NewLoginLimiter(middleware.LoginLimit, middleware.LoginWindow, keys, now),
+		successes:      middleware.NewLoginLimiter(middleware.SuccessLimit, middleware.LoginWindow, min(keys, middleware.MaxSuccessKeys), now),
+		inFlight:       middleware.NewGate(middleware.MaxInFlightPerKey),
+		records:        records,
 		testRoutes:     opts.testRoutes,
 	}, nil
 }

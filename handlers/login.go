@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,7 +16,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/middleware"
 	"jobboard/internal/session"
+	"jobboard/internal/store"
 	"jobboard/views"
 )
 
@@ -49,38 +52,46 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 	form := views.Login{Next: next, Account: account}
 	ctx := c.Request.Context()
 
-	// Attempts are limited per client IP and, for passwords, per account.
-	method, keys := "token", []string{"ip:" + c.ClientIP()}
+	method := "token"
 	switch {
 	case token != "":
 		account, form.Account = "", ""
 	case account != "" && password != "":
 		method = "password"
-		keys = append(keys, accountKey(account))
 	default:
 		form.ErrorKey = "login.missing"
 		return h.renderLogin(c, http.StatusBadRequest, form)
 	}
-	// A shared session store that is down would refuse the new session
-	// on every page: say so now, before Explorer issues a token.
+	// A session store that is down would refuse the new session on every
+	// page: say so now, before Explorer issues a token.
 	if err := h.checkSessionStore(ctx); err != nil {
 		h.logSignIn(c, method, account, "unavailable")
 		return h.loginFailed(c, form, err, "")
 	}
-	try, wait, ok := h.sec.logins.Reserve(keys...)
-	if !ok {
+	// The limits (admitSignIn): a turn among the attempts in flight, then
+	// the address's failures, the account's successes and back-off.
+	try, err := h.admitSignIn(c, token, account)
+	if try.release != nil {
+		defer try.release()
+	}
+	var limited *signInLimited
+	if errors.As(err, &limited) {
 		h.logSignIn(c, method, account, "rate-limited")
-		c.Header("Retry-After", retryAfterSeconds(wait))
-		form.ErrorKey = "login.tooMany"
+		c.Header("Retry-After", retryAfterSeconds(limited.wait))
+		form.ErrorKey = limited.key
 		return h.renderLogin(c, http.StatusTooManyRequests, form)
 	}
+	if err != nil {
+		h.logSignIn(c, method, account, "unavailable")
+		return h.loginFailed(c, form, errSessionStore(err), "")
+	}
 	// failed re-renders the form; only a rejection by Explorer counts
-	// against the limit.
+	// against the limits.
 	failed := func(err error, rejectedKey string) error {
 		if errors.Is(err, apiclient.ErrUnauthorized) {
+			h.signInRejected(c, try)
 			h.logSignIn(c, method, account, "rejected")
 		} else {
-			h.sec.logins.Refund(try)
 			h.logSignIn(c, method, account, "error")
 		}
 		return h.loginFailed(c, form, err, rejectedKey)
@@ -110,7 +121,7 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 			data.Expires = h.now().Add(creds.MaxAge)
 		}
 	}
-	h.sec.logins.Refund(try)
+	h.signInSucceeded(c, try)
 	// A new session (new ID) at every sign-in; the one it replaces, if
 	// any, ends (a failure to end it is logged by endSession, and the
 	// store being down then fails Start too).
@@ -132,8 +143,112 @@ func (h *handler) loginSubmit(c *gin.Context) error {
 	return nil
 }
 
-// accountKey is the sign-in limiter's key for an account: a hash, so that
-// a long account name costs the limiter no more than a short one.
+// signInTry is one sign-in attempt admitted by admitSignIn.
+type signInTry struct {
+	client   string // the address's key (an IPv6 client by its /64)
+	account  string // the account's key; for a pasted token, the token's
+	known    bool   // the account signed in from this address before
+	password bool   // an account and password (not a pasted token)
+	release  func() // ends its turn among the attempts in flight
+}
+
+// signInLimited is a sign-in refused by a limit: 429 with Retry-After
+// and the message key.
+type signInLimited struct {
+	wait time.Duration
+	key  string
+}
+
+func (l *signInLimited) Error() string { return "sign-in limited for " + l.wait.String() }
+
+// admitSignIn applies the sign-in limits (docs/operations.md, "Sign-in
+// limits") to an attempt with token or account: it waits for a turn among
+// the attempts in flight of the address and the account, then refuses it
+// (a *signInLimited) when the address has used its failures, the account
+// its successes, or the account's back-off is running and the address is
+// not one the account signed in from before. Any other error is the
+// store's.
+func (h *handler) admitSignIn(c *gin.Context, token, account string) (signInTry, error) {
+	try := signInTry{client: middleware.ClientKey(c.ClientIP()), password: token == ""}
+	if try.password {
+		try.account = accountKey(account)
+	} else {
+		try.account = "token:" + accountKey(token)[len("account:"):]
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), signInWaitLimit)
+	defer cancel()
+	release, err := h.sec.inFlight.Enter(ctx, try.client, try.account)
+	if err != nil {
+		return try, &signInLimited{wait: time.Second, key: "login.tooMany"}
+	}
+	try.release = release
+	if wait := h.sec.failures.Wait(try.client); wait > 0 {
+		return try, &signInLimited{wait: wait, key: "login.tooMany"}
+	}
+	if wait := h.sec.successes.Wait(try.account); wait > 0 {
+		return try, &signInLimited{wait: wait, key: "login.tooMany"}
+	}
+	if !try.password {
+		return try, nil
+	}
+	now := h.now()
+	if try.known, err = h.sec.records.KnownSignInAddress(ctx, try.account, try.client, now.Add(-store.KnownAddressTTL)); err != nil {
+		return try, fmt.Errorf("sign-in limits: %w", err)
+	}
+	if try.known {
+		return try, nil // failures from elsewhere do not hold it back
+	}
+	n, last, err := h.sec.records.SignInFailures(ctx, try.account, now.Add(-middleware.AccountFailureWindow))
+	if err != nil {
+		return try, fmt.Errorf("sign-in limits: %w", err)
+	}
+	if wait := middleware.AccountBackoff(n, last, now); wait > 0 {
+		return try, &signInLimited{wait: wait, key: "login.backoff"}
+	}
+	return try, nil
+}
+
+// signInRejected counts a sign-in Explorer rejected: against the address,
+// and against the account in the store (a failure to record it is logged;
+// the reader still gets the answer).
+func (h *handler) signInRejected(c *gin.Context, try signInTry) {
+	h.sec.failures.Record(try.client)
+	if !try.password {
+		return
+	}
+	if err := h.sec.records.RecordSignInFailure(c.Request.Context(), try.account, h.now()); err != nil {
+		h.logLimitError(c, "record a sign-in failure", err)
+	}
+}
+
+// signInSucceeded counts a successful sign-in against the account's
+// successes and remembers its address; the account's failures are
+// forgotten unless they came from elsewhere while it signed in from a
+// known address (then they are someone else's, and keep their back-off).
+func (h *handler) signInSucceeded(c *gin.Context, try signInTry) {
+	h.sec.successes.Record(try.account)
+	if !try.password {
+		return
+	}
+	ctx := c.Request.Context()
+	if err := h.sec.records.RecordSignInSuccess(ctx, try.account, try.client, h.now()); err != nil {
+		h.logLimitError(c, "record a sign-in success", err)
+	}
+	if !try.known {
+		if err := h.sec.records.ClearSignInFailures(ctx, try.account); err != nil {
+			h.logLimitError(c, "clear sign-in failures", err)
+		}
+	}
+}
+
+func (h *handler) logLimitError(c *gin.Context, what string, err error) {
+	h.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "sign-in limits: could not "+what,
+		slog.String("request_id", reqID(c)), slog.String("error", err.Error()))
+}
+
+// accountKey is the sign-in limits' key for an account: a hash of its
+// name in lower case, so that a long account name costs no more than a
+// short one and case variants share one count.
 func accountKey(account string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(account)))
 	return "account:" + hex.EncodeToString(sum[:16])

@@ -1,16 +1,18 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"jobboard/internal/explorersim"
-	"jobboard/internal/middleware"
-
 	"jobboard/internal/i18n"
+	"jobboard/internal/middleware"
 	"jobboard/internal/session"
 	"jobboard/internal/testenv"
 )
@@ -345,25 +347,48 @@ func TestLoginRateLimitPerIPAndAccount(t *testing.T) {
 	}
 }
 
-func TestLoginRateLimitPerAccountBehindTrustedProxy(t *testing.T) {
+// TestAccountBackoffBehindTrustedProxy checks the per-account limit: after
+// the free failures every further one doubles the wait, which a new
+// address does not skip; the wait is never a lock; another account from
+// that address is not held back.
+func TestAccountBackoffBehindTrustedProxy(t *testing.T) {
 	e := newEnvWith(t, explorersim.Options{}, func(o *Options) { o.TrustedProxies = []string{"127.0.0.1"} })
 	c := e.browser(t)
-	for i := range middleware.LoginLimit {
-		a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"x"}}, "X-Forwarded-For", "10.0.0."+strconv.Itoa(i))
-		if a.status != http.StatusUnauthorized {
-			t.Fatalf("try %d: %d", i+1, a.status)
+	wrong := url.Values{"account": {"demo"}, "password": {"x"}}
+	right := url.Values{"account": {"demo"}, "password": {"demo"}}
+	for i := range middleware.FreeFailures {
+		if a := e.postForm(t, c, "/login", wrong, "X-Forwarded-For", "10.0.0."+strconv.Itoa(i)); a.status != http.StatusUnauthorized {
+			t.Fatalf("free failure %d: %d", i+1, a.status)
 		}
 	}
-	// A new IP does not help against the account's limit…
-	if a := e.postForm(t, c, "/login", url.Values{"account": {"demo"}, "password": {"demo"}}, "X-Forwarded-For", "10.1.1.1"); a.status != http.StatusTooManyRequests {
-		t.Errorf("account limit from a new IP: %d, want 429", a.status)
+	a := e.postForm(t, c, "/login", right, "X-Forwarded-For", "10.1.1.1")
+	if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "1" {
+		t.Fatalf("after %d failures, from a new IP: %d Retry-After %q, want 429 for 1 s", middleware.FreeFailures, a.status, a.header.Get("Retry-After"))
 	}
-	// …but another account from that IP signs in, and its IP is the forwarded one.
+	if got := text(byID(parseHTML(t, a.body), "login-error")); !strings.Contains(got, "the wait doubles") {
+		t.Errorf("back-off message %q", got)
+	}
+	// Each failure doubles the wait: 1, 2, 4, 8 s.
+	for i, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		e.clock.Advance(wait)
+		if a := e.postForm(t, c, "/login", wrong, "X-Forwarded-For", "10.0.1."+strconv.Itoa(i)); a.status != http.StatusUnauthorized {
+			t.Fatalf("failure after waiting %v: %d, want judged (401)", wait, a.status)
+		}
+	}
+	a = e.postForm(t, c, "/login", right, "X-Forwarded-For", "10.1.1.1")
+	if ra := a.header.Get("Retry-After"); a.status != http.StatusTooManyRequests || ra != "16" {
+		t.Errorf("after 9 failures: %d Retry-After %q, want 429 for 16 s", a.status, ra)
+	}
+	// …another account from that address signs in, and its IP is the forwarded one.
 	if a := e.postForm(t, c, "/login", url.Values{"account": {"analyst"}, "password": {"analyst"}}, "X-Forwarded-For", "10.1.1.1"); a.status != http.StatusSeeOther {
 		t.Errorf("other account: %d, want 303", a.status)
 	}
 	if !strings.Contains(e.logs.String(), "client_ip=10.1.1.1") {
 		t.Error("the trusted proxy's X-Forwarded-For was not used")
+	}
+	e.clock.Advance(16 * time.Second)
+	if a := e.postForm(t, c, "/login", right, "X-Forwarded-For", "10.1.1.1"); a.status != http.StatusSeeOther {
+		t.Errorf("after the wait: %d, want signed in", a.status)
 	}
 }
 
@@ -373,5 +398,132 @@ func TestSuccessfulSignInsDoNotCount(t *testing.T) {
 		if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
 			t.Fatalf("sign-in %d: %d", i+1, a.status)
 		}
+	}
+}
+
+// behindProxy is a dashboard that believes X-Forwarded-For from loopback,
+// so tests can sign in from many addresses.
+func behindProxy(t *testing.T, edit func(*Options)) *testEnv {
+	t.Helper()
+	return newEnvWith(t, explorersim.Options{}, func(o *Options) {
+		o.TrustedProxies = []string{"127.0.0.1"}
+		if edit != nil {
+			edit(o)
+		}
+	})
+}
+
+// signInFrom posts account and password from the address ip.
+func (e *testEnv) signInFrom(t *testing.T, ip, account, password string) answer {
+	t.Helper()
+	return e.postForm(t, e.browser(t), "/login", url.Values{"account": {account}, "password": {password}}, "X-Forwarded-For", ip)
+}
+
+// TestFailuresElsewhereDoNotLockOutAKnownAddress is the lock-out attack:
+// guesses against demo from many addresses. demo still signs in at once
+// from the address it signed in from before; from a new address it waits
+// the back-off (never more than 15 minutes), then signs in.
+func TestFailuresElsewhereDoNotLockOutAKnownAddress(t *testing.T) {
+	e := behindProxy(t, nil)
+	if a := e.signInFrom(t, "192.0.2.10", "demo", "demo"); a.status != http.StatusSeeOther {
+		t.Fatalf("first sign-in: %d", a.status)
+	}
+	judged := 0
+	for i := range 200 {
+		e.clock.Advance(30 * time.Second)
+		if a := e.signInFrom(t, fmt.Sprintf("10.%d.%d.1", i/250, i%250), "demo", "guess"); a.status == http.StatusUnauthorized {
+			judged++
+		}
+	}
+	if judged > 30 {
+		t.Errorf("%d of 200 guesses over 100 minutes judged, want the back-off to hold them to ~20", judged)
+	}
+	if a := e.signInFrom(t, "192.0.2.10", "demo", "demo"); a.status != http.StatusSeeOther {
+		t.Errorf("the known address after the attack: %d, want signed in", a.status)
+	}
+	a := e.signInFrom(t, "198.51.100.1", "demo", "demo")
+	wait, err := strconv.Atoi(a.header.Get("Retry-After"))
+	if a.status != http.StatusTooManyRequests || err != nil || wait < 1 || wait > int(middleware.BackoffMax/time.Second) {
+		t.Fatalf("a new address during the attack: %d Retry-After %q, want 429 within 15 minutes", a.status, a.header.Get("Retry-After"))
+	}
+	e.clock.Advance(time.Duration(wait) * time.Second)
+	if a := e.signInFrom(t, "198.51.100.1", "demo", "demo"); a.status != http.StatusSeeOther {
+		t.Errorf("the new address after Retry-After: %d, want signed in", a.status)
+	}
+}
+
+// TestAccountLimitIsNotEvicted floods the in-memory limits (4 keys in
+// this test) with made-up accounts from many addresses: the real
+// account's back-off, kept in the store, still holds.
+func TestAccountLimitIsNotEvicted(t *testing.T) {
+	e := behindProxy(t, func(o *Options) { o.limiterKeys = 4 })
+	for i := range middleware.FreeFailures {
+		if a := e.signInFrom(t, fmt.Sprintf("10.0.0.%d", i), "demo", "guess"); a.status != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, a.status)
+		}
+	}
+	for i := range 300 {
+		e.signInFrom(t, fmt.Sprintf("10.1.%d.%d", i/250, i%250), fmt.Sprintf("made-up-%d", i), "x")
+	}
+	if a := e.signInFrom(t, "10.2.0.1", "demo", "guess"); a.status != http.StatusTooManyRequests {
+		t.Errorf("a guess on demo after 300 made-up accounts: %d, want 429 (back-off kept)", a.status)
+	}
+}
+
+// TestIPv6ClientsAreLimitedBy64 spreads failures over the interface IDs
+// of one /64: they count together, and the next /64 is a new address.
+func TestIPv6ClientsAreLimitedBy64(t *testing.T) {
+	e := behindProxy(t, nil)
+	for i := range middleware.LoginLimit {
+		if a := e.signInFrom(t, fmt.Sprintf("2001:db8:1:2::%x", i+1), fmt.Sprintf("u%d", i), "x"); a.status != http.StatusUnauthorized {
+			t.Fatalf("try %d: %d", i+1, a.status)
+		}
+	}
+	if a := e.signInFrom(t, "2001:db8:1:2:ffff:ffff:ffff:ffff", "demo", "demo"); a.status != http.StatusTooManyRequests {
+		t.Errorf("another interface of the same /64: %d, want 429", a.status)
+	}
+	if a := e.signInFrom(t, "2001:db8:1:3::1", "demo", "demo"); a.status != http.StatusSeeOther {
+		t.Errorf("the next /64: %d, want signed in", a.status)
+	}
+}
+
+// TestParallelCorrectSignInsAreNotRefused signs demo in 16 times at once
+// from one address: every one succeeds (attempts in flight wait their
+// turn instead of counting against the limit).
+func TestParallelCorrectSignInsAreNotRefused(t *testing.T) {
+	e := newEnv(t, 0)
+	statuses := make([]int, 16)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			statuses[i] = e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}).status
+		})
+	}
+	wg.Wait()
+	for i, s := range statuses {
+		if s != http.StatusSeeOther {
+			t.Errorf("parallel sign-in %d: %d, want 303", i+1, s)
+		}
+	}
+}
+
+// TestSuccessfulSignInsAreLimited checks that an account's successful
+// sign-ins are bounded too (each starts a session), for a window.
+func TestSuccessfulSignInsAreLimited(t *testing.T) {
+	e := newEnv(t, 0)
+	for i := range middleware.SuccessLimit {
+		if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d: %d", i+1, a.status)
+		}
+	}
+	if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusTooManyRequests {
+		t.Errorf("sign-in %d within the window: %d, want 429", middleware.SuccessLimit+1, a.status)
+	}
+	if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"analyst"}, "password": {"analyst"}}); a.status != http.StatusSeeOther {
+		t.Errorf("another account: %d, want 303", a.status)
+	}
+	e.clock.Advance(middleware.LoginWindow)
+	if a := e.postForm(t, e.browser(t), "/login", url.Values{"account": {"demo"}, "password": {"demo"}}); a.status != http.StatusSeeOther {
+		t.Errorf("after the window: %d, want 303", a.status)
 	}
 }

@@ -94,7 +94,7 @@ func TestSignOutHoldsAfterManyChainedSignIns(t *testing.T) {
 	victim := e.signedOutCookie(t, "demo")
 	other := e.signedIn(t, "demo")
 	attacker := e.signedIn(t, "analyst")
-	for i := range 25 {
+	for i := range 25 { // 50 sign-ins, within the successes allowed per account
 		e.clock.Advance(time.Second)
 		b := e.on(attacker)
 		b.SignIn(t, "analyst", "analyst")

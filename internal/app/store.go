@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jobboard/internal/config"
+	"jobboard/internal/middleware"
 	"jobboard/internal/store"
 )
 
@@ -15,9 +16,9 @@ import (
 // only bounds the tables' size.
 const storeSweepInterval = 10 * time.Minute
 
-// signInFailureWindow is how long sign-in failures are kept for the
-// per-account back-off.
-const signInFailureWindow = 24 * time.Hour
+// signInFailureWindow is how long sign-in failures are kept: the window
+// the per-account back-off counts them in.
+const signInFailureWindow = middleware.AccountFailureWindow
 
 // openStore opens the store cfg selects (PostgreSQL from DATABASE_URL,
 // else the SQLite file of -db), applies its migrations and starts its

@@ -50,6 +50,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.badToken":        "That token was not accepted. It may have expired; sign in with your account instead.",
 	"login.missing":         "Enter your account and password, or paste a token.",
 
+	"login.backoff":     "Too many failed sign-ins for this account. Wait a little before trying again: the wait doubles with each failure, up to 15 minutes.",
 	"login.tooMany":     "Too many sign-in attempts. Wait a few minutes, then try again.",
 	"security.tooLarge": "What was sent is too large (the limit is 64 KiB).",
 	"security.badForm":  "The form could not be read. Go back and send it again.",

@@ -50,6 +50,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.badToken":        "该令牌未被接受，可能已过期；请改用账号登录。",
 	"login.missing":         "请输入账号和密码，或粘贴令牌。",
 
+	"login.backoff":     "此账号登录失败次数过多。请稍候再试：每失败一次，等待时间加倍，最长 15 分钟。",
 	"login.tooMany":     "登录尝试次数过多，请等待几分钟后重试。",
 	"security.tooLarge": "提交的内容过大（上限为 64 KiB）。",
 	"security.badForm":  "无法读取该表单，请返回后重新提交。",

@@ -52,6 +52,14 @@
 //	                 expires_at_us
 //	signin_failures  account, at_us; indexes on (account, at_us) and at_us
 //
+// # Schema (version 2)
+//
+//	signin_known     (account, client) PK, at_us; index on at_us
+//	                 the addresses (as the caller names them: an IPv4
+//	                 address, an IPv6 /64) each account last signed in from
+//	                 successfully, at most MaxKnownAddressesPerAccount per
+//	                 account, forgotten after KnownAddressTTL
+//
 // # Saved views
 //
 // A View is a name and a list's canonical path and query, owned by the
@@ -84,7 +92,9 @@
 // One row per failed sign-in, per account, for a back-off that no other
 // account's traffic can evict and every replica sees: the newest
 // MaxSignInFailuresKept per account are kept, older ones beyond a window
-// are swept. The caller decides the back-off from SignInFailures.
+// are swept. The caller decides the back-off from SignInFailures, and may
+// let an address the account signed in from before (KnownSignInAddress)
+// past it.
 //
 // # Errors
 //

@@ -73,3 +73,53 @@ func (s *Store) SweepSignInFailures(ctx context.Context, before time.Time) (int,
 	}
 	return n, nil
 }
+
+// MaxKnownAddressesPerAccount bounds the addresses remembered per account
+// (RecordSignInSuccess): the most recently successful that many.
+const MaxKnownAddressesPerAccount = 20
+
+// RecordSignInSuccess remembers that the account signed in successfully
+// from client (an address or network as the caller names it) at at,
+// forgetting the account's least recently successful addresses beyond
+// MaxKnownAddressesPerAccount.
+func (s *Store) RecordSignInSuccess(ctx context.Context, account, client string, at time.Time) error {
+	if account == "" || len(account) > MaxAccountLen || client == "" || len(client) > MaxAccountLen {
+		return fmt.Errorf("store: record sign-in success: %w: account and client must be 1 to %d bytes", ErrInvalid, MaxAccountLen)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signin_known (account, client, at_us) VALUES ($1, $2, $3)
+			ON CONFLICT (account, client) DO UPDATE SET at_us = excluded.at_us`, account, client, us(at)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM signin_known WHERE account = $1 AND client NOT IN (
+			SELECT client FROM signin_known WHERE account = $1 ORDER BY at_us DESC, client DESC LIMIT $2)`,
+			account, MaxKnownAddressesPerAccount)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: record sign-in success of %s: %w", account, err)
+	}
+	return nil
+}
+
+// KnownSignInAddress reports whether the account signed in successfully
+// from client at or after since.
+func (s *Store) KnownSignInAddress(ctx context.Context, account, client string, since time.Time) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM signin_known WHERE account = $1 AND client = $2 AND at_us >= $3",
+		account, client, us(since)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: known sign-in address of %s: %w", account, err)
+	}
+	return n > 0, nil
+}
+
+// SweepKnownAddresses forgets addresses last successful before before and
+// returns how many.
+func (s *Store) SweepKnownAddresses(ctx context.Context, before time.Time) (int, error) {
+	n, err := affected(s.db.ExecContext(ctx, "DELETE FROM signin_known WHERE at_us < $1", us(before)))
+	if err != nil {
+		return 0, fmt.Errorf("store: sweep known sign-in addresses: %w", err)
+	}
+	return n, nil
+}

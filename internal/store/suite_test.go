@@ -101,6 +101,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"SweepDeletesOnlyExpired", testSessionSweep},
 		{"TouchAndDeleteSessions", testTouchDelete},
 		{"SignInFailures", testSignInFailures},
+		{"KnownSignInAddresses", testKnownSignInAddresses},
 		{"CanceledContext", testCanceledContext},
 		{"SweeperReclaimsExpiredRows", testSweeper},
 		{"ClosedStoreIsUnavailable", testClosedStore},
@@ -171,15 +172,27 @@ func testReopenKeepsData(t *testing.T, o opener) {
 	}
 }
 
+// migrationCount is how many migrations each dialect has (the files in
+// migrations/sqlite; migrations/postgres has as many, numbered alike).
+func migrationCount(t *testing.T) int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("migrations", "sqlite", "*.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no migrations found: %v", err)
+	}
+	return len(files)
+}
+
 func testMigrationsIdempotent(t *testing.T, o opener) {
+	want := migrationCount(t)
 	first := o.open(t)
 	first.Close()
 	second := o.open(t)
-	if first.MigrationsApplied() != 1 || first.SchemaVersion() != 1 {
-		t.Errorf("first open: applied %d migrations, schema version %d; want 1, 1", first.MigrationsApplied(), first.SchemaVersion())
+	if first.MigrationsApplied() != want || first.SchemaVersion() != int64(want) {
+		t.Errorf("first open: applied %d migrations, schema version %d; want %d, %d", first.MigrationsApplied(), first.SchemaVersion(), want, want)
 	}
-	if second.MigrationsApplied() != 0 || second.SchemaVersion() != 1 {
-		t.Errorf("second open: applied %d migrations, schema version %d; want 0, 1", second.MigrationsApplied(), second.SchemaVersion())
+	if second.MigrationsApplied() != 0 || second.SchemaVersion() != int64(want) {
+		t.Errorf("second open: applied %d migrations, schema version %d; want 0, %d", second.MigrationsApplied(), second.SchemaVersion(), want)
 	}
 }
 
@@ -201,8 +214,8 @@ func testConcurrentOpens(t *testing.T, o opener) {
 	for _, s := range stores {
 		applied += s.MigrationsApplied()
 	}
-	if applied != 1 {
-		t.Errorf("the %d replicas applied %d migrations between them, want 1", replicas, applied)
+	if want := migrationCount(t); applied != want {
+		t.Errorf("the %d replicas applied %d migrations between them, want %d", replicas, applied, want)
 	}
 	// Each sees what another wrote.
 	v := mustCreate(t, stores[0], view("alice", "Shared board", true))
@@ -860,6 +873,39 @@ func testSignInFailures(t *testing.T, o opener) {
 	}
 	if n, _, _ := s.SignInFailures(ctx, "carol", now.Add(20*time.Second)); n != store.MaxSignInFailuresKept {
 		t.Errorf("the kept failures are not the newest: %d since the 21st, want %d", n, store.MaxSignInFailuresKept)
+	}
+}
+
+// testKnownSignInAddresses checks the addresses an account signed in
+// from: known per account, bounded to the most recent, swept by age.
+func testKnownSignInAddresses(t *testing.T, o opener) {
+	ctx := ctxT(t)
+	s := o.open(t)
+	now := o.clock.Now()
+	known := func(account, client string) bool {
+		t.Helper()
+		ok, err := s.KnownSignInAddress(ctx, account, client, now.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if err := s.RecordSignInSuccess(ctx, "alice", "ip:10.0.0.1", now); err != nil {
+		t.Fatal(err)
+	}
+	if !known("alice", "ip:10.0.0.1") || known("alice", "ip:10.0.0.2") || known("bob", "ip:10.0.0.1") {
+		t.Error("an address is known for the account it signed in to, and only there")
+	}
+	for i := range store.MaxKnownAddressesPerAccount {
+		if err := s.RecordSignInSuccess(ctx, "alice", fmt.Sprintf("ip:10.0.1.%d", i), now.Add(time.Duration(i+1)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if known("alice", "ip:10.0.0.1") || !known("alice", "ip:10.0.1.0") {
+		t.Errorf("beyond %d addresses the least recent is not the one forgotten", store.MaxKnownAddressesPerAccount)
+	}
+	if n, err := s.SweepKnownAddresses(ctx, now.Add(time.Minute)); err != nil || n != store.MaxKnownAddressesPerAccount {
+		t.Errorf("sweep: %d, %v; want %d", n, err, store.MaxKnownAddressesPerAccount)
 	}
 }
 
