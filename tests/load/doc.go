@@ -2,7 +2,9 @@
 // accounts signed in at once, at least 20,000 mixed page and fragment
 // requests from concurrent workers over real HTTP on loopback, checked for
 // data of another account, 5xx answers and transport errors, with latency
-// figures printed at the end.
+// figures printed at the end; and 200 accounts signing in and out
+// concurrently while 50 others browse, every signed-out cookie replayed
+// (none may work again) and every page checked for another account's data.
 //
 // The test is behind the build tag loadtest, so a plain go test ./... does
 // not compile it:

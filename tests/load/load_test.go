@@ -36,7 +36,7 @@ const (
 	jobsPerAccount  = 300
 	defaultRequests = 20_000
 	defaultWorkers  = 64
-	signInWorkers   = 8 // under the sign-in limiter's 10 attempts in flight per client IP
+	signInWorkers   = 8 // sign-ins at once (the limiter judges 4 of one address at a time, the rest wait)
 )
 
 // owner is which account an ID belongs to, for every job, workflow and
@@ -412,8 +412,8 @@ var (
 // ID in its attributes (data-job-id / data-task-id, and the IDs in links
 // and htmx URLs, query strings unescaped so that a back link's list URL
 // counts too) and its text, white space collapsed. An attribute that only
-// repeats self, the page's own URL (e.g. the language switch's way back),
-// is not data and is skipped.
+// repeats self, the page's own URL (e.g. the language switch's way back,
+// the sign-in link that comes back to it), is not data and is skipped.
 func scan(body []byte, self string) ([]foundID, string, error) {
 	var out []foundID
 	var text strings.Builder
@@ -434,12 +434,23 @@ func scan(body []byte, self string) ([]foundID, string, error) {
 			for more {
 				var k, v []byte
 				k, v, more = z.TagAttr()
-				if string(v) != self {
+				if !repeatsSelf(string(v), self) {
 					out = appendIDs(out, tag, string(k), string(v))
 				}
 			}
 		}
 	}
+}
+
+// repeatsSelf reports whether an attribute only names the page's own URL:
+// the URL itself, or a sign-in link coming back to it (the "sign in as
+// someone else" link of another account's job).
+func repeatsSelf(val, self string) bool {
+	if val == self {
+		return true
+	}
+	u, err := url.Parse(val)
+	return err == nil && u.Path == "/login" && u.Query().Get("next") == self
 }
 
 // appendIDs adds the IDs in one attribute of a tag to out.
@@ -530,4 +541,186 @@ func percentiles(d []time.Duration) (p50, p99, pmax time.Duration) {
 		return s[min(len(s)-1, int(p*float64(len(s))))].Round(10 * time.Microsecond)
 	}
 	return at(0.50), at(0.99), s[len(s)-1].Round(10 * time.Microsecond)
+}
+
+// Size of the sign-in churn: churnAccounts sign in and out churnCycles
+// times each, all at once, while browseWorkers browse as other accounts.
+const (
+	churnAccounts = 200
+	churnCycles   = 3
+	browseWorkers = 16
+)
+
+// TestSignInSignOutWhileOthersBrowse signs 200 accounts in and out
+// concurrently (each cycle: sign in on a fresh browser, read the jobs
+// list, sign out, replay the signed-out cookie) while 50 other accounts
+// browse. No signed-out cookie may work again, neither right after its
+// sign-out nor once everything is over, and no page may show another
+// account's data.
+func TestSignInSignOutWhileOthersBrowse(t *testing.T) {
+	const browsers = 50
+	names := make([]explorersim.Account, churnAccounts+browsers)
+	for i := range names {
+		n := fmt.Sprintf("user%03d", i+1)
+		names[i] = explorersim.Account{Name: n, Password: "pw-" + n + "-7Q"}
+	}
+	e := dashboard.New(t, testenv.Options{
+		Sim:         explorersim.Options{Seed: 43, Accounts: names, JobsPerAccount: 40},
+		RealClock:   true,
+		DiscardLogs: true,
+	}, nil)
+	truth, accts := loadTruth(t, e.Sim, names)
+	churners, readers := accts[:churnAccounts], accts[churnAccounts:]
+	signIn(t, e.App.URL, readers, names[churnAccounts:])
+	defer func() {
+		for _, a := range accts {
+			if a.tr != nil {
+				a.tr.CloseIdleConnections()
+			}
+		}
+	}()
+
+	var stop atomic.Bool
+	var mu sync.Mutex
+	var browsed []result
+	var wg sync.WaitGroup
+	ks := kinds()
+	for w := range browseWorkers {
+		wg.Go(func() {
+			rng := mrand.New(mrand.NewPCG(uint64(w), 7))
+			for !stop.Load() {
+				k := rng.IntN(len(ks) - 1) // not the 404 probe: the churners' jobs are theirs
+				res := request(e.App.URL, readers[rng.IntN(len(readers))], readers, truth, k, ks[k].name, rng)
+				mu.Lock()
+				browsed = append(browsed, res)
+				mu.Unlock()
+			}
+		})
+	}
+
+	var resurrected, leaks, failures atomic.Int64
+	var outMu sync.Mutex
+	var signedOut []*http.Cookie
+	var churn sync.WaitGroup
+	start := time.Now()
+	for i, a := range churners {
+		churn.Go(func() {
+			rng := mrand.New(mrand.NewPCG(uint64(i), 11))
+			for range churnCycles {
+				ck, res, err := churnCycle(t, e.App.URL, a, names[i].Password, churners, truth, rng)
+				switch {
+				case err != nil:
+					failures.Add(1)
+					t.Errorf("%s: %v", a.name, err)
+				case res.leak:
+					leaks.Add(1)
+					t.Errorf("%s: %s", a.name, res.err)
+				case res.err != "":
+					failures.Add(1)
+					t.Errorf("%s: %s", a.name, res.err)
+				}
+				if ck == nil {
+					continue
+				}
+				if live(t, e.App.URL, ck) {
+					resurrected.Add(1)
+					t.Errorf("%s: the cookie answered 200 right after its sign-out", a.name)
+				}
+				outMu.Lock()
+				signedOut = append(signedOut, ck)
+				outMu.Unlock()
+			}
+		})
+	}
+	churn.Wait()
+	churned := time.Since(start)
+	stop.Store(true)
+	wg.Wait()
+	for _, ck := range signedOut {
+		if live(t, e.App.URL, ck) {
+			resurrected.Add(1)
+		}
+	}
+	for _, r := range browsed {
+		switch {
+		case r.leak:
+			leaks.Add(1)
+			t.Error(r.err)
+		case r.err != "" && failures.Add(1) <= 10:
+			t.Error(r.err)
+		}
+	}
+	t.Logf("sign-in churn: %d accounts × %d cycles in %s (%.0f cycles/s) beside %d reads by %d workers; "+
+		"signed-out cookies replayed %d, resurrected %d; other account's data %d; failed checks %d",
+		churnAccounts, churnCycles, churned.Round(time.Millisecond), float64(churnAccounts*churnCycles)/churned.Seconds(),
+		len(browsed), browseWorkers, len(signedOut), resurrected.Load(), leaks.Load(), failures.Load())
+	if resurrected.Load() != 0 || leaks.Load() != 0 {
+		t.Errorf("%d signed-out sessions came back, %d answers held another account's data; want 0 and 0", resurrected.Load(), leaks.Load())
+	}
+	if len(signedOut) != churnAccounts*churnCycles {
+		t.Errorf("%d sign-outs, want %d", len(signedOut), churnAccounts*churnCycles)
+	}
+}
+
+// churnCycle signs a in on a fresh browser, reads its jobs list (checked
+// like the load test's requests), signs out, and returns the cookie the
+// browser held while signed in.
+func churnCycle(t *testing.T, base string, a *acct, password string, accts []*acct, truth owner, rng *mrand.Rand) (*http.Cookie, result, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 1}
+	defer tr.CloseIdleConnections()
+	b := testenv.NewBrowser(t, base, testenv.WithTransport(tr), testenv.WithTimeout(30*time.Second))
+	form := url.Values{"account": {a.name}, "password": {password}, "next": {"/"}}
+	resp, err := b.Client.PostForm(base+"/login", form)
+	if err != nil {
+		return nil, result{}, fmt.Errorf("sign in: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return nil, result{}, fmt.Errorf("sign in: status %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(base)
+	var ck *http.Cookie
+	for _, c := range b.Client.Jar.Cookies(u) {
+		if c.Name == "jobboard" {
+			ck = &http.Cookie{Name: c.Name, Value: c.Value}
+		}
+	}
+	if ck == nil {
+		return nil, result{}, errors.New("sign in: no session cookie")
+	}
+	follow := *b.Client
+	follow.CheckRedirect = nil
+	reader := *a
+	reader.hc = &follow
+	res := request(base, &reader, accts, truth, 3, "all jobs", rng)
+	resp, err = b.Client.PostForm(base+"/logout", url.Values{})
+	if err != nil {
+		return ck, res, fmt.Errorf("sign out: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return ck, res, fmt.Errorf("sign out: status %d", resp.StatusCode)
+	}
+	return ck, res, nil
+}
+
+// live reports whether a request carrying only ck reads the jobs list
+// (200) rather than being sent to sign-in.
+func live(t *testing.T, base string, ck *http.Cookie) bool {
+	req, err := http.NewRequest(http.MethodGet, base+"/jobs", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.AddCookie(ck)
+	c := http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Errorf("replay: %v", err)
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
