@@ -169,7 +169,11 @@ func classify(err error) *appError {
 	case errors.Is(err, apiclient.ErrBadParam):
 		return &appError{status: http.StatusBadGateway, key: "problem.badRequest", cause: err, back: true}
 	case errors.Is(err, apiclient.ErrNotFound):
-		return &appError{status: http.StatusNotFound, key: "problem.notFound", cause: err, back: true}
+		// The pages that ask Explorer for something by ID (a workflow, a
+		// job, a task) answer its not-found themselves; one reaching here
+		// is Explorer refusing a call that names nothing missing (the list
+		// of every job): Explorer's failure, not a page that is not there.
+		return &appError{status: http.StatusBadGateway, key: "problem.missing", cause: err, retry: true}
 	}
 	return &appError{status: http.StatusInternalServerError, key: "problem.internal", cause: err}
 }

@@ -180,3 +180,25 @@ func TestOfflineMessagesComeWithThePage(t *testing.T) {
 		}
 	}
 }
+
+// TestExplorerNotFoundWithoutAnIDIsExplorersFailure: Explorer's not-found
+// for a call that names no ID (the list of every job, the home page's
+// recent runs) is Explorer failing, a 502 saying so with a Retry; the page
+// itself exists.
+func TestExplorerNotFoundWithoutAnIDIsExplorersFailure(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	e.sim.SetFault(explorersim.Fault{Kind: explorersim.FaultErrorEnvelope, Code: 40404000, HTTPStatus: http.StatusNotFound, PathPrefix: "/api-open/v1/jobs"})
+	defer e.sim.SetFault(explorersim.Fault{})
+	for _, path := range []string{"/jobs", "/"} {
+		for _, lang := range langs {
+			a := e.get(t, c, path, "Accept-Language", lang.accept)
+			if a.status != http.StatusBadGateway {
+				t.Errorf("%s (%s): status %d, want 502", path, lang.tag, a.status)
+			}
+			if want := i18n.For(lang.tag).T("problem.missing"); !strings.Contains(text(parseHTML(t, a.body)), want) {
+				t.Errorf("%s (%s): page lacks %q", path, lang.tag, want)
+			}
+		}
+	}
+}

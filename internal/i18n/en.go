@@ -200,6 +200,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"problem.title.signIn":   "Sign-in unavailable",
 	"problem.title.readOnly": "Read-only dashboard",
 	"problem.method":         "This address does not answer %s requests; open it as a page or use its form.",
+	"problem.missing":        "Explorer answered that what this page shows does not exist. Try again in a moment; if it stays so, tell whoever runs Explorer.",
 	"problem.otherWorkflow":  "No workflow %s in the account you're signed in as (%s). It may belong to another account.",
 	"problem.otherWorkflowT": "No workflow %s in the account of your token. It may belong to another account.",
 	"problem.otherJob":       "No job %s in the account you're signed in as (%s). It may belong to another account.",

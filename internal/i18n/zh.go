@@ -197,6 +197,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"problem.title.signIn":   "暂时无法登录",
 	"problem.title.readOnly": "只读看板",
 	"problem.method":         "此地址不接受 %s 请求；请以页面方式打开或使用其表单。",
+	"problem.missing":        "Explorer 回答说此页面显示的内容不存在。请稍后重试；如果一直如此，请告知 Explorer 的管理员。",
 	"problem.otherWorkflow":  "你当前登录的账号（%[2]s）中没有工作流 %[1]s。它可能属于另一个账号。",
 	"problem.otherWorkflowT": "你的令牌所属账号中没有工作流 %s。它可能属于另一个账号。",
 	"problem.otherJob":       "你当前登录的账号（%[2]s）中没有作业 %[1]s。它可能属于另一个账号。",
