@@ -161,6 +161,7 @@ type request struct {
 	method      string
 	path        string // escaped, relative to /api-open/v1
 	query       url.Values
+	rawQuery    string // an encoded query, used instead of query when set
 	body        []byte
 	contentType string
 	token       Token  // sent as the explorer_token cookie unless auth is set
@@ -221,9 +222,14 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 	start := time.Now()
 	defer func() { log.add(start, status, err) }()
 
-	target := c.base + apiPrefix + r.path
-	if len(r.query) > 0 {
-		target += "?" + r.query.Encode()
+	var target string
+	switch {
+	case r.rawQuery != "":
+		target = c.base + apiPrefix + r.path + "?" + r.rawQuery
+	case len(r.query) > 0:
+		target = c.base + apiPrefix + r.path + "?" + r.query.Encode()
+	default:
+		target = c.base + apiPrefix + r.path
 	}
 	var body io.Reader
 	if r.body != nil {

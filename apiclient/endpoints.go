@@ -108,7 +108,7 @@ func (c *Client) listJobs(ctx context.Context, endpoint, path string, tok Token,
 		endpoint:    endpoint,
 		method:      http.MethodGet,
 		path:        path,
-		query:       q.Values(),
+		rawQuery:    q.Encode(),
 		contentType: contentJSON,
 		token:       tok,
 	}, &page); err != nil {

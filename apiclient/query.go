@@ -62,6 +62,37 @@ func (q ListQuery) Values() url.Values {
 	return v
 }
 
+// Encode is Values().Encode() appended directly, without the map, its
+// slices and the sorting of its keys: every list call sends it.
+func (q ListQuery) Encode() string {
+	f := q.Filter()
+	if f != "" {
+		f = url.QueryEscape(f)
+	}
+	b := make([]byte, 0, len(f)+len("filter=&page=&pageSize=")+40)
+	// Keys in the order url.Values.Encode sorts them.
+	sep := func() {
+		if len(b) > 0 {
+			b = append(b, '&')
+		}
+	}
+	if f != "" {
+		b = append(b, "filter="...)
+		b = append(b, f...)
+	}
+	if q.Page != 0 {
+		sep()
+		b = append(b, "page="...)
+		b = strconv.AppendInt(b, int64(q.Page), 10)
+	}
+	if q.PageSize != 0 {
+		sep()
+		b = append(b, "pageSize="...)
+		b = strconv.AppendInt(b, int64(q.PageSize), 10)
+	}
+	return string(b)
+}
+
 // Validate reports, as an error wrapping ErrBadParam, a query that Explorer
 // would reject: a negative page or page size, or an order other than ""
 // (default), "asc" and "desc". The list methods check the same before

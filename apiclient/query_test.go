@@ -133,3 +133,24 @@ func TestListRejectsInvalidQueryWithoutCalling(t *testing.T) {
 		t.Errorf("server received %d requests, want none", n)
 	}
 }
+
+// TestListQueryEncodeMatchesValues checks that the query string the list
+// calls send is exactly url.Values' encoding of the same query, for empty,
+// paged, filtered (names with characters that need escaping, statuses,
+// times, order) queries.
+func TestListQueryEncodeMatchesValues(t *testing.T) {
+	from := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	failed := apiclient.StatusFailed
+	for _, q := range []apiclient.ListQuery{
+		{},
+		{PageSize: 20},
+		{Page: 3, PageSize: 100},
+		{Page: 1},
+		{Order: apiclient.OrderDesc, PageSize: 20, Page: 2},
+		{Name: `a&b=c "d" +é%`, Status: &failed, From: from, To: from.Add(time.Hour), Order: apiclient.OrderAsc, PageSize: 50, Page: 7},
+	} {
+		if got, want := q.Encode(), q.Values().Encode(); got != want {
+			t.Errorf("%+v: Encode %q, Values().Encode() %q", q, got, want)
+		}
+	}
+}
