@@ -235,7 +235,9 @@ func jobRows(d JobList) templ.Component {
 		durationLabel := label("col.duration")
 		back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
 
-		b := make([]byte, 0, 2048)
+		slab := getSlab()
+		b := *slab
+		defer func() { putSlab(slab, b) }()
 		for _, j := range d.Jobs {
 			b = append(b[:0], `<tr data-job-id="`...)
 			b = strconv.AppendInt(b, j.ID, 10)

@@ -28,7 +28,8 @@ func pager(d JobList) templ.Component {
 		}
 		q, l := d.Query, d.L
 		last := q.LastPage(d.Total)
-		b := make([]byte, 0, 4096)
+		slab := getSlab()
+		b := *slab
 		b = append(b, `<nav class="pager" aria-label="`...)
 		b = appendEscaped(b, l.T("pager.label"))
 		b = append(b, `"><ul class="pages">`...)
@@ -75,6 +76,7 @@ func pager(d JobList) templ.Component {
 		}
 		b = append(b, `</p></nav>`...)
 		_, err := w.Write(b)
+		putSlab(slab, b)
 		return err
 	})
 }

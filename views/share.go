@@ -21,7 +21,8 @@ func shareControl(d JobList) templ.Component {
 			return err
 		}
 		l := d.L
-		b := make([]byte, 0, 2048)
+		slab := getSlab()
+		b := *slab
 		b = append(b, `<details class="share" id="share"><summary>`...)
 		b = appendEscaped(b, l.T("share.toggle"))
 		b = append(b, `</summary><div class="share-body" role="group" aria-label="`...)
@@ -36,6 +37,7 @@ func shareControl(d JobList) templ.Component {
 		b = appendEscaped(b, l.T("share.copyFailed"))
 		b = append(b, `"></p></div></details>`...)
 		_, err := w.Write(b)
+		putSlab(slab, b)
 		return err
 	})
 }
