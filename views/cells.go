@@ -235,9 +235,7 @@ func jobRows(d JobList) templ.Component {
 		durationLabel := label("col.duration")
 		back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
 
-		slab := getSlab()
-		b := *slab
-		defer func() { putSlab(slab, b) }()
+		b := make([]byte, 0, 2048)
 		for _, j := range d.Jobs {
 			b = append(b[:0], `<tr data-job-id="`...)
 			b = strconv.AppendInt(b, j.ID, 10)
