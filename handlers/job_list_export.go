@@ -214,12 +214,14 @@ type exportWriter interface {
 	end(exportEnd) error
 }
 
-// exportTime is an instant in RFC 3339 UTC with milliseconds, "" for none.
+// exportTime is an instant in RFC 3339 UTC to the second, "" for none:
+// the form the list URL's dates and pins use, which every JSON reader
+// parses; the exact duration is in duration_seconds.
 func exportTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
 }
 
 // exportDuration is the run time of a finished job in seconds.
