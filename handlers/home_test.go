@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"jobboard/internal/i18n"
 )
 
 func TestHomeListsRecentWorkflows(t *testing.T) {
@@ -69,5 +71,23 @@ func TestOpenWorkflowByID(t *testing.T) {
 	}
 	if msg := text(byID(doc, "open-id-error")); !strings.Contains(msg, "is a number") {
 		t.Errorf("message %q", msg)
+	}
+}
+
+func TestOpenWorkflowZeroSaysWhy(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		for id, key := range map[string]string{"0000000000": "home.badIDZero", "0": "home.badIDZero", "abc": "home.badID"} {
+			a := e.get(t, c, "/workflows/go?id="+id, "Accept-Language", lang.accept)
+			doc := parseHTML(t, a.body)
+			if a.status != http.StatusBadRequest || text(byID(doc, "open-id-error")) != l.T(key) {
+				t.Errorf("%s id=%s: %d %q, want 400 %q", lang.tag, id, a.status, text(byID(doc, "open-id-error")), l.T(key))
+			}
+			if got := inputValue(t, doc, "open-id"); got != id {
+				t.Errorf("%s id=%s: the box shows %q", lang.tag, id, got)
+			}
+		}
 	}
 }
