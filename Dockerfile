@@ -19,7 +19,8 @@ ARG VERSION=dev
 ARG COMMIT=unknown
 RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
       -ldflags "-s -w -X jobboard/internal/app.version=${VERSION} -X jobboard/internal/app.commit=${COMMIT}" \
-      -o /out/jobboard .
+      -o /out/jobboard . \
+ && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=dev
@@ -31,6 +32,12 @@ LABEL org.opencontainers.image.title="jobboard" \
       org.opencontainers.image.revision="${COMMIT}" \
       org.opencontainers.image.source="${SOURCE}"
 COPY --from=build /out/jobboard /jobboard
+# Saved views and live sessions: the embedded SQLite file lives on a
+# volume the nonroot user can write (the root of the image is read-only
+# to it). With DATABASE_URL set (PostgreSQL, several replicas) it is unused.
+COPY --from=build --chown=nonroot:nonroot /out/data /data
+ENV JOBBOARD_DB=/data/jobboard.db
+VOLUME /data
 USER nonroot:nonroot
 EXPOSE 8080
 ENTRYPOINT ["/jobboard"]
