@@ -8,6 +8,7 @@ package testenv
 import (
 	"compress/gzip"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -161,4 +162,18 @@ func JobRowIDs(t testing.TB, page string) []string {
 		t.Fatalf("no table#jobs in the page:\n%s", page)
 	}
 	return RowIDs(table)
+}
+
+// Thousands writes a count as the English pages do, independently of the
+// code under test: 12345 → "12,345".
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

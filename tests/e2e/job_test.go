@@ -30,28 +30,7 @@ func readPage[T any](b *tab, js string) (T, error) {
 // waitTimeout. It is waitFor for pages other than the jobs lists.
 func waitRead[T fmt.Stringer](b *tab, what, js string, ok func(T) error) T {
 	b.t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	var last T
-	var complaint error
-	for {
-		v, err := readPage[T](b, js)
-		if err == nil {
-			last = v
-			if complaint = ok(v); complaint == nil {
-				return v
-			}
-		} else {
-			complaint = err // e.g. a navigation in progress
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("%s: not seen within %v: %v\nthe page shows: %s", what, waitTimeout, complaint, last)
-		}
-		select {
-		case <-b.ctx.Done():
-			b.t.Fatalf("%s: %v", what, b.ctx.Err())
-		case <-time.After(40 * time.Millisecond):
-		}
-	}
+	return waitUntil(b, what, func() (T, error) { return readPage[T](b, js) }, ok)
 }
 
 // jobView is what the reader sees on a job's page.

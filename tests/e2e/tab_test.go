@@ -159,11 +159,19 @@ func (v view) path() string {
 // last reading (and ok's last complaint) after waitTimeout.
 func (b *tab) waitFor(what string, ok func(view) error) view {
 	b.t.Helper()
+	return waitUntil(b, what, b.look, ok)
+}
+
+// waitUntil reads the page with read until ok accepts the reading, and
+// fails the test with the last reading (and ok's last complaint) after
+// waitTimeout: the one polling loop of every wait in these tests.
+func waitUntil[T fmt.Stringer](b *tab, what string, read func() (T, error), ok func(T) error) T {
+	b.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
-	var last view
+	var last T
 	var complaint error
 	for {
-		v, err := b.look()
+		v, err := read()
 		if err == nil {
 			last = v
 			if complaint = ok(v); complaint == nil {

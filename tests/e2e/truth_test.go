@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"jobboard/internal/explorersim"
+
+	"jobboard/internal/testenv"
 )
 
 // filter is a state of the jobs list as the reader set it. The expected
@@ -161,7 +163,7 @@ func (e *env) truthFor(workflowID string, f filter, shown *time.Location) expect
 // summary is the line above the table: "Showing 41–60 of 1,234 jobs".
 func (x expected) summary(f filter) string {
 	if len(x.rows) == 0 {
-		return fmt.Sprintf("%s jobs", thousands(x.total))
+		return fmt.Sprintf("%s jobs", testenv.Thousands(x.total))
 	}
 	first := (f.page()-1)*f.size() + 1
 	last := first + len(x.rows) - 1
@@ -169,7 +171,7 @@ func (x expected) summary(f filter) string {
 	if x.total == 1 {
 		noun = "job"
 	}
-	return fmt.Sprintf("Showing %s–%s of %s %s", thousands(first), thousands(last), thousands(x.total), noun)
+	return fmt.Sprintf("Showing %s–%s of %s %s", testenv.Thousands(first), testenv.Thousands(last), testenv.Thousands(x.total), noun)
 }
 
 // check compares what a jobs page shows with x: the address bar, the summary
@@ -225,19 +227,6 @@ func sameValues(a, b url.Values) bool {
 		}
 	}
 	return true
-}
-
-// thousands formats n as English does: 12345 → "12,345".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // expectList waits until the tab shows the jobs list of state f and
