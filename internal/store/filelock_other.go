@@ -4,6 +4,6 @@ package store
 
 import "context"
 
-// lockMigrations does nothing where flock is missing: migrations there are
-// not guarded against two processes opening one new file at once.
-func lockMigrations(context.Context, string) (func(), error) { return func() {}, nil }
+// lockSQLiteSetUp does nothing where flock is missing: setting a new file
+// up is not guarded there against two processes opening it at once.
+func lockSQLiteSetUp(context.Context, string) (func(), error) { return func() {}, nil }

@@ -203,6 +203,17 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if IsPostgresDSN(cfg.DSN) {
 		where, err = s.openPostgres(ctx, cfg)
 	} else {
+		// Processes (or Opens in one process) starting at once on one file
+		// take turns from the journal-mode switch to the last migration:
+		// the switch to WAL needs the file to itself, and a connection
+		// opening while another makes it fails with SQLITE_BUSY at once,
+		// whatever the busy timeout.
+		var unlock func()
+		unlock, err = lockSQLiteSetUp(ctx, cfg.DSN)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		where, err = s.openSQLite(ctx, cfg)
 	}
 	if err != nil {
@@ -310,12 +321,6 @@ func (s *Store) migrate(ctx context.Context) (int, int64, error) {
 			return 0, 0, fmt.Errorf("store: migrations: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
-	} else {
-		unlock, err := lockMigrations(ctx, s.path)
-		if err != nil {
-			return 0, 0, fmt.Errorf("store: migrations: %w", err)
-		}
-		defer unlock()
 	}
 	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
