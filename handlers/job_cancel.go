@@ -31,11 +31,8 @@ func (h *handler) cancelConfirm(c *gin.Context) error {
 	d := views.JobCancel{Page: h.page(c, &sess), Job: job.Job, Nav: nav}
 	d.Title = d.L.T("cancel.title")
 	status := http.StatusOK
-	switch {
-	case job.Status == apiclient.StatusStopping:
-		d.NoticeKey, status = "cancel.alreadyStopping", http.StatusConflict
-	case !job.Status.Cancellable():
-		d.NoticeKey, status = "cancel.nothing", http.StatusConflict
+	if d.NoticeKey = nothingToCancel(job.Status); d.NoticeKey != "" {
+		status = http.StatusConflict
 	}
 	if isFragment(c.Request) {
 		return h.render(c, status, views.JobCancelDialog(d))
@@ -47,12 +44,16 @@ func (h *handler) cancelConfirm(c *gin.Context) error {
 // read-only mode): asks Explorer to cancel the job, then sends the reader
 // to the job's page (Post/Redirect/Get, with a flash cookie and no
 // parameter), where a plain message confirms it and the job shows
-// Stopping. A job that already finished (Explorer
-// answers a bad request, and the job re-read is finished) is not an error:
-// the job's page is shown with "there was nothing to cancel", status 409.
+// Stopping. The job is read first: a job already stopping (a second tab,
+// a double submit) or finished is not cancelled again and not an error,
+// and Explorer answers a cancel of a stopping job with success, so only
+// that read can tell the reader their cancel did nothing. The job's page
+// (its region for htmx) is shown with why, status 409. A cancel Explorer
+// refuses because the job moved on meanwhile is told the same way.
 //
-// Answers: 303 (HX-Redirect for htmx); 409 nothing to cancel; 400/404 as
-// the job page; 403 cross-site or read-only; 502/504 when Explorer fails.
+// Answers: 303 (HX-Redirect for htmx); 409 already stopping or nothing to
+// cancel; 400/404 as the job page; 403 cross-site or read-only; 502/504
+// when Explorer fails.
 func (h *handler) cancelSubmit(c *gin.Context) error {
 	jr, err := h.readJob(c)
 	if err != nil {
@@ -60,27 +61,45 @@ func (h *handler) cancelSubmit(c *gin.Context) error {
 	}
 	sess, id, nav, zone := jr.sess, jr.id, jr.nav, jr.zone
 	ctx := c.Request.Context()
-	cancelErr := h.explorer.CancelJob(ctx, sess.Token, id)
-	if cancelErr == nil {
-		h.setCancelFlash(c, id)
-		h.redirect(c, views.JobDetailURL(id, nav))
-		return nil
-	}
-	if !errors.Is(cancelErr, apiclient.ErrBadParam) {
-		return h.jobFailure(c, &sess, cancelErr, id, nav)
-	}
 	job, err := h.explorer.GetJob(ctx, sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
 	}
-	if !job.Status.Terminal() {
-		// Explorer refused the cancel of a job still in flight: its answer
-		// is the error.
-		return h.jobFailure(c, &sess, cancelErr, id, nav)
+	if nothingToCancel(job.Status) == "" {
+		cancelErr := h.explorer.CancelJob(ctx, sess.Token, id)
+		if cancelErr == nil {
+			h.setCancelFlash(c, id)
+			h.redirect(c, views.JobDetailURL(id, nav))
+			return nil
+		}
+		if !errors.Is(cancelErr, apiclient.ErrBadParam) {
+			return h.jobFailure(c, &sess, cancelErr, id, nav)
+		}
+		if job, err = h.explorer.GetJob(ctx, sess.Token, id); err != nil {
+			return h.jobFailure(c, &sess, err, id, nav)
+		}
+		if nothingToCancel(job.Status) == "" {
+			// Explorer refused the cancel of a job still cancellable: its
+			// answer is the error.
+			return h.jobFailure(c, &sess, cancelErr, id, nav)
+		}
 	}
 	d := h.jobDetailData(c, &sess, job, nav, zone)
-	d.NoticeKey = "cancel.nothing"
-	return h.render(c, http.StatusConflict, views.JobDetailPage(d))
+	d.NoticeKey = nothingToCancel(job.Status)
+	return h.render(c, http.StatusConflict, h.jobDetailView(c, d))
+}
+
+// nothingToCancel is the message key saying why a job in status st cannot
+// be cancelled (a cancel was already requested, or it finished), or ""
+// when it can be.
+func nothingToCancel(st apiclient.Status) string {
+	switch {
+	case st == apiclient.StatusStopping:
+		return "cancel.alreadyStopping"
+	case !st.Cancellable():
+		return "cancel.nothing"
+	}
+	return ""
 }
 
 // writable refuses the routes that change jobs (cancel, run) in read-only

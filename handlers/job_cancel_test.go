@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
 )
@@ -240,5 +243,77 @@ func TestCopiedCancelledLinkSaysNothing(t *testing.T) {
 				t.Errorf("%s status %d: says there was nothing to cancel", lang.tag, status)
 			}
 		}
+	}
+}
+
+// A second Cancel of a job that is already stopping (a second tab, a
+// double submit, a page left open) says so in words, with 409, and never
+// claims that this request asked for the cancel.
+func TestCancelAgainWhileStopping(t *testing.T) {
+	e := newEnv(t, 0)
+	j := findJob(t, e, "demo", withStatus(explorersim.StatusRunning))
+	first := e.signedIn(t, "demo")
+	if a := e.postForm(t, first, jobPath(j.ID)+"/cancel", url.Values{}); a.status != http.StatusSeeOther {
+		t.Fatalf("first cancel: %d", a.status)
+	}
+	for _, lang := range langs {
+		want := i18n.For(lang.tag).T("cancel.alreadyStopping")
+		c := e.signedIn(t, "demo")
+		for _, mode := range []struct {
+			name    string
+			headers []string
+			region  bool // only the job's region, not the whole page
+		}{
+			{"plain", []string{"Accept-Language", lang.accept}, false},
+			{"htmx", []string{"Accept-Language", lang.accept, "HX-Request", "true", "HX-Request-Type", "partial"}, true},
+		} {
+			a := e.postForm(t, c, jobPath(j.ID)+"/cancel", url.Values{}, mode.headers...)
+			if a.status != http.StatusConflict {
+				t.Errorf("%s %s: second cancel answered %d (Location %q, HX-Redirect %q), want 409",
+					lang.tag, mode.name, a.status, a.header.Get("Location"), a.header.Get("HX-Redirect"))
+			}
+			if ck := a.header.Get("Set-Cookie"); strings.Contains(ck, cancelFlash+"="+"cancelled") {
+				t.Errorf("%s %s: the second cancel set the cancel-requested flash: %q", lang.tag, mode.name, ck)
+			}
+			doc := parseHTML(t, a.body)
+			if got := text(byID(doc, "cancel-notice")); got != want {
+				t.Errorf("%s %s: notice %q, want %q", lang.tag, mode.name, got, want)
+			}
+			if byID(doc, "job-detail") == nil {
+				t.Errorf("%s %s: the job is not shown with the message", lang.tag, mode.name)
+			}
+			if header := len(byClass(doc, "site-header")) > 0; header == mode.region {
+				t.Errorf("%s %s: whole page %v, want %v", lang.tag, mode.name, header, !mode.region)
+			}
+		}
+	}
+	if got := simJob(t, e, "demo", j.ID).Status; got != explorersim.StatusStopping {
+		t.Errorf("the job's status changed to %d", got)
+	}
+}
+
+// cancelRace is an Explorer whose job was cancelled by someone else
+// between the reader's read of it and their cancel, and which, as
+// Explorer may, refuses the cancel of a job that is already stopping.
+type cancelRace struct{ Explorer }
+
+func (r cancelRace) CancelJob(ctx context.Context, tok apiclient.Token, id int64) error {
+	if err := r.Explorer.CancelJob(ctx, tok, id); err != nil {
+		return err
+	}
+	return fmt.Errorf("cancel job %d: job is not running: %w", id, apiclient.ErrBadParam)
+}
+
+func TestCancelRefusedBecauseAlreadyStopping(t *testing.T) {
+	base := newEnv(t, 0)
+	e := base.withOptions(t, func(o *Options) { o.Explorer = cancelRace{o.Explorer} })
+	c := e.signedIn(t, "demo")
+	j := findJob(t, e, "demo", withStatus(explorersim.StatusRunning))
+	a := e.postForm(t, c, jobPath(j.ID)+"/cancel", url.Values{})
+	if a.status != http.StatusConflict {
+		t.Errorf("refused cancel of a job now stopping: %d, want 409", a.status)
+	}
+	if got, want := text(byID(parseHTML(t, a.body), "cancel-notice")), i18n.For(i18n.English).T("cancel.alreadyStopping"); got != want {
+		t.Errorf("notice %q, want %q", got, want)
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"jobboard/internal/explorersim"
+	"jobboard/internal/testenv"
 )
 
 // TestFaultWritesNotRetried: cancel and run change state in Explorer, so a
@@ -14,10 +17,17 @@ func TestFaultWritesNotRetried(t *testing.T) {
 	e := newEnv(t, noBreaker())
 	b := e.signedIn(t)
 	list := e.listURL(t, b, e.workflow.Name)
+	// A job Explorer can still cancel: the dashboard sends no cancel for
+	// one that finished or is already stopping.
 	var jobID string
-	for id := range e.jobs {
-		jobID = id
-		break
+	for _, j := range testenv.JobsOf(e.Sim, account, e.workflow.ID) {
+		if j.Status == explorersim.StatusRunning || j.Status == explorersim.StatusPreparing {
+			jobID = itoa(j.ID)
+			break
+		}
+	}
+	if jobID == "" {
+		t.Fatalf("workflow %s has no job in flight", e.workflow.ID)
 	}
 	tb := &table{}
 	defer tb.log(t, "cancel and run")
