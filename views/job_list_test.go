@@ -2,13 +2,14 @@ package views
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"

@@ -167,6 +167,17 @@ func BenchmarkFragment(b *testing.B) {
 	}
 }
 
+// BenchmarkFragmentGzip is B in process asked for gzip, as browsers ask:
+// the 20-row fragment through the compression middleware.
+func BenchmarkFragmentGzip(b *testing.B) {
+	r := newRig(b)
+	loopCPU(b, func() {
+		req := r.fragment(20)
+		req.Header.Set("Accept-Encoding", "gzip")
+		serveSink(b, r.dash, req)
+	})
+}
+
 // BenchmarkFullPage is C in process: the whole jobs page, 20 rows.
 func BenchmarkFullPage(b *testing.B) {
 	r := newRig(b)
