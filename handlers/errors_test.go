@@ -43,6 +43,8 @@ func TestErrorPagesKeepTheHeaderAndSayWhatHappened(t *testing.T) {
 		fault      *explorersim.Fault
 	}{
 		{"no route", "/no/such/page", http.StatusNotFound, "problem.title.notFound", nil},
+		{"no asset", "/static/nope.css", http.StatusNotFound, "problem.title.notFound", nil},
+		{"an asset's name without its hash", "/static/app.css", http.StatusNotFound, "problem.title.notFound", nil},
 		{"unknown workflow", "/workflows/9999999999/jobs", http.StatusNotFound, "problem.title.workflow", nil},
 		{"unknown job", "/jobs/999999999", http.StatusNotFound, "problem.title.job", nil},
 		{"bad job ID", "/jobs/abc", http.StatusBadRequest, "problem.title.address", nil},
@@ -75,9 +77,11 @@ func TestErrorPagesKeepTheHeaderAndSayWhatHappened(t *testing.T) {
 		}
 	}
 	// Signed out, a missing page has no header to keep.
-	a := e.get(t, e.browser(t), "/no/such/page")
-	if a.status != http.StatusNotFound || hasHeader(t, a.body) || pageTitle(t, a.body) != "Page not found" {
-		t.Errorf("signed out 404: %d, header %v, title %q", a.status, hasHeader(t, a.body), pageTitle(t, a.body))
+	for _, p := range []string{"/no/such/page", "/static/nope.css"} {
+		a := e.get(t, e.browser(t), p)
+		if a.status != http.StatusNotFound || hasHeader(t, a.body) || pageTitle(t, a.body) != "Page not found" {
+			t.Errorf("signed out 404 of %s: %d, header %v, title %q", p, a.status, hasHeader(t, a.body), pageTitle(t, a.body))
+		}
 	}
 }
 

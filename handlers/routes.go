@@ -58,9 +58,17 @@ func (h *handler) routes() (http.Handler, error) {
 		}
 	}
 
-	// Static assets under content-hashed names; no session needed.
-	r.GET(static.Prefix+"*file", gin.WrapH(h.assets))
-	r.HEAD(static.Prefix+"*file", gin.WrapH(h.assets))
+	// Static assets under content-hashed names; no session needed. Any
+	// other name under the prefix is a missing address like any other:
+	// the product's not-found page.
+	notFound := h.do(h.notFound)
+	asset := func(c *gin.Context) {
+		if !h.assets.Serve(c.Writer, c.Request) {
+			notFound(c)
+		}
+	}
+	r.GET(static.Prefix+"*file", asset)
+	r.HEAD(static.Prefix+"*file", asset)
 
 	// Signing in and out.
 	r.GET("/login", h.do(h.loginPage))
@@ -111,7 +119,7 @@ func (h *handler) routes() (http.Handler, error) {
 	if h.sec.testRoutes != nil {
 		h.sec.testRoutes(r, h)
 	}
-	r.NoRoute(h.do(h.notFound))
+	r.NoRoute(notFound)
 	r.NoMethod(h.do(h.methodNotAllowed))
 	// Security headers wrap the engine, so every response carries them.
 	// HEAD of any page is its GET without the body.

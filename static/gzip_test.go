@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 )
 
@@ -17,8 +16,7 @@ func TestAssetsPrecompressed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
-	defer srv.Close()
+	srv := serve(t, a)
 	plain, err := files.ReadFile("htmx.min.js")
 	if err != nil {
 		t.Fatal(err)

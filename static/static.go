@@ -81,14 +81,15 @@ func (a *Assets) URL(name string) string {
 	return u
 }
 
-// ServeHTTP serves a hashed asset path (the part after Prefix) with
-// Cache-Control: immutable, or 404 for anything else.
-func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// Serve answers a request for a hashed asset path (Prefix and the hashed
+// name) with Cache-Control: immutable and reports true. For any other path
+// it writes nothing and reports false, so that the caller answers the miss
+// with the same not-found page as every other address.
+func (a *Assets) Serve(w http.ResponseWriter, r *http.Request) bool {
 	name := strings.TrimPrefix(r.URL.Path, Prefix)
 	f, ok := a.byPath[name]
 	if !ok {
-		http.NotFound(w, r)
-		return
+		return false
 	}
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
@@ -104,8 +105,8 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if r.Method == http.MethodHead {
-		return
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
 	}
-	_, _ = w.Write(body)
+	return true
 }
