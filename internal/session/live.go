@@ -18,7 +18,7 @@ import (
 // real sessions: there is no list of revoked IDs to fill up or forget.
 type LiveSet interface {
 	CreateSession(ctx context.Context, ls store.LiveSession, maxPerAccount int) (int, error)
-	LookupSession(ctx context.Context, idHash []byte) (store.LiveSession, error)
+	SessionLastSeen(ctx context.Context, idHash []byte) (time.Time, error)
 	TouchSession(ctx context.Context, idHash []byte, lastSeen time.Time) error
 	DeleteSession(ctx context.Context, idHash []byte) error
 	Ping(ctx context.Context) error

@@ -45,10 +45,10 @@ func BenchmarkLiveCheck(b *testing.B) {
 					}
 				}
 			})
-			b.Run("LookupSession", func(b *testing.B) {
+			b.Run("SessionLastSeen", func(b *testing.B) {
 				h := idHash(d.ID)
 				for b.Loop() {
-					if _, err := st.LookupSession(b.Context(), h); err != nil {
+					if _, err := st.SessionLastSeen(b.Context(), h); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -72,18 +72,8 @@ var ErrNoSession = errors.New("session: not signed in")
 // from Explorer, so the sign-in failed on Explorer's side, not ours.
 var ErrUnusable = errors.New("session: start: the token cannot make a session")
 
-// Keys of the values stored in the cookie; short, because every byte is
-// encrypted, MAC'd and base64-encoded twice.
-const (
-	keyID      = "i"
-	keyToken   = "t"
-	keyAccount = "a"
-	keyCreated = "c" // unix seconds
-	keySeen    = "s" // unix seconds, last use (to within the touch interval)
-	keyExpires = "e" // unix seconds; the session ends then, with the token at the latest
-)
-
-// Data is what a session holds.
+// Data is what a session holds, and what its cookie holds, encrypted and
+// MAC'd (compactSerializer: times to the second).
 type Data struct {
 	ID       string // random, 128 bits, hex; new at every sign-in
 	Token    apiclient.Token
@@ -191,24 +181,16 @@ func (s *Store) Name(r *http.Request) string {
 // ErrNoSession; an error wrapping ErrUnavailable means the live set could
 // not be read (the session may have been signed out: refuse it).
 func (s *Store) Load(r *http.Request, now time.Time) (Data, error) {
-	// CookieStore.New looks the cookie up itself (the request's cookies are
-	// parsed once): no error and a new session means there is none.
-	sess, err := s.cookies.New(r, s.Name(r))
-	switch {
-	case err == nil && sess.IsNew:
+	// What CookieStore.New does, decoding into a Data rather than a new
+	// gorilla session and its map of values.
+	name := s.Name(r)
+	c, err := r.Cookie(name)
+	if err != nil {
 		return Data{}, fmt.Errorf("%w: no cookie", ErrNoSession)
-	case err != nil || sess.IsNew:
-		return Data{}, fmt.Errorf("%w: unreadable cookie", ErrNoSession)
 	}
-	str := func(k string) string { v, _ := sess.Values[k].(string); return v }
-	unix := func(k string) time.Time { v, _ := sess.Values[k].(int64); return time.Unix(v, 0) }
-	d := Data{
-		ID:       str(keyID),
-		Token:    apiclient.Token(str(keyToken)),
-		Account:  str(keyAccount),
-		Created:  unix(keyCreated),
-		LastSeen: unix(keySeen),
-		Expires:  unix(keyExpires),
+	var d Data
+	if err := securecookie.DecodeMulti(name, c.Value, &d, s.cookies.Codecs...); err != nil {
+		return Data{}, fmt.Errorf("%w: unreadable cookie", ErrNoSession)
 	}
 	switch {
 	case d.ID == "" || d.Token == "":
@@ -216,14 +198,14 @@ func (s *Store) Load(r *http.Request, now time.Time) (Data, error) {
 	case !now.Before(d.Expires), now.Sub(d.Created) >= s.maxAge:
 		return Data{}, fmt.Errorf("%w: expired", ErrNoSession)
 	}
-	ls, err := s.live.LookupSession(r.Context(), idHash(d.ID))
+	seen, err := s.live.SessionLastSeen(r.Context(), idHash(d.ID))
 	if err != nil {
 		return Data{}, unavailable("look up", err)
 	}
 	// The live set's last-seen time is the one every replica and every
 	// copy of the cookie share.
-	if ls.LastSeen.After(d.LastSeen) {
-		d.LastSeen = ls.LastSeen
+	if seen.After(d.LastSeen) {
+		d.LastSeen = seen
 	}
 	if now.Sub(d.LastSeen) >= s.idle {
 		return Data{}, fmt.Errorf("%w: idle", ErrNoSession)
@@ -300,22 +282,17 @@ func (s *Store) save(w http.ResponseWriter, r *http.Request, d Data, now time.Ti
 		return errors.New("session: save: the session has already expired")
 	}
 	name := s.Name(r)
-	sess := sessions.NewSession(s.cookies, name)
 	opts := s.options(r)
 	opts.MaxAge = int(life / time.Second)
-	sess.Options = &opts
-	sess.Values[keyID] = d.ID
-	sess.Values[keyToken] = d.Token.Reveal()
-	sess.Values[keyAccount] = d.Account
-	sess.Values[keyCreated] = d.Created.Unix()
-	sess.Values[keySeen] = d.LastSeen.Unix()
-	sess.Values[keyExpires] = d.Expires.Unix()
-	dropSetCookie(w.Header(), name)
-	if err := s.cookies.Save(r, w, sess); err != nil {
+	// What CookieStore.Save does, encoding d itself.
+	encoded, err := securecookie.EncodeMulti(name, &d, s.cookies.Codecs...)
+	if err != nil {
 		// securecookie's errors never hold the values (e.g. "the value is
 		// too long").
 		return fmt.Errorf("session: save: %w", err)
 	}
+	dropSetCookie(w.Header(), name)
+	http.SetCookie(w, sessions.NewCookie(name, encoded, &opts))
 	return nil
 }
 

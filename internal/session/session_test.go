@@ -6,12 +6,15 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/securecookie"
 
 	"jobboard/apiclient"
 	"jobboard/internal/testenv"
@@ -409,8 +412,8 @@ func FuzzSessionDecode(f *testing.F) {
 		if d, err := s.Load(req, now); err == nil && (d.Token != "t" || d.Account != "a" || !d.Created.Equal(now)) {
 			t.Fatalf("cookie %q yields session %+v", value, d)
 		}
-		var m map[any]any
-		_ = compactSerializer{}.Deserialize([]byte(value), &m)
+		var d Data
+		_ = compactSerializer{}.Deserialize([]byte(value), &d)
 	})
 }
 
@@ -434,5 +437,47 @@ func TestTouchIntervalGrowsWithIdleTimeout(t *testing.T) {
 		if got := len(rec.Result().Cookies()); got != tc.want {
 			t.Errorf("used %v after the last cookie: %d cookies issued, want %d", tc.after, got, tc.want)
 		}
+	}
+}
+
+// TestCookieFormatIsStable checks the cookie's sealed values byte for
+// byte against the layout compactSerializer documents, both ways: a
+// cookie written before a deploy, sealed by hand here, still loads after
+// it, and what Start writes is that layout, so a reader stays signed in
+// across versions.
+func TestCookieFormatIsStable(t *testing.T) {
+	s := newStore(t, Config{})
+	now := time.Now().Truncate(time.Second)
+	d, ck := start(t, s, Data{Token: "tok-é", Account: "demo"}, now)
+	raw := []byte{codecVersion}
+	for _, str := range []string{d.ID, "tok-é", "demo"} {
+		raw = append(raw, byte(len(str)))
+		raw = append(raw, str...)
+	}
+	for _, tm := range []time.Time{d.Created, d.LastSeen, d.Expires} {
+		raw = binary.AppendVarint(raw, tm.Unix())
+	}
+	keys := keyPair(1)
+	nop := securecookie.New(keys[0], keys[1]).SetSerializer(securecookie.NopEncoder{})
+
+	var written []byte
+	if err := nop.Decode(PlainCookieName, ck.Value, &written); err != nil {
+		t.Fatalf("the cookie Start wrote does not open with the keys: %v", err)
+	}
+	if !bytes.Equal(written, raw) {
+		t.Errorf("Start wrote values %x, want the documented layout %x", written, raw)
+	}
+
+	sealed, err := nop.Encode(PlainCookieName, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := load(s, &http.Cookie{Name: PlainCookieName, Value: sealed}, now.Add(time.Minute))
+	if err != nil {
+		t.Fatalf("a cookie sealed in the documented layout does not load: %v", err)
+	}
+	if got.ID != d.ID || got.Token != "tok-é" || got.Account != "demo" || !got.Created.Equal(d.Created) ||
+		!got.LastSeen.Equal(d.LastSeen) || !got.Expires.Equal(d.Expires) {
+		t.Errorf("loaded %+v, want %+v", got, d)
 	}
 }

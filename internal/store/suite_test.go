@@ -733,13 +733,22 @@ func testSessionExpiry(t *testing.T, o opener) {
 		!got.LastSeen.Equal(want.LastSeen) || !got.ExpiresAt.Equal(want.ExpiresAt) {
 		t.Errorf("LookupSession = %+v, want %+v", got, want)
 	}
+	if seen, err := s.SessionLastSeen(ctx, ls.IDHash); err != nil || !seen.Equal(want.LastSeen) {
+		t.Errorf("SessionLastSeen = %s, %v; want %s", seen, err, want.LastSeen)
+	}
 	o.clock.Advance(time.Hour - time.Microsecond)
 	if _, err := s.LookupSession(ctx, ls.IDHash); err != nil {
 		t.Errorf("a microsecond before expiry: %v, want live", err)
 	}
+	if _, err := s.SessionLastSeen(ctx, ls.IDHash); err != nil {
+		t.Errorf("SessionLastSeen a microsecond before expiry: %v, want live", err)
+	}
 	o.clock.Advance(time.Microsecond)
 	if _, err := s.LookupSession(ctx, ls.IDHash); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("at expiry: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.SessionLastSeen(ctx, ls.IDHash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SessionLastSeen at expiry: err = %v, want ErrNotFound", err)
 	}
 	if err := s.TouchSession(ctx, ls.IDHash, o.clock.Now()); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("touching an expired session: err = %v, want ErrNotFound", err)
@@ -807,6 +816,12 @@ func testTouchDelete(t *testing.T, o opener) {
 	if err != nil || !got.LastSeen.Equal(later.Truncate(time.Microsecond)) {
 		t.Errorf("after touches: %+v, %v; want last seen %s", got, err, later)
 	}
+	if seen, err := s.SessionLastSeen(ctx, ls.IDHash); err != nil || !seen.Equal(later.Truncate(time.Microsecond)) {
+		t.Errorf("SessionLastSeen after touches: %s, %v; want %s", seen, err, later)
+	}
+	if _, err := s.SessionLastSeen(ctx, []byte("none")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SessionLastSeen of no session: err = %v, want ErrNotFound", err)
+	}
 	if err := s.TouchSession(ctx, []byte("none"), later); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("touch of no session: err = %v, want ErrNotFound", err)
 	}
@@ -815,6 +830,9 @@ func testTouchDelete(t *testing.T, o opener) {
 	}
 	if _, err := s.LookupSession(ctx, ls.IDHash); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("after sign-out: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.SessionLastSeen(ctx, ls.IDHash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SessionLastSeen after sign-out: err = %v, want ErrNotFound", err)
 	}
 	if err := s.DeleteSession(ctx, ls.IDHash); err != nil {
 		t.Errorf("second sign-out: %v, want nil", err)
@@ -919,6 +937,9 @@ func testCanceledContext(t *testing.T, o opener) {
 	if _, err := s.LookupSession(ctx, []byte("x")); !errors.Is(err, context.Canceled) {
 		t.Errorf("LookupSession with a canceled context: err = %v, want context.Canceled", err)
 	}
+	if _, err := s.SessionLastSeen(ctx, []byte("x")); !errors.Is(err, context.Canceled) {
+		t.Errorf("SessionLastSeen with a canceled context: err = %v, want context.Canceled", err)
+	}
 	if err := s.Ping(ctx); err == nil {
 		t.Error("Ping with a canceled context: nil error")
 	}
@@ -963,6 +984,8 @@ func TestPostgresDownAndBack(t *testing.T) {
 	if !store.IsUnavailable(err) {
 		t.Errorf("LookupSession with the server down: IsUnavailable(%v) = false", err)
 	}
+	_, err = s.SessionLastSeen(ctx, ls.IDHash)
+	check("SessionLastSeen", err)
 	check("DeleteSession", s.DeleteSession(ctx, ls.IDHash))
 	_, err = s.ViewBySlug(ctx, "alice", v.Slug)
 	check("ViewBySlug", err)
@@ -1053,6 +1076,7 @@ func testClosedStore(t *testing.T, o opener) {
 	s.Close()
 	_, err := s.LookupSession(ctx, []byte("x"))
 	errs := map[string]error{"LookupSession": err}
+	_, errs["SessionLastSeen"] = s.SessionLastSeen(ctx, []byte("x"))
 	errs["TouchSession"] = s.TouchSession(ctx, []byte("x"), time.Now())
 	errs["DeleteSession"] = s.DeleteSession(ctx, []byte("x"))
 	_, errs["CreateSession"] = s.CreateSession(ctx, session("x", "alice", o.clock.Now()), 20)

@@ -69,12 +69,12 @@ func (f *FlakyStore) CreateSession(ctx context.Context, ls store.LiveSession, ma
 	return f.Store.CreateSession(ctx, ls, maxPerAccount)
 }
 
-// LookupSession is store.Store's, failing while down.
-func (f *FlakyStore) LookupSession(ctx context.Context, idHash []byte) (store.LiveSession, error) {
+// SessionLastSeen is store.Store's, failing while down.
+func (f *FlakyStore) SessionLastSeen(ctx context.Context, idHash []byte) (time.Time, error) {
 	if err := f.fail("look up session"); err != nil {
-		return store.LiveSession{}, err
+		return time.Time{}, err
 	}
-	return f.Store.LookupSession(ctx, idHash)
+	return f.Store.SessionLastSeen(ctx, idHash)
 }
 
 // TouchSession is store.Store's, failing while down.
