@@ -172,12 +172,7 @@ func inputValue(t *testing.T, doc *html.Node, id string) string {
 // changed by edit (e.g. ReadOnly, or a wrapped Explorer).
 func (e *testEnv) withOptions(t *testing.T, edit func(*Options)) *testEnv {
 	t.Helper()
-	client, err := apiclient.New(e.simHS.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
-	opts := e.options(client)
+	opts := e.options(testenv.Client(t, e.simHS.URL))
 	edit(&opts)
 	h, err := New(opts)
 	if err != nil {

@@ -102,8 +102,8 @@ func newOpsEnv(t *testing.T, clientOpts []apiclient.Option, edit func(*Options))
 	o.testEnv = newEnv(t, 0, func(e *testEnv, opts *Options) {
 		o.spy = newUpstreamSpy(t, e.sim)
 		o.metrics = telemetry.NewMetrics("1.2.3-test", "abc1234")
-		copts := append([]apiclient.Option{apiclient.WithoutBreaker(), apiclient.WithObserver(telemetry.ObserveExplorer(o.metrics))}, clientOpts...)
-		client, err := apiclient.New(o.spy.url(), copts...)
+		// Wired as the binary wires its client (observer, breaker gauge).
+		client, err := telemetry.NewExplorerClient(o.spy.url(), o.metrics, append([]apiclient.Option{apiclient.WithoutBreaker()}, clientOpts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +247,6 @@ func TestSignInMetricsByOutcome(t *testing.T) {
 
 func TestBreakerStateGauge(t *testing.T) {
 	o := newOpsEnv(t, []apiclient.Option{apiclient.WithBreaker(apiclient.BreakerConfig{Failures: 1, OpenFor: time.Hour})}, nil)
-	o.metrics.WatchBreaker(o.client.BreakerState)
 	c := o.signedIn(t, "demo")
 	state := func() map[string]float64 {
 		got := map[string]float64{}

@@ -131,11 +131,10 @@ func Run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	}
 
 	m := telemetry.NewMetrics(version, buildCommit())
-	client, err := apiclient.New(explorerURL, apiclient.WithTimeout(cfg.ExplorerTimeout), apiclient.WithObserver(telemetry.ObserveExplorer(m)))
+	client, err := telemetry.NewExplorerClient(explorerURL, m, apiclient.WithTimeout(cfg.ExplorerTimeout))
 	if err != nil {
 		return fmt.Errorf("jobboard: %w", err)
 	}
-	m.WatchBreaker(client.BreakerState)
 	// Saved views and live sessions: embedded SQLite by default,
 	// PostgreSQL with DATABASE_URL (store.go).
 	st, err := openStore(ctx, cfg, logger)

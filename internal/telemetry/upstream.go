@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,22 @@ func ObserveExplorer(m *Metrics) apiclient.Observer {
 			endClientSpan(span, call.Err)
 		}
 	}
+}
+
+// NewExplorerClient is the Workflow API client at baseURL wired as the
+// dashboard runs it: every call observed by ObserveExplorer(m) and the
+// breaker's state a gauge of m. The binary and the test rig both build
+// their client here, so a test's request log counts upstream calls as
+// production's does. opts come after the observer (a later WithObserver
+// replaces it); m may be nil (the log and spans still see every call).
+func NewExplorerClient(baseURL string, m *Metrics, opts ...apiclient.Option) (*apiclient.Client, error) {
+	all := append([]apiclient.Option{apiclient.WithObserver(ObserveExplorer(m))}, opts...)
+	client, err := apiclient.New(baseURL, all...)
+	if err != nil {
+		return nil, fmt.Errorf("explorer client: %w", err)
+	}
+	m.WatchBreaker(client.BreakerState)
+	return client, nil
 }
 
 // startClientSpan returns the context to make the call with, carrying

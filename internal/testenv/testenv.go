@@ -6,7 +6,10 @@
 //
 // It does not import handlers, so that handlers' own in-package tests can
 // use it; internal/testenv/dashboard adds the dashboard built by
-// handlers.New for every other test package.
+// handlers.New for every other test package. It imports internal/telemetry
+// (its client is wired as the binary's), so the in-package tests of
+// telemetry and of the packages telemetry imports (apiclient, middleware)
+// cannot use it.
 package testenv
 
 import (
@@ -24,6 +27,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/store"
+	"jobboard/internal/telemetry"
 )
 
 // NebulaAddress and NebulaPort are the graph database address the rig's
@@ -69,7 +73,7 @@ type Env struct {
 	Clock *explorersim.ManualClock // nil with Options.RealClock
 	// SimServer serves the simulator; SimServer.URL is its own base URL.
 	SimServer *httptest.Server
-	Client    *apiclient.Client // talks to SimServer, or to Options.Front's URL
+	Client    *apiclient.Client // talks to SimServer, or to Options.Front's URL; observed like the binary's (Client)
 	Keys      [][]byte          // a fresh session hash and block key
 	Logs      *SyncBuffer       // what Logger wrote
 	Logger    *slog.Logger      // debug level, into Logs
@@ -112,18 +116,26 @@ func New(tb testing.TB, o Options) *Env {
 	if o.Front != nil {
 		base = o.Front(tb, e.Sim, simHS.URL)
 	}
-	client, err := apiclient.New(base, o.ClientOptions...)
-	if err != nil {
-		tb.Fatalf("apiclient for %s: %v", base, err)
-	}
-	tb.Cleanup(client.Close)
-	e.Client = client
+	e.Client = Client(tb, base, o.ClientOptions...)
 	if o.DiscardLogs {
 		e.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	} else {
 		e.Logger = Logger(e.Logs)
 	}
 	return e
+}
+
+// Client is a client of the Explorer at base, wired as the binary wires
+// its own (telemetry.NewExplorerClient: the request log counts its calls);
+// it is closed when the test ends.
+func Client(tb testing.TB, base string, opts ...apiclient.Option) *apiclient.Client {
+	tb.Helper()
+	client, err := telemetry.NewExplorerClient(base, nil, opts...)
+	if err != nil {
+		tb.Fatalf("apiclient for %s: %v", base, err)
+	}
+	tb.Cleanup(client.Close)
+	return client
 }
 
 // Logger is the dashboard logger tests read: text records at debug level
