@@ -8,8 +8,10 @@ import (
 
 // AppendAgo appends Ago(t, now) to dst and returns the extended slice. A
 // table formats a relative time in every row: this builds the text in
-// place, without a string per part; Ago is its string form.
+// place, without a string per part, from messages looked up once per
+// language; Ago is its string form.
 func (l Localizer) AppendAgo(dst []byte, t, now time.Time) []byte {
+	m := l.cellMessages()
 	d := now.Sub(t)
 	future := d < 0
 	if future {
@@ -19,25 +21,26 @@ func (l Localizer) AppendAgo(dst []byte, t, now time.Time) []byte {
 	var amount []byte
 	switch {
 	case d < time.Minute:
-		return l.appendMsg(dst, "ago.now")
+		return m.agoNow.append(dst)
 	case d < time.Hour:
-		amount = l.appendMsg(scratch[:0], "ago.min", intArg(int64(d/time.Minute)))
+		amount = m.agoMin.append(scratch[:0], intArg(int64(d/time.Minute)))
 	case d < 24*time.Hour:
 		n := int(d / time.Hour)
-		amount = l.appendN(scratch[:0], "ago.hours", n, intArg(int64(n)))
+		amount = m.agoHours.of(l, n).append(scratch[:0], intArg(int64(n)))
 	default:
 		days := int(d / (24 * time.Hour))
-		amount = l.appendN(scratch[:0], "ago.days", days, textArg(l.appendCount(count[:0], days)))
+		amount = m.agoDays.of(l, days).append(scratch[:0], textArg(l.appendCount(count[:0], days)))
 	}
 	if future {
-		return l.appendMsg(dst, "ago.future", textArg(amount))
+		return m.agoFuture.append(dst, textArg(amount))
 	}
-	return l.appendMsg(dst, "ago.past", textArg(amount))
+	return m.agoPast.append(dst, textArg(amount))
 }
 
 // AppendDuration appends Duration(d) to dst and returns the extended
 // slice, without allocating (see AppendAgo); Duration is its string form.
 func (l Localizer) AppendDuration(dst []byte, d time.Duration) []byte {
+	m := l.cellMessages()
 	if d < 0 {
 		d = 0
 	}
@@ -45,24 +48,103 @@ func (l Localizer) AppendDuration(dst []byte, d time.Duration) []byte {
 	days, secs := secs/86400, secs%86400
 	hours, secs := secs/3600, secs%3600
 	mins, secs := secs/60, secs%60
-	pair := func(bigKey string, big int64, smallKey string, small int64) []byte {
+	pair := func(bigUnit message, big int64, smallUnit message, small int64) []byte {
 		if small == 0 {
-			return l.appendMsg(dst, bigKey, intArg(big))
+			return bigUnit.append(dst, intArg(big))
 		}
 		var bigText, smallText [64]byte
-		return l.appendMsg(dst, "format.durationJoin",
-			textArg(l.appendMsg(bigText[:0], bigKey, intArg(big))),
-			textArg(l.appendMsg(smallText[:0], smallKey, intArg(small))))
+		return m.durationJoin.append(dst,
+			textArg(bigUnit.append(bigText[:0], intArg(big))),
+			textArg(smallUnit.append(smallText[:0], intArg(small))))
 	}
 	switch {
 	case days > 0:
-		return pair("unit.d", days, "unit.h", hours)
+		return pair(m.unitD, days, m.unitH, hours)
 	case hours > 0:
-		return pair("unit.h", hours, "unit.min", mins)
+		return pair(m.unitH, hours, m.unitMin, mins)
 	case mins > 0:
-		return pair("unit.min", mins, "unit.s", secs)
+		return pair(m.unitMin, mins, m.unitS, secs)
 	}
-	return l.appendMsg(dst, "unit.s", intArg(secs))
+	return m.unitS.append(dst, intArg(secs))
+}
+
+// cellMessages are the messages AppendAgo and AppendDuration format with,
+// looked up once per language rather than a few times in every table row.
+type cellMessages struct {
+	agoNow, agoMin, agoPast, agoFuture message
+	agoHours, agoDays                  pluralMessage
+	unitD, unitH, unitMin, unitS       message
+	durationJoin                       message
+}
+
+// newCellMessages looks up l's cell messages.
+func newCellMessages(l Localizer) *cellMessages {
+	return &cellMessages{
+		agoNow: l.message("ago.now"), agoMin: l.message("ago.min"),
+		agoPast: l.message("ago.past"), agoFuture: l.message("ago.future"),
+		agoHours: l.pluralMessage("ago.hours"), agoDays: l.pluralMessage("ago.days"),
+		unitD: l.message("unit.d"), unitH: l.message("unit.h"),
+		unitMin: l.message("unit.min"), unitS: l.message("unit.s"),
+		durationJoin: l.message("format.durationJoin"),
+	}
+}
+
+// cellMessages returns the language's cell messages, looked up at package
+// initialisation for the catalogs (and now for any other language value).
+func (l Localizer) cellMessages() *cellMessages {
+	if l.cells != nil {
+		return l.cells
+	}
+	return newCellMessages(l)
+}
+
+// message is a catalog message looked up ahead of formatting: its text, or
+// (found false) the missing key itself, which T shows as it is.
+type message struct {
+	text  string
+	found bool
+}
+
+// message looks key up as T does: the language's catalog, then English.
+func (l Localizer) message(key string) message {
+	if msg, ok := l.messages[key]; ok {
+		return message{text: msg, found: true}
+	}
+	if msg, ok := english[key]; ok {
+		return message{text: msg, found: true}
+	}
+	return message{text: key}
+}
+
+// append appends the message formatted with args to dst (see appendMsg).
+func (m message) append(dst []byte, args ...msgArg) []byte {
+	if !m.found {
+		return append(dst, m.text...)
+	}
+	return appendFormatted(dst, m.text, args)
+}
+
+// pluralMessage is the message key+"."+category of N, looked up ahead for
+// the categories the catalogs use.
+type pluralMessage struct {
+	key        string
+	one, other message
+}
+
+func (l Localizer) pluralMessage(key string) pluralMessage {
+	return pluralMessage{key: key, one: l.message(key + ".one"), other: l.message(key + ".other")}
+}
+
+// of is the message N uses for n.
+func (p pluralMessage) of(l Localizer, n int) message {
+	switch c := l.plural(n); c {
+	case "one":
+		return p.one
+	case "other":
+		return p.other
+	default:
+		return l.message(p.key + "." + c)
+	}
 }
 
 // msgArg is an argument of appendMsg: an integer (as T receives an int
@@ -87,28 +169,7 @@ func (a msgArg) value() any {
 // formatting, done in place for the verbs the catalogs use (%s, %d, %v,
 // %%) and through fmt for anything else.
 func (l Localizer) appendMsg(dst []byte, key string, args ...msgArg) []byte {
-	msg, ok := l.messages[key]
-	if !ok {
-		msg, ok = english[key]
-	}
-	if !ok {
-		return append(dst, key...)
-	}
-	return appendFormatted(dst, msg, args)
-}
-
-// appendN appends N(key, n, args...) to dst (see appendMsg).
-func (l Localizer) appendN(dst []byte, key string, n int, args ...msgArg) []byte {
-	var buf [64]byte
-	full := append(append(append(buf[:0], key...), '.'), l.plural(n)...)
-	msg, ok := l.messages[string(full)]
-	if !ok {
-		msg, ok = english[string(full)]
-	}
-	if !ok {
-		return append(dst, full...)
-	}
-	return appendFormatted(dst, msg, args)
+	return l.message(key).append(dst, args...)
 }
 
 // appendFormatted appends msg formatted with args as fmt.Sprintf (and so

@@ -28,6 +28,9 @@ type language struct {
 	// plural returns the plural category of n, the suffix N appends to a
 	// key: "one" or "other" in English; Chinese has only "other".
 	plural func(n int) string
+	// cells are the messages of the table cells' formatters, looked up
+	// once (see cellMessages); nil builds them on each call.
+	cells *cellMessages
 }
 
 // languages maps a language tag to its catalog and rules. It is read-only
@@ -35,6 +38,13 @@ type language struct {
 var languages = map[string]language{
 	English: {messages: english, plural: pluralEnglish},
 	Chinese: {messages: chinese, plural: pluralOther},
+}
+
+func init() {
+	for tag, lang := range languages {
+		lang.cells = newCellMessages(Localizer{lang: tag, language: lang})
+		languages[tag] = lang
+	}
 }
 
 func pluralEnglish(n int) string {
