@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -210,6 +211,49 @@ func appendEscapedByte(b []byte, c byte) []byte {
 	return append(b, c)
 }
 
+// rowBuffers hold one table row while jobRows builds it: a row is written
+// whole, so one buffer serves every row of a table, and the next table's.
+var rowBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 2048)
+	return &b
+}}
+
+// cellLabels are the attribute tails of a jobs table's cells, data-label
+// (the column's name, which the stacked phone layout shows) escaped and
+// closed: `" data-label="Job">`.
+type cellLabels struct {
+	name, workflow, status, created, started, finished, duration string
+}
+
+// newCellLabels builds the cell labels of l's language.
+func newCellLabels(l i18n.Localizer) *cellLabels {
+	label := func(key string) string { return `" data-label="` + templ.EscapeString(l.T(key)) + `">` }
+	return &cellLabels{
+		name: label("col.name"), workflow: label("all.colWorkflow"), status: label("col.status"),
+		created: label("col.created"), started: label("col.started"), finished: label("col.finished"),
+		duration: label("col.duration"),
+	}
+}
+
+// cellLabelsByLang are the cell labels of every language, built once: they
+// depend on nothing else.
+var cellLabelsByLang = func() map[string]*cellLabels {
+	m := map[string]*cellLabels{}
+	for _, lang := range i18n.Supported() {
+		l := i18n.For(lang)
+		m[l.Lang()] = newCellLabels(l)
+	}
+	return m
+}()
+
+// cellLabelsOf returns the cell labels of l's language.
+func cellLabelsOf(l i18n.Localizer) *cellLabels {
+	if lb, ok := cellLabelsByLang[l.Lang()]; ok {
+		return lb
+	}
+	return newCellLabels(l)
+}
+
 // jobRows renders the <tr> of every job of a jobs table (see jobTable for
 // the head). Each row carries data-job-id and data-status (static/app.js
 // flashes a status that changed), each cell its column's name in
@@ -222,20 +266,23 @@ func appendEscapedByte(b []byte, c byte) []byte {
 //	<td class="status-cell" data-label="Status"><span class="status status-failed">…</span></td>
 //	<td data-label="Created"><time …>…</time></td> … Started, Finished
 //	<td class="duration" data-label="Duration">2 min 5 s</td></tr>
-func jobRows(d JobList) templ.Component {
+func jobRows(d *JobList) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		l, zone := d.L, d.ShownIn()
 		layout := l.T("format.datetime")
-		label := func(key string) string { return `" data-label="` + templ.EscapeString(l.T(key)) + `">` }
-		nameLabel, wfLabel, statusLabel := label("col.name"), label("all.colWorkflow"), label("col.status")
-		createdLabel, startedLabel, finishedLabel := label("col.created"), label("col.started"), label("col.finished")
-		durationLabel := label("col.duration")
+		lb := cellLabelsOf(l)
+		nameLabel, wfLabel, statusLabel := lb.name, lb.workflow, lb.status
+		createdLabel, startedLabel, finishedLabel := lb.created, lb.started, lb.finished
+		durationLabel := lb.duration
 		back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
 
-		b := make([]byte, 0, 2048)
+		buf := rowBuffers.Get().(*[]byte)
+		defer rowBuffers.Put(buf)
+		b := *buf
+		defer func() { *buf = b[:0] }()
 		for _, j := range d.Jobs {
 			b = append(b[:0], `<tr data-job-id="`...)
 			b = strconv.AppendInt(b, j.ID, 10)

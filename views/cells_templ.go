@@ -27,7 +27,7 @@ import (
 // "Decisions"). A change to one is made to the other.
 
 // jobRowsTempl is jobRows in templ.
-func jobRowsTempl(d JobList) templ.Component {
+func jobRowsTempl(d *JobList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

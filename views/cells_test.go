@@ -6,7 +6,10 @@ import (
 	stdhtml "html"
 	"math/rand"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -224,8 +227,8 @@ func FuzzJobRowsMatchTempl(f *testing.F) {
 				Created: at(created), RunBegin: at(begin), RunEnd: at(end),
 			}},
 		}
-		got := canonicalHTML(t, renderTo(t, jobRows(d)), "tbody")
-		want := canonicalHTML(t, renderTo(t, jobRowsTempl(d)), "tbody")
+		got := canonicalHTML(t, renderTo(t, jobRows(&d)), "tbody")
+		want := canonicalHTML(t, renderTo(t, jobRowsTempl(&d)), "tbody")
 		if got != want {
 			t.Fatalf("hand-written rows:\n%s\ntempl's:\n%s", got, want)
 		}
@@ -383,4 +386,58 @@ func TestJobRowsEscapeHostileNames(t *testing.T) {
 	if !strings.Contains(testenv.Text(doc), "Unknown (7)") {
 		t.Error("unknown status not shown as Unknown (7)")
 	}
+}
+
+// TestJobTablesRenderedAtOnceStayApart checks that tables rendered at the
+// same time, in both languages, each list their own rows under their own
+// language's cell labels: the row buffers and the labels are shared
+// between renders.
+func TestJobTablesRenderedAtOnceStayApart(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	q, errs := jobquery.Parse(url.Values{}, time.UTC, now)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	type table struct {
+		d     JobList
+		ids   []string
+		label string
+	}
+	var tables []table
+	for i, lang := range []string{i18n.English, i18n.Chinese, i18n.English, i18n.Chinese} {
+		d := JobList{Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, Total: 500}
+		var ids []string
+		for r := range 30 + i*7 {
+			id := int64(1000*(i+1) + r)
+			d.Jobs = append(d.Jobs, apiclient.Job{ID: id, Name: strings.Repeat("n", r*13), Status: apiclient.StatusFailed, Created: now.Add(-time.Hour)})
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		tables = append(tables, table{d: d, ids: ids, label: d.L.T("col.name")})
+	}
+	if tables[0].label == tables[1].label {
+		t.Fatalf("the two languages name the column alike (%q): the test cannot tell them apart", tables[0].label)
+	}
+	var wg sync.WaitGroup
+	for _, tb := range tables {
+		for range 5 {
+			wg.Go(func() {
+				var buf bytes.Buffer
+				if err := JobListResults(tb.d).Render(context.Background(), &buf); err != nil {
+					t.Error(err)
+					return
+				}
+				doc := testenv.Parse(t, buf.String())
+				if got := testenv.RowIDs(testenv.ByID(doc, "jobs")); !slices.Equal(got, tb.ids) {
+					t.Errorf("%s table: rows %v, want %v", tb.d.L.Lang(), got, tb.ids)
+				}
+				for _, td := range testenv.ByClass(doc, "job-name") {
+					if got := testenv.AttrValue(td, "data-label"); got != tb.label {
+						t.Errorf("%s table: name cell labelled %q, want %q", tb.d.L.Lang(), got, tb.label)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
 }

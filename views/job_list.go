@@ -117,7 +117,7 @@ func sortArrow(q jobquery.Query) string {
 }
 
 // sortHint tells screen readers what the Created link does.
-func sortHint(d JobList) string {
+func sortHint(d *JobList) string {
 	if d.Query.Asc {
 		return d.L.T("jobs.sortNewest")
 	}
@@ -125,7 +125,7 @@ func sortHint(d JobList) string {
 }
 
 // summary is "Showing 21–40 of 2,345 jobs".
-func summary(d JobList) string {
+func summary(d *JobList) string {
 	if d.Total == 0 || len(d.Jobs) == 0 {
 		return d.L.N("jobs.total", d.Total, d.L.Count(d.Total))
 	}
@@ -176,7 +176,7 @@ func (d JobList) ShownIn() *time.Location {
 
 // presetCurrent reports whether the preset range r ("" = any time) is the
 // list's: the one in the URL, as typed when it was refused.
-func presetCurrent(d JobList, r string) bool {
+func presetCurrent(d *JobList, r string) bool {
 	shown := d.Query.Range
 	if e, bad := d.Errors["range"]; bad {
 		shown = strings.ToLower(strings.TrimSpace(e.Value))
@@ -188,13 +188,13 @@ func presetCurrent(d JobList, r string) bool {
 }
 
 // asofText is "As of 2026-12-01 14:32 (Europe/Berlin)." of a pinned list.
-func asofText(d JobList) string {
+func asofText(d *JobList) string {
 	zone := d.ShownIn()
 	return d.L.T("asof.notice", d.L.DateTime(d.Query.AsOf.In(zone)), zone.String())
 }
 
 // newerText says how many newer jobs match the filters of a pinned list.
-func newerText(d JobList) string {
+func newerText(d *JobList) string {
 	switch {
 	case !d.NewerCounted:
 		return d.L.T("asof.unknown")
@@ -207,7 +207,7 @@ func newerText(d JobList) string {
 // listStampHint says, under a list whose job names end with Explorer's
 // time stamps on another clock than the times shown, which clock that is
 // (read from the first row that has one); "" when there is nothing to say.
-func listStampHint(d JobList) string {
+func listStampHint(d *JobList) string {
 	for _, j := range d.Jobs {
 		if _, off, ok := nameStamp(j.Name, j.Created, d.ShownIn()); ok {
 			return d.L.T("jobs.stampHint", utcOffset(off))

@@ -5,7 +5,7 @@ import "strings"
 // printFilters describes the list's active filters, order and page in
 // words for the print-only header: "Filters: status is Failed; created
 // from 2026-11-01; newest first; page 2 of 5, 20 a page."
-func printFilters(d JobList) string {
+func printFilters(d *JobList) string {
 	l := d.L
 	var parts []string
 	if d.Query.Name != "" {
@@ -37,7 +37,7 @@ func printFilters(d JobList) string {
 }
 
 // printOrder describes the order, page and zone of the printed rows.
-func printOrder(d JobList) string {
+func printOrder(d *JobList) string {
 	l := d.L
 	order := l.T("print.desc")
 	if d.Query.Asc {

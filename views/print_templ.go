@@ -14,7 +14,7 @@ import templruntime "github.com/a-h/templ/runtime"
 // printed. It sits inside the live region, so every filter change and
 // every refresh renders it anew; static/app.js sets the time to the moment
 // of printing.
-func printHeader(d JobList) templ.Component {
+func printHeader(d *JobList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -13,7 +13,7 @@ import templruntime "github.com/a-h/templ/runtime"
 // htmx it loads itself right after the list is shown (its own request, so
 // the table never waits for the counts); without JavaScript it is a link
 // to the summary page.
-func summaryPlaceholder(d JobList) templ.Component {
+func summaryPlaceholder(d *JobList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
