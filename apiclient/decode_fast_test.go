@@ -16,6 +16,8 @@ var fastSeeds = []string{
 	`{"code":0,"message":"ok \u00e9 \ud83d\ude00 \"q\"","data":{"note":"\ud83d\ude00\n\\\/\t","items":[{"id":"15","name":"a\"b\\c\u00e9\ud83d\ude00 lone \udc00 end","workflowId":"wf\u0031","workflowName":"数据 \ud800x","status":3,"runBeginTime":null,"runEndTime":0,"createTime":-5}]}}`,
 	// numeric workflow ID kept as sent, negative and zero times, null fields
 	`{"code":0,"data":{"items":[{"id":-3,"workflowId":-1.5e3,"name":null,"workflowName":null,"status":null,"runBeginTime":1,"runEndTime":0},{"workflowId":null}],"total":null}}`,
+	// invalid UTF-8 in a kept string and in a skipped one, 18-digit and -0 integers
+	`{"code":0,"data":{"items":[{"name":"a` + "\xff\xc3" + `b","x":"` + "\xe9" + `","id":999999999999999999,"status":-0}],"total":0}}`,
 }
 
 // fastRefused are answers the fast path must leave to encoding/json.
@@ -35,6 +37,12 @@ var fastRefused = []string{
 	`{"code":0,"data":{"items":[],"x":"` + "\x01" + `"}}`,
 	`{"code":0,"data":{"items":[],"x":"\x"}}`,
 	`{"code":0,"data":{"items":[],"x":01}}`,
+	`{"code":0,"data":{"items":[{"id":01}]}}`,                    // leading zero in a kept integer
+	`{"code":0,"data":{"items":[{"status":2e0}]}}`,               // exponent
+	`{"code":0,"data":{"items":[{"createTime":1.0}]}}`,           // fraction
+	`{"code":0,"data":{"items":[],"total":1000000000000000000}}`, // 19 digits
+	`{"code":0,"data":{"items":[],"total":-}}`,
+	`{"code":0,"data":{"items":[{"` + "\xc3\xafd" + `":1}]}}`, // non-ASCII key
 	`{"code":0,"data":{"items":[],"x":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}}`,
 }
 
