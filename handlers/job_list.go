@@ -111,7 +111,7 @@ func (h *handler) readList(c *gin.Context) (listRequest, error) {
 	now := h.now()
 	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.shownZone(c), now)
 	lr := listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs, now: now}
-	if e, bad := fieldErrs["page"]; bad {
+	if e, bad := fieldErrs["page"]; bad && e.Key == "field.page.invalid" {
 		if n, err := strconv.Atoi(strings.TrimSpace(e.Value)); err == nil && n > jobquery.MaxPage {
 			lr.pastMax, lr.q = n, q.WithPage(jobquery.MaxPage)
 			delete(lr.fieldErrs, "page")

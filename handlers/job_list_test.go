@@ -1452,3 +1452,70 @@ func TestRowsPerPageLabel(t *testing.T) {
 		t.Error(`the page size control is not labelled "Rows per page"`)
 	}
 }
+
+// A parameter given twice with different values (name=a&name=b,
+// page=2&page=3, ...) is refused like any bad value: 400, the message
+// beside its field naming both copies, in English and Chinese, the first
+// copy kept in the form and the other filters applied; never one copy
+// silently chosen. The list's fragment, summary and downloads answer the
+// same way.
+func TestRepeatedParametersAnswer400(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	base := "/workflows/" + wf.ID + "/jobs"
+	failed, _ := expectedPage(e.jobsOf("demo", wf.ID), filter{status: 3, page: 1, size: 20})
+	cases := []struct {
+		query, key, copies, errID, fieldID, kept string
+	}{
+		{"?name=daily&name=weekly&status=failed", "field.name.repeated", "“daily”, “weekly”", "f-name-error", "f-name", "daily"},
+		{"?page=2&page=3&status=failed", "field.page.repeated", "“2”, “3”", "f-page-error", "", ""},
+		{"?page=2000000&page=3&status=failed", "field.page.repeated", "“2000000”, “3”", "f-page-error", "", ""},
+		{"?order=asc&order=desc&status=failed", "field.order.repeated", "“asc”, “desc”", "f-order-error", "", ""},
+		{"?size=50&size=100&status=failed", "field.size.repeated", "“50”, “100”", "f-size-error", "", ""},
+		{"?from=2025-11-01&from=2025-11-02&status=failed", "field.from.repeated", "“2025-11-01”, “2025-11-02”", "f-from-error", "f-from", "2025-11-01"},
+		{"?status=failed&tz=Europe%2FParis&tz=Asia%2FKolkata", "field.tz.repeated", "“Europe/Paris”, “Asia/Kolkata”", "f-tz-error", "f-tz", "Europe/Paris"},
+		{"?range=24h&range=7d&status=failed", "field.range.repeated", "“24h”, “7d”", "f-range-error", "", ""},
+	}
+	for _, tc := range cases {
+		for _, lang := range langs {
+			a := e.get(t, c, base+tc.query, "Accept-Language", lang.accept)
+			if a.status != http.StatusBadRequest {
+				t.Errorf("%s %s: status %d, want 400", tc.query, lang.tag, a.status)
+				continue
+			}
+			doc := parseHTML(t, a.body)
+			if got, want := text(byID(doc, tc.errID)), i18n.For(lang.tag).T(tc.key, tc.copies); got != want {
+				t.Errorf("%s %s: #%s says %q, want %q", tc.query, lang.tag, tc.errID, got, want)
+			}
+			if tc.fieldID != "" {
+				if got := inputValue(t, doc, tc.fieldID); got != tc.kept {
+					t.Errorf("%s: #%s keeps %q, want %q", tc.query, tc.fieldID, got, tc.kept)
+				}
+			}
+			if got := rowIDs(t, doc); !slices.Equal(got, failed) {
+				t.Errorf("%s: rows %v, want the failed jobs' first page %v (status applied, no copy of the repeated one)", tc.query, got, failed)
+			}
+		}
+	}
+	// The results fragment says it too.
+	a := e.get(t, c, base+"?page=2&page=3&status=failed", "HX-Request", "true", "HX-Request-Type", "partial")
+	if a.status != http.StatusBadRequest || text(byID(parseHTML(t, a.body), "f-page-error")) != i18n.For(i18n.English).T("field.page.repeated", "“2”, “3”") {
+		t.Errorf("fragment: %d %q", a.status, text(byID(parseHTML(t, a.body), "f-page-error")))
+	}
+	// Summary and downloads of a list URL that does not say what it means.
+	for _, p := range []string{
+		base + "/summary?name=daily&name=weekly",
+		base + "/export.csv?name=daily&name=weekly",
+		"/jobs/export.json?status=failed&tz=UTC&tz=Asia%2FKolkata",
+	} {
+		if a := e.get(t, c, p); a.status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", p, a.status)
+		}
+	}
+	// The same value twice says one thing: the canonical URL.
+	a = e.get(t, c, base+"?status=failed&page=1&page=1&name=daily&name=daily")
+	if a.status != http.StatusFound || a.header.Get("Location") != base+"?name=daily&status=failed" {
+		t.Errorf("same value twice: %d to %q", a.status, a.header.Get("Location"))
+	}
+}

@@ -572,7 +572,7 @@ func filterForm(d *JobList) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if e, bad := d.Errors["tz"]; bad {
-			templ_7745c5c3_Err = fieldError(d.L, "f-tz-error", e.Key, []any{e.Value}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = fieldError(d.L, "f-tz-error", e.Key, e.Args).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -6,6 +6,7 @@
 package jobquery
 
 import (
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -81,6 +82,11 @@ const MaxAsOfSkew = 5 * time.Second
 //	page   1-based page number (default 1)
 //	size   10 | 20 | 50 | 100 (default 20)
 //
+// Every parameter but status holds one value: given several times with
+// different values it is an error (field.<name>.repeated) and none of its
+// copies applies, since the URL does not say which one it means; the same
+// value repeated is that value.
+//
 // Examples:
 //
 //	/workflows/4216617528/jobs
@@ -140,6 +146,8 @@ func Default(zone *time.Location, now time.Time) Query {
 func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, FieldErrors) {
 	q := Default(defaultZone, now)
 	errs := FieldErrors{}
+	typed := v // as given: a date typed twice is still a date next to a range
+	v = oneEach(v, errs)
 	bad := func(field, key string, args ...any) {
 		errs[field] = FieldError{Key: key, Args: args, Value: v.Get(field)}
 	}
@@ -165,7 +173,7 @@ func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, Fiel
 		if loc, ok := loadZone(tz); ok {
 			q.TZ, q.loc = loc.String(), loc
 		} else {
-			bad("tz", "field.tz.invalid")
+			bad("tz", "field.tz.invalid", v.Get("tz"))
 		}
 	}
 	var from time.Time
@@ -190,11 +198,11 @@ func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, Fiel
 	if s := strings.ToLower(strings.TrimSpace(v.Get("range"))); s != "" {
 		if _, ok := rangeSpans[s]; !ok {
 			bad("range", "field.range.invalid")
-		} else if dates := typedDates(v); len(dates) > 0 {
+		} else if dates := typedDates(typed); len(dates) > 0 {
 			bad("range", "field.range.conflict")
 			for _, f := range dates {
 				if _, own := errs[f]; !own {
-					errs[f] = FieldError{Value: v.Get(f), Of: "range"}
+					errs[f] = FieldError{Value: typed.Get(f), Of: "range"}
 				}
 			}
 			q.From, q.To = "", ""
@@ -239,6 +247,97 @@ func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, Fiel
 		return q, nil
 	}
 	return q, errs
+}
+
+// singleParams are the parameters that hold one value, with the message
+// key of their being given several times with different values.
+var singleParams = [...]struct{ name, key string }{
+	{"name", "field.name.repeated"},
+	{"tz", "field.tz.repeated"},
+	{"from", "field.from.repeated"},
+	{"to", "field.to.repeated"},
+	{"range", "field.range.repeated"},
+	{"asof", "field.asof.repeated"},
+	{"order", "field.order.repeated"},
+	{"page", "field.page.repeated"},
+	{"size", "field.size.repeated"},
+}
+
+// oneEach returns v with one value for each parameter of singleParams:
+// one given several times with different values is reported in errs
+// (the first copy kept as typed, the copies named in the message) and
+// left out. v itself is not changed; without repeats it is returned as
+// is, so the common case allocates nothing.
+func oneEach(v url.Values, errs FieldErrors) url.Values {
+	var out url.Values
+	for _, p := range singleParams {
+		vs := v[p.name]
+		if len(vs) < 2 {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(v)
+		}
+		if one, ok := One(vs); ok {
+			out[p.name] = []string{one}
+			continue
+		}
+		errs[p.name] = FieldError{Key: p.key, Args: []any{Copies(vs)}, Value: vs[0]}
+		delete(out, p.name)
+	}
+	if out == nil {
+		return v
+	}
+	return out
+}
+
+// One reads a URL parameter that holds one value from its copies vs, in
+// URL order: "" when absent, else its value when it is given once or
+// every copy says the same (spaces at the ends aside). ok is false when
+// copies differ: the URL does not say which one it means, and no page
+// may pick one of them for the reader.
+func One(vs []string) (value string, ok bool) {
+	if len(vs) == 0 {
+		return "", true
+	}
+	first := strings.TrimSpace(vs[0])
+	for _, s := range vs[1:] {
+		if strings.TrimSpace(s) != first {
+			return "", false
+		}
+	}
+	return vs[0], true
+}
+
+// Copies names the different values among vs for a message, in URL
+// order and quoted: “2”, “3”. At most maxCopies values of at most
+// maxCopyLen characters are named, "…" marking what was left out, so a
+// URL of a thousand copies makes a short message.
+func Copies(vs []string) string {
+	const maxCopies, maxCopyLen = 3, 40
+	var b strings.Builder
+	seen := make(map[string]bool, maxCopies)
+	for _, s := range vs {
+		s = strings.TrimSpace(s)
+		if seen[s] {
+			continue
+		}
+		if len(seen) == maxCopies {
+			b.WriteString(", …")
+			break
+		}
+		seen[s] = true
+		if len(seen) > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("“")
+		if r := []rune(s); len(r) > maxCopyLen {
+			s = string(r[:maxCopyLen]) + "…"
+		}
+		b.WriteString(s)
+		b.WriteString("”")
+	}
+	return b.String()
 }
 
 // typedDates returns the date parameters (from, to) the URL sets.

@@ -3,10 +3,12 @@ package jobquery
 import (
 	"math/rand"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -234,6 +236,7 @@ func FuzzParseQuery(f *testing.F) {
 		"page=1000001", "status=Success&order=DESC&name=++x++", "tz=../../etc/passwd", "from=2026-02-30",
 		"range=24h&page=2", "range=7D&from=2026-11-01", "asof=2026-12-01T14:32:05Z&range=1h&tz=Asia%2FKolkata",
 		"asof=2026-12-01T15:32:05%2B01:00", "asof=2027-01-01T00:00:00Z", "asof=2026-11-01T00:00:00Z&to=2026-11-30",
+		"name=a&name=b&status=failed", "page=2&page=3", "page=2&page=2", "range=24h&from=2026-11-01&from=2026-11-02",
 	} {
 		f.Add(s)
 	}
@@ -556,5 +559,81 @@ func TestExactLinkReproducesTheWindow(t *testing.T) {
 			up.Order != want.Order || up.Name != want.Name || (up.Status == nil) != (want.Status == nil) {
 			t.Fatalf("%s reads %+v, the sender's list was %+v (from %s)", u, up, want, q.URL("/jobs"))
 		}
+	}
+}
+
+// A parameter that holds one value, given several times with different
+// values, is refused: the URL does not say which one it means, and taking
+// one of them would show the reader a list other than the one the URL
+// describes. Its copies are named in the message, the first is kept for
+// the form and the other filters still apply. The same value repeated
+// says one thing and is accepted; status is a set, and its copies merge.
+func TestRepeatedParameterIsRefused(t *testing.T) {
+	two := map[string][2]string{
+		"name":  {"pagerank", "louvain"},
+		"tz":    {"Europe/Paris", "Asia/Kolkata"},
+		"from":  {"2026-11-01", "2026-11-02"},
+		"to":    {"2026-11-20", "2026-11-21"},
+		"range": {"24h", "7d"},
+		"asof":  {"2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"},
+		"order": {"asc", "desc"},
+		"page":  {"2", "3"},
+		"size":  {"50", "100"},
+	}
+	for field, vals := range two {
+		v := url.Values{field: {vals[0], vals[1]}, "status": {"failed"}}
+		q, errs := Parse(v, time.UTC, testNow)
+		e, ok := errs[field]
+		if !ok || e.Key != "field."+field+".repeated" {
+			t.Errorf("%s=%s&%s=%s: error %+v, want field.%s.repeated (all errors %v)", field, vals[0], field, vals[1], e, field, errs)
+			continue
+		}
+		if len(errs) != 1 {
+			t.Errorf("%s repeated: errors on other fields too: %v", field, errs)
+		}
+		if e.Value != vals[0] {
+			t.Errorf("%s repeated: the form keeps %q, want the first copy %q", field, e.Value, vals[0])
+		}
+		if len(e.Args) != 1 || e.Args[0] != "“"+vals[0]+"”, “"+vals[1]+"”" {
+			t.Errorf("%s repeated: message args %q, want both copies", field, e.Args)
+		}
+		d := Default(time.UTC, testNow)
+		if q.Name != d.Name || q.TZ != d.TZ || q.From != d.From || q.To != d.To || q.Range != d.Range ||
+			!q.AsOf.Equal(d.AsOf) || q.Asc != d.Asc || q.Page != d.Page || q.Size != d.Size {
+			t.Errorf("%s repeated: one of its copies was applied: %+v", field, q)
+		}
+		if q.Status != SetOf(apiclient.StatusFailed) {
+			t.Errorf("%s repeated: the status filter was dropped: %v", field, q.Status)
+		}
+	}
+
+	// Dates given twice next to a preset range: still both a preset and
+	// dates, so neither applies.
+	_, errs := Parse(url.Values{"range": {"24h"}, "from": {"2026-11-01", "2026-11-02"}}, time.UTC, testNow)
+	if errs["range"].Key != "field.range.conflict" || errs["from"].Key != "field.from.repeated" {
+		t.Errorf("range with a repeated from: %v", errs)
+	}
+
+	// The same value twice says one thing.
+	q, errs := Parse(url.Values{"page": {"2", " 2"}, "name": {"x", "x"}}, time.UTC, testNow)
+	if errs != nil || q.Page != 2 || q.Name != "x" {
+		t.Errorf("the same value twice: %+v %v", q, errs)
+	}
+	// Statuses given several times are one set.
+	q, errs = Parse(url.Values{"status": {"failed", "cancelled"}}, time.UTC, testNow)
+	if errs != nil || q.Status != SetOf(apiclient.StatusFailed, apiclient.StatusInterrupted) {
+		t.Errorf("status twice: %v %v", q.Status, errs)
+	}
+	// Many copies: the message names a few, never the whole URL.
+	many := make([]string, 50)
+	for i := range many {
+		many[i] = strings.Repeat(string(rune('a'+i%26)), 100) + strconv.Itoa(i)
+	}
+	_, errs = Parse(url.Values{"name": many}, time.UTC, testNow)
+	if len(errs["name"].Args) != 1 {
+		t.Fatalf("50 names: %v", errs)
+	}
+	if msg := errs["name"].Args[0].(string); utf8.RuneCountInString(msg) > 200 || !strings.HasSuffix(msg, "…") {
+		t.Errorf("50 long names: message argument of %d characters: %q", utf8.RuneCountInString(msg), msg)
 	}
 }
