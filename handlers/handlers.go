@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -305,6 +306,9 @@ func (h *handler) render(c *gin.Context, status int, comp templ.Component) error
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
 	hd.Add("Vary", varyHTMX)
+	// A known length spares net/http the chunked framing of a body larger
+	// than its buffer (the compression middleware drops it when it gzips).
+	hd["Content-Length"] = []string{strconv.Itoa(buf.Len())}
 	c.Status(status)
 	_, _ = c.Writer.Write(buf.Bytes())
 	return nil

@@ -124,6 +124,14 @@ func TestCompressedPages(t *testing.T) {
 		if ce := zipped.header.Get("Content-Encoding"); ce != "gzip" {
 			t.Fatalf("%s with Accept-Encoding gzip: Content-Encoding %q, want gzip", tc.name, ce)
 		}
+		// The plain answer says its length up front (not chunked); the
+		// gzipped one never claims the plain length.
+		if cl := plain.header.Get("Content-Length"); cl != strconv.Itoa(len(plain.body)) {
+			t.Errorf("%s: Content-Length %q for a %d-byte body", tc.name, cl, len(plain.body))
+		}
+		if cl := zipped.header.Get("Content-Length"); cl != "" && cl != strconv.Itoa(len(zipped.body)) {
+			t.Errorf("%s gzipped: Content-Length %q for a %d-byte body", tc.name, cl, len(zipped.body))
+		}
 		if !varies(plain.header, "Accept-Encoding") || !varies(zipped.header, "Accept-Encoding") || !varies(zipped.header, "HX-Request") {
 			t.Errorf("%s: Vary %q / %q, want Accept-Encoding and the htmx headers", tc.name, plain.header.Values("Vary"), zipped.header.Values("Vary"))
 		}
