@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"jobboard/apiclient"
+	"jobboard/internal/jobquery"
 	"jobboard/internal/middleware"
 	"jobboard/internal/session"
 	"jobboard/internal/store"
@@ -279,6 +280,21 @@ func header(r *http.Request, key string) string {
 
 // isHTMX reports whether htmx sent the request.
 func isHTMX(r *http.Request) bool { return header(r, hdrHXRequest) == "true" }
+
+// queryOne is the query parameter key of a page that reads it as one
+// value: given several times with different values it reads as absent
+// (jobquery.One), so the page applies its rule for a missing value
+// instead of choosing one of the copies for the reader.
+func queryOne(c *gin.Context, key string) string {
+	v, _ := jobquery.One(c.QueryArray(key))
+	return v
+}
+
+// formOne is queryOne for a field of a POSTed form.
+func formOne(c *gin.Context, key string) string {
+	v, _ := jobquery.One(c.PostFormArray(key))
+	return v
+}
 
 // isFragment reports whether the request wants only the swapped region:
 // an htmx request that targets part of the page and is not a history

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobboard/apiclient"
+	"jobboard/internal/jobquery"
 	"jobboard/views"
 )
 
@@ -27,7 +28,11 @@ func (h *handler) home(c *gin.Context) error {
 // workflow's jobs; anything else shows the home page with a message and
 // the value kept.
 func (h *handler) workflowOpen(c *gin.Context) error {
-	raw := c.Query("id")
+	raws := c.QueryArray("id")
+	raw, one := jobquery.One(raws)
+	if !one {
+		return h.renderHome(c, http.StatusBadRequest, raws[0], "home.badIDRepeated", jobquery.Copies(raws))
+	}
 	id := strings.TrimSpace(raw)
 	if n, ok := parseWorkflowID(id); ok {
 		h.redirect(c, views.ListPath(n))
@@ -41,12 +46,12 @@ func (h *handler) workflowOpen(c *gin.Context) error {
 	return h.renderHome(c, http.StatusBadRequest, raw, "home.badID")
 }
 
-func (h *handler) renderHome(c *gin.Context, status int, openID, openErr string) error {
+func (h *handler) renderHome(c *gin.Context, status int, openID, openErr string, errArgs ...any) error {
 	sess, err := h.requireSession(c)
 	if err != nil {
 		return err
 	}
-	d := views.Home{Page: h.page(c, &sess), OpenID: openID, OpenError: openErr, Now: h.now()}
+	d := views.Home{Page: h.page(c, &sess), OpenID: openID, OpenError: openErr, OpenErrorArgs: errArgs, Now: h.now()}
 	d.Title = d.L.T("home.title")
 	d.Pinned = h.pinnedViews(c.Request.Context(), sess.Account)
 	jobs, err := h.explorer.ListJobs(c.Request.Context(), sess.Token, apiclient.ListQuery{PageSize: recentJobs, Order: apiclient.OrderDesc})

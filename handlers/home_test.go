@@ -91,3 +91,24 @@ func TestOpenWorkflowZeroSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// Two different IDs in the address open neither: the box says so, in
+// both languages, keeping the first as typed.
+func TestOpenWorkflowRepeatedIDSaysSo(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	for _, lang := range langs {
+		a := e.get(t, c, "/workflows/go?id=4216617528&id=42", "Accept-Language", lang.accept)
+		doc := parseHTML(t, a.body)
+		want := i18n.For(lang.tag).T("home.badIDRepeated", "“4216617528”, “42”")
+		if a.status != http.StatusBadRequest || text(byID(doc, "open-id-error")) != want {
+			t.Errorf("%s: %d %q (Location %q), want 400 %q", lang.tag, a.status, text(byID(doc, "open-id-error")), a.header.Get("Location"), want)
+		}
+		if got := inputValue(t, doc, "open-id"); got != "4216617528" {
+			t.Errorf("%s: the box shows %q", lang.tag, got)
+		}
+	}
+	if a := e.get(t, c, "/workflows/go?id=42&id=42"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/workflows/42/jobs" {
+		t.Errorf("the same ID twice: %d %q", a.status, a.header.Get("Location"))
+	}
+}

@@ -98,7 +98,7 @@ func (h *handler) jobNav(c *gin.Context, back, tz string) (views.JobNav, *time.L
 		if tz == "" {
 			// Links from a list carry its tz inside back.
 			if u, err := url.Parse(back); err == nil {
-				tz = u.Query().Get("tz")
+				tz, _ = jobquery.One(u.Query()["tz"])
 			}
 		}
 	}
@@ -122,16 +122,17 @@ type jobRequest struct {
 }
 
 // readJob reads a job route's request; back and tz come from the query, or
-// from the form for a POST. Its errors (signed out, an ID that is not a
+// from the form for a POST, each as one value (two different copies count
+// as none: queryOne). Its errors (signed out, an ID that is not a
 // number) go to the common error path.
 func (h *handler) readJob(c *gin.Context) (jobRequest, error) {
 	sess, err := h.requireSession(c)
 	if err != nil {
 		return jobRequest{}, err
 	}
-	param := c.Query
+	param := func(key string) string { return queryOne(c, key) }
 	if c.Request.Method == http.MethodPost {
-		param = c.PostForm
+		param = func(key string) string { return formOne(c, key) }
 	}
 	nav, zone := h.jobNav(c, param("back"), param("tz"))
 	id, err := jobIDParam(c)

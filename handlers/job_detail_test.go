@@ -431,3 +431,38 @@ func TestJobDetailNotFoundAndBadID(t *testing.T) {
 		t.Errorf("signed out: %d %s", a.status, a.header.Get("Location"))
 	}
 }
+
+// The list to go back to and the zone a job page carries are read as one
+// value each: two different ones count as none (the job's workflow list,
+// the default zone), never the first copy.
+func TestJobDetailRepeatedBackOrZonePicksNoCopy(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	j := findJob(t, e, "demo", withStatus(explorersim.StatusFailed))
+	wfList := "/workflows/" + j.WorkflowID + "/jobs"
+	two := "?back=" + url.QueryEscape("/jobs?status=running") + "&back=" + url.QueryEscape("/jobs?status=failed")
+	for _, p := range []string{jobPath(j.ID) + two, jobPath(j.ID) + "/cancel" + two} {
+		doc := parseHTML(t, e.get(t, c, p).body)
+		if got, _ := attr(byID(doc, "back-link"), "href"); strings.Contains(got, "status=") {
+			t.Errorf("%s: the way back is %q, one of the copies", p, got)
+		}
+	}
+	doc := parseHTML(t, e.get(t, c, jobPath(j.ID)+two).body)
+	if got, _ := attr(byID(doc, "back-link"), "href"); got != wfList {
+		t.Errorf("two backs: link %q, want the workflow's list %q", got, wfList)
+	}
+	doc = parseHTML(t, e.get(t, c, jobPath(j.ID)+"?tz=Europe%2FParis&tz=Asia%2FKolkata").body)
+	if got := text(byID(doc, "job-detail")); strings.Contains(got, "Europe/Paris") || strings.Contains(got, "Asia/Kolkata") {
+		t.Errorf("two zones: one of them is used: %q", got)
+	}
+	// The same list twice is that list.
+	same := "?back=" + url.QueryEscape("/jobs?status=running") + "&back=" + url.QueryEscape("/jobs?status=running")
+	if got, _ := attr(byID(parseHTML(t, e.get(t, c, jobPath(j.ID)+same).body), "back-link"), "href"); got != "/jobs?status=running" {
+		t.Errorf("the same back twice: link %q", got)
+	}
+	// Sign-in's way on, the same way.
+	doc = parseHTML(t, e.get(t, e.browser(t), "/login?next=%2Fviews&next=%2Fjobs").body)
+	if got := inputValue(t, doc, "login-password-next"); got == "/views" || got == "/jobs" {
+		t.Errorf("two nexts: sign-in goes on to %q, one of the copies", got)
+	}
+}

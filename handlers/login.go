@@ -27,8 +27,8 @@ const maxTokenLen = session.MaxTokenLen
 
 // loginPage serves GET /login: the two ways in.
 func (h *handler) loginPage(c *gin.Context) error {
-	form := views.Login{Next: safeNext(c.Query("next"))}
-	switch c.Query("reason") {
+	form := views.Login{Next: safeNext(queryOne(c, "next"))}
+	switch queryOne(c, "reason") {
 	case views.LoginEnded:
 		form.NoticeKey = "login.ended"
 	case views.LoginSignedOut:

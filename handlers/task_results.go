@@ -14,6 +14,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/download"
 	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 	"jobboard/views"
 )
 
@@ -51,7 +52,7 @@ func (h *handler) taskResultsCSV(c *gin.Context) error {
 		return err
 	}
 	if d.LimitError != "" {
-		return &appError{status: http.StatusBadRequest, key: "task.badLimit", args: []any{d.LimitError}, back: true}
+		return &appError{status: http.StatusBadRequest, key: d.LimitErrorKey, args: []any{d.LimitError}, back: true}
 	}
 	var buf bytes.Buffer
 	if err := writeResultCSV(&buf, d.L, d.Columns, d.Rows); err != nil {
@@ -76,11 +77,16 @@ func (h *handler) loadTaskResults(c *gin.Context) (views.TaskResults, error) {
 		return views.TaskResults{}, &appError{status: http.StatusBadRequest, key: "task.badID", args: []any{taskID}, back: true}
 	}
 	d := views.TaskResults{Page: h.page(c, &sess), Nav: nav, Limit: views.DefaultResultLimit}
-	if raw, ok := c.GetQuery("limit"); ok {
-		if n, err := strconv.Atoi(strings.TrimSpace(raw)); err == nil && validResultLimit(n) {
+	if raws, ok := c.GetQueryArray("limit"); ok {
+		raw, one := jobquery.One(raws)
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		switch {
+		case !one:
+			d.LimitErrorKey, d.LimitError = "task.limitRepeated", jobquery.Copies(raws)
+		case err == nil && validResultLimit(n):
 			d.Limit = n
-		} else {
-			d.LimitError = raw
+		default:
+			d.LimitErrorKey, d.LimitError = "task.badLimit", raw
 			if d.LimitError == "" {
 				d.LimitError = `""`
 			}

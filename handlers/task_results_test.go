@@ -296,3 +296,25 @@ func TestTaskResultsBadInput(t *testing.T) {
 		t.Error("a failed task's empty result is not explained")
 	}
 }
+
+// Two different limits in the address: neither is picked; the page says
+// so beside the choice (en, zh) and shows the default, the CSV refuses.
+func TestTaskResultsRepeatedLimit(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	j, two, _ := jobWithColumns(t, e)
+	for _, lang := range langs {
+		a := e.get(t, c, resultsPath(j.ID, two.ID)+"?limit=10&limit=1000", "Accept-Language", lang.accept)
+		doc := parseHTML(t, a.body)
+		want := i18n.For(lang.tag).T("task.limitRepeated", "“10”, “1000”")
+		if a.status != http.StatusBadRequest || text(byID(doc, "limit-error")) != want {
+			t.Errorf("%s: %d %q, want 400 %q", lang.tag, a.status, text(byID(doc, "limit-error")), want)
+		}
+		if n := len(resultTable(t, doc)); n != 100 {
+			t.Errorf("%s: %d rows shown, want the default 100", lang.tag, n)
+		}
+	}
+	if a := e.get(t, c, resultsPath(j.ID, two.ID)+".csv?limit=10&limit=1000"); a.status != http.StatusBadRequest || strings.Contains(a.header.Get("Content-Type"), "csv") {
+		t.Errorf("CSV: status %d %s, want a 400 page", a.status, a.header.Get("Content-Type"))
+	}
+}

@@ -58,7 +58,7 @@ func (h *handler) asOwner(action ownerAction) func(*gin.Context) error {
 func (h *handler) viewEdit(c *gin.Context, sess session.Data, v store.View) error {
 	f := h.viewForm(c, &sess)
 	fillViewForm(&f, v)
-	if p := c.Query("path"); p != "" {
+	if p := queryOne(c, "path"); p != "" {
 		if canon, ok := h.listPathOf(p); ok && canon != v.Path {
 			f.Path, f.PathChanged = canon, true
 		}

@@ -31,14 +31,14 @@ func (h *handler) viewList(c *gin.Context) error {
 		return h.render(c, p.Status, views.ViewBoardPage(d))
 	}
 	d.Views = list
-	if slug := c.Query("saved"); slug != "" {
+	if slug := queryOne(c, "saved"); slug != "" {
 		for _, v := range list {
 			if v.Slug == slug {
 				d.NoticeKey, d.NoticeArgs = "views.savedAs", []any{v.Name, v.ShortURL()}
 			}
 		}
 	}
-	if c.Query("deleted") != "" {
+	if queryOne(c, "deleted") != "" {
 		d.NoticeKey = "views.deletedOne"
 	}
 	return h.render(c, http.StatusOK, views.ViewBoardPage(d))

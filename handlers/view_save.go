@@ -27,7 +27,7 @@ func (h *handler) viewNew(c *gin.Context) error {
 	}
 	f := h.viewForm(c, &sess)
 	f.Title = f.L.T("views.newTitle")
-	f.Path = c.Query("path")
+	f.Path = queryOne(c, "path")
 	f.Visibility = views.VisibilityPrivate
 	if canon, ok := h.listPathOf(f.Path); ok {
 		f.Path = canon

@@ -152,9 +152,9 @@ func (h *handler) checkWorkflow(c *gin.Context, sess *session.Data, id int64, d 
 // workflow, else of the workflow's newest job. A failure leaves the list
 // empty: the form then asks for task IDs, which still works.
 func (h *handler) runTasks(c *gin.Context, sess *session.Data, d *views.WorkflowRun, newest int64) {
-	from := c.Query("from")
+	from := queryOne(c, "from")
 	if c.Request.Method == http.MethodPost {
-		from = c.PostForm("from")
+		from = formOne(c, "from")
 	}
 	ids := []int64{newest}
 	if id, ok := parseWorkflowID(from); ok && id != newest { // job IDs have the same grammar

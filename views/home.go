@@ -12,7 +12,9 @@ type Home struct {
 	Page
 	OpenID    string // the value typed in the open-by-ID box
 	OpenError string // message key, "" for none
-	Recent    []RecentWorkflow
+	// OpenErrorArgs are the arguments of OpenError's message.
+	OpenErrorArgs []any
+	Recent        []RecentWorkflow
 	// Pinned are the reader's pinned saved views (nil: no block, e.g.
 	// without a store or for a pasted-token session).
 	Pinned  *PinnedViews

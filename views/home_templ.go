@@ -107,7 +107,7 @@ func HomePage(d Home) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.OpenError != "" {
-				templ_7745c5c3_Err = fieldError(d.L, "open-id-error", d.OpenError, nil).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = fieldError(d.L, "open-id-error", d.OpenError, d.OpenErrorArgs).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -12,9 +12,12 @@ type TaskResults struct {
 	Task       apiclient.Task
 	Nav        JobNav
 	Limit      int    // the limit in use
-	LimitError string // the invalid limit as typed ("" = valid)
-	Rows       [][]string
-	Columns    int // the widest row's number of cells
+	LimitError string // the invalid limit as typed, or its copies ("" = valid)
+	// LimitErrorKey is the message of LimitError: a limit that is not a
+	// choice, or one given several times.
+	LimitErrorKey string
+	Rows          [][]string
+	Columns       int // the widest row's number of cells
 }
 
 // Result row limits a reader may choose on a task's result page.

@@ -228,7 +228,7 @@ func TaskResultsPage(d TaskResults) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.LimitError != "" {
-				templ_7745c5c3_Err = fieldError(d.L, "limit-error", "task.badLimit", []any{d.LimitError}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = fieldError(d.L, "limit-error", d.LimitErrorKey, []any{d.LimitError}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -229,6 +229,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.again":              "Run again",
 	"run.againHint":          "Explorer does not tell jobboard the inputs a job ran with, so a new run starts with the workflow's saved inputs unless you add parameters.",
 	"poll.reloadHint":        "Jobs here are still in progress: reload the page to see them move on.",
+	"home.badIDRepeated":     "This address gives several workflow IDs (%s); type the one you mean.",
 	"home.badIDZero":         "No workflow has ID 0: workflow IDs start from 1, like 4216617528.",
 
 	// Job pages: detail, task results, cancel, run, read-only.
@@ -263,6 +264,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"task.notFound":          "Job %s has no task with ID %s.",
 	"task.limit":             "Rows to show",
 	"task.limitApply":        "Show",
+	"task.limitRepeated":     "This address gives several row counts (%s); the first 100 rows are shown.",
 	"task.badLimit":          "“%s” is not a choice: rows to show are 10, 100 or 1,000. The first 100 rows are shown.",
 	"task.noRows":            "This task has no result rows. Only a task that succeeded has a result.",
 	"task.rowCount.one":      "First %s row of the result",

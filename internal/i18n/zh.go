@@ -226,6 +226,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.again":              "再次运行",
 	"run.againHint":          "Explorer 不会告诉 jobboard 作业运行时的输入，因此新的运行使用工作流保存的输入，除非你添加参数。",
 	"poll.reloadHint":        "此处仍有作业在进行中：刷新页面即可看到最新进展。",
+	"home.badIDRepeated":     "此地址给出了多个工作流 ID（%s）；请输入您要打开的那一个。",
 	"home.badIDZero":         "没有 ID 为 0 的工作流：工作流 ID 从 1 开始，例如 4216617528。",
 
 	// Job pages: detail, task results, cancel, run, read-only.
@@ -260,6 +261,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"task.notFound":          "作业 %s 中没有 ID 为 %s 的任务。",
 	"task.limit":             "显示行数",
 	"task.limitApply":        "显示",
+	"task.limitRepeated":     "此地址给出了多个显示行数（%s）；现显示前 100 行。",
 	"task.badLimit":          "“%s”不是可选值：显示行数可为 10、100 或 1,000。现显示前 100 行。",
 	"task.noRows":            "此任务没有结果行。只有成功的任务才有结果。",
 	"task.rowCount.other":    "结果的前 %s 行",
