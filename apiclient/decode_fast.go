@@ -2,6 +2,7 @@ package apiclient
 
 import (
 	"bytes"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -11,7 +12,8 @@ import (
 // {"code":0,"message":…,"data":{"items":[…],"total":N,"Page":p,"PageSize":s}},
 // into dst without encoding/json, straight into the Jobs: it fills the
 // capacity dst.Items already has (the page size) before growing it, and
-// the jobs' strings share one copy of the body. It reads exactly the
+// the jobs' strings share one copy of the bytes they hold (not of the
+// whole body: keys, numbers and skipped fields are most of it). It reads exactly the
 // fields wireJobPage and wireJob hold and skips (while validating)
 // everything else. It reports false, leaving dst's fields alone (the
 // backing array of dst.Items may be written), on anything it does not expect: a
@@ -23,7 +25,12 @@ import (
 // errors are the reference: when this reports true, dst holds what
 // encoding/json would have produced (FuzzDecodeListPage checks it).
 func decodeListPageFast(body []byte, dst *JobPage) bool {
-	s := fastScanner{b: body}
+	sc, _ := keptPool.Get().(*keptScratch)
+	if sc == nil {
+		sc = new(keptScratch)
+	}
+	defer sc.release()
+	s := fastScanner{b: body, kept: sc}
 	page := JobPage{Items: dst.Items[:0]}
 	if !s.envelope(&page) {
 		return false
@@ -31,8 +38,69 @@ func decodeListPageFast(body []byte, dst *JobPage) bool {
 	if page.Items == nil {
 		page.Items = []Job{}
 	}
+	sc.set(page.Items)
 	*dst = page
 	return true
+}
+
+// keptScratch gathers the bytes of the strings a page keeps while it is
+// decoded, and which job field each goes to; set then cuts the fields from
+// one string of those bytes. Fields are named by job index, not pointer:
+// the jobs' slice may grow while it is decoded.
+type keptScratch struct {
+	bytes []byte
+	refs  []keptRef
+}
+
+type keptRef struct {
+	job        int
+	field      keptField
+	start, end int
+}
+
+// keptField is a string field of Job.
+type keptField uint8
+
+const (
+	keptName keptField = iota
+	keptWorkflowID
+	keptWorkflowName
+)
+
+var keptPool sync.Pool // *keptScratch
+
+// maxPooledKept is the largest scratch kept for the next page.
+const maxPooledKept = 64 << 10
+
+// add appends text as field f of job i.
+func (k *keptScratch) add(i int, f keptField, text []byte) {
+	start := len(k.bytes)
+	k.bytes = append(k.bytes, text...)
+	k.refs = append(k.refs, keptRef{job: i, field: f, start: start, end: len(k.bytes)})
+}
+
+// set gives every recorded field of jobs its string.
+func (k *keptScratch) set(jobs []Job) {
+	all := string(k.bytes)
+	for _, r := range k.refs {
+		v := all[r.start:r.end]
+		switch j := &jobs[r.job]; r.field {
+		case keptName:
+			j.Name = v
+		case keptWorkflowID:
+			j.WorkflowID = v
+		case keptWorkflowName:
+			j.WorkflowName = v
+		}
+	}
+}
+
+func (k *keptScratch) release() {
+	if cap(k.bytes) > maxPooledKept {
+		return
+	}
+	k.bytes, k.refs = k.bytes[:0], k.refs[:0]
+	keptPool.Put(k)
 }
 
 // fastMaxDepth bounds the nesting of skipped values.
@@ -41,9 +109,10 @@ const fastMaxDepth = 64
 // fastScanner reads a JSON document from b, position i. Its methods
 // report false when the input is not what they expect.
 type fastScanner struct {
-	b   []byte
-	i   int
-	str string // b as a string, made on first need: field strings share it
+	b    []byte
+	i    int
+	kept *keptScratch // the kept strings
+	job  int          // index of the job being decoded
 }
 
 func (s *fastScanner) ws() {
@@ -350,13 +419,11 @@ func (s *fastScanner) intField(dst *int) bool {
 	return ok
 }
 
-// stringField reads a string field: a string literal, or null (left as
-// is, or set to "" when nullEmpty).
-func (s *fastScanner) stringField(dst *string, nullEmpty bool) bool {
+// stringField reads string field f of the job being decoded: a string
+// literal, or null (the job is new, so its field is already "", which is
+// what both a plain string and flexString make of null).
+func (s *fastScanner) stringField(f keptField) bool {
 	if s.null() {
-		if nullEmpty {
-			*dst = ""
-		}
 		return true
 	}
 	if s.peek() != '"' {
@@ -366,21 +433,19 @@ func (s *fastScanner) stringField(dst *string, nullEmpty bool) bool {
 	if !ok {
 		return false
 	}
-	*dst = s.text(start, end, plain, ascii)
+	raw := s.b[start:end]
+	if plain && (ascii || utf8.Valid(raw)) {
+		s.kept.add(s.job, f, raw)
+	} else {
+		s.kept.add(s.job, f, text(raw))
+	}
 	return true
 }
 
-// text returns the content b[start:end] of a string literal, decoded as
-// encoding/json does: escapes resolved, invalid UTF-8 and lone surrogates
-// replaced by U+FFFD. ascii says str0 saw no byte beyond ASCII.
-func (s *fastScanner) text(start, end int, plain, ascii bool) string {
-	raw := s.b[start:end]
-	if plain && (ascii || utf8.Valid(raw)) {
-		if s.str == "" {
-			s.str = string(s.b)
-		}
-		return s.str[start:end]
-	}
+// text returns the content raw of a string literal with escapes or
+// invalid UTF-8, decoded as encoding/json does: escapes resolved, invalid
+// UTF-8 and lone surrogates replaced by U+FFFD.
+func text(raw []byte) []byte {
 	out := make([]byte, 0, len(raw)+8)
 	for i := 0; i < len(raw); {
 		c := raw[i]
@@ -427,7 +492,7 @@ func (s *fastScanner) text(start, end int, plain, ascii bool) string {
 			i += size
 		}
 	}
-	return string(out)
+	return out
 }
 
 // timeField reads a time sent as epoch milliseconds or null, as wireTime
@@ -526,7 +591,8 @@ func (s *fastScanner) page(page *JobPage) bool {
 					return false
 				}
 				page.Items = append(page.Items, Job{})
-				return s.job(&page.Items[len(page.Items)-1])
+				s.job = len(page.Items) - 1
+				return s.decodeJob(&page.Items[s.job])
 			})
 		case "total":
 			return seen.first(1) && s.intField(&page.Total)
@@ -539,7 +605,9 @@ func (s *fastScanner) page(page *JobPage) bool {
 	})
 }
 
-func (s *fastScanner) job(j *Job) bool {
+// decodeJob reads job s.job into j; its strings are set once the page is
+// decoded (keptScratch).
+func (s *fastScanner) decodeJob(j *Job) bool {
 	var seen once
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -549,11 +617,11 @@ func (s *fastScanner) job(j *Job) bool {
 			}
 			return s.idField(&j.ID)
 		case "name":
-			return seen.first(1) && s.stringField(&j.Name, false)
+			return seen.first(1) && s.stringField(keptName)
 		case "workflowId":
-			return seen.first(2) && s.workflowID(&j.WorkflowID)
+			return seen.first(2) && s.workflowID()
 		case "workflowName":
-			return seen.first(3) && s.stringField(&j.WorkflowName, false)
+			return seen.first(3) && s.stringField(keptWorkflowName)
 		case "status":
 			var st int
 			if !seen.first(4) || !s.intField(&st) {
@@ -593,21 +661,18 @@ func (s *fastScanner) idField(dst *int64) bool {
 	return ok
 }
 
-// workflowID reads a workflow ID as flexString does: a string, a number
-// (its literal text) or null.
-func (s *fastScanner) workflowID(dst *string) bool {
+// workflowID reads the workflow ID of the job being decoded as
+// flexString does: a string, a number (its literal text) or null.
+func (s *fastScanner) workflowID() bool {
 	switch c := s.peek(); {
 	case c == '"' || c == 'n':
-		return s.stringField(dst, true)
+		return s.stringField(keptWorkflowID)
 	case c == '-' || '0' <= c && c <= '9':
 		start, end, _, ok := s.number()
 		if !ok {
 			return false
 		}
-		if s.str == "" {
-			s.str = string(s.b)
-		}
-		*dst = s.str[start:end]
+		s.kept.add(s.job, keptWorkflowID, s.b[start:end])
 		return true
 	}
 	return false
