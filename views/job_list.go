@@ -71,7 +71,10 @@ func errorID(errs jobquery.FieldErrors, field string) string {
 }
 
 // pageWindow returns the page numbers shown around the current page.
+// A current page past the last (Explorer's total shrank while the page
+// still held rows) counts as the last, so the window still leads back.
 func pageWindow(current, last int) []int {
+	last = max(last, current)
 	lo, hi := max(1, current-2), min(last, current+2)
 	pages := make([]int, 0, hi-lo+1)
 	for p := lo; p <= hi; p++ {

@@ -123,3 +123,33 @@ func TestTooDeepSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// TestPagerPastTheLastPage: a results fragment whose page lies past the
+// list's end (the list shrank after the page was chosen) renders with a
+// pager that leads back, rather than failing.
+func TestPagerPastTheLastPage(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	q, errs := jobquery.Parse(url.Values{"page": {"9"}}, time.UTC, now)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	var buf bytes.Buffer
+	// Explorer's total fell to 20 while its page 9 still held rows.
+	d := benchList(5)
+	d.Query, d.Total = q, 20
+	if err := JobListResults(d).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	doc := testenv.Parse(t, buf.String())
+	var back bool
+	for _, nav := range testenv.ByTag(doc, "nav") {
+		for _, a := range testenv.ByTag(nav, "a") {
+			if strings.Contains(testenv.AttrValue(a, "href"), "page=8") {
+				back = true
+			}
+		}
+	}
+	if !back {
+		t.Errorf("page 9 of a one-page list: no pager link back to page 8 in %s", buf.String())
+	}
+}
