@@ -30,11 +30,11 @@ func (h *handler) readerZone(c *gin.Context) *time.Location {
 	if un, err := url.QueryUnescape(name); err == nil {
 		name = un
 	}
-	q, errs := jobquery.Parse(url.Values{"tz": {name}}, nil, h.now())
-	if errs != nil {
+	loc, ok := jobquery.Zone(name)
+	if !ok {
 		return nil
 	}
-	return q.Location()
+	return loc
 }
 
 // shownZone is the zone times are shown in: the reader's, else the

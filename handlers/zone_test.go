@@ -58,7 +58,8 @@ func TestZoneCookieIsValidated(t *testing.T) {
 	e := newEnv(t, 0)
 	c := e.signedIn(t, "demo")
 	job := findJob(t, e, "demo", withStatus(explorersim.StatusSuccess))
-	for _, bad := range []string{"Local", "Mars/Olympus", "../../etc/passwd", strings.Repeat("A", 80)} {
+	// A blank name (spaces) names no zone either: the server's, not UTC.
+	for _, bad := range []string{"Local", "Mars/Olympus", "../../etc/passwd", strings.Repeat("A", 80), "  "} {
 		e.setZoneCookie(t, c, bad)
 		a := e.get(t, c, jobPath(job.ID))
 		if a.status != http.StatusOK {

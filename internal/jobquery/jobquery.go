@@ -170,7 +170,7 @@ func Parse(v url.Values, defaultZone *time.Location, now time.Time) (Query, Fiel
 		}
 	}
 	if tz := strings.TrimSpace(v.Get("tz")); tz != "" {
-		if loc, ok := loadZone(tz); ok {
+		if loc, ok := Zone(tz); ok {
 			q.TZ, q.loc = loc.String(), loc
 		} else {
 			bad("tz", "field.tz.invalid", v.Get("tz"))
@@ -673,6 +673,18 @@ func validSize(n int) bool {
 		}
 	}
 	return false
+}
+
+// Zone returns the zone a tz value names, by the rule Parse applies to
+// the tz parameter (surrounding spaces ignored), and false when it names
+// none the server knows. A blank value names none (time.LoadLocation
+// would answer UTC).
+func Zone(name string) (*time.Location, bool) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, false
+	}
+	return loadZone(name)
 }
 
 // loadZone accepts an IANA zone name; "Local" and file-system tricks are

@@ -328,6 +328,20 @@ func TestZoneCacheSameAnswer(t *testing.T) {
 	wg.Wait()
 }
 
+// TestZone checks the zone of a tz value read alone (the tz cookie): the
+// name Parse accepts, spaces around it ignored; nothing for a blank,
+// unknown or refused name.
+func TestZone(t *testing.T) {
+	if loc, ok := Zone(" Europe/Paris "); !ok || loc.String() != "Europe/Paris" {
+		t.Errorf("Zone(\" Europe/Paris \") = %v, %v; want Europe/Paris", loc, ok)
+	}
+	for _, name := range []string{"", "  ", "Local", "Mars/Olympus", "../../etc/passwd"} {
+		if loc, ok := Zone(name); ok || loc != nil {
+			t.Errorf("Zone(%q) = %v, %v; want none", name, loc, ok)
+		}
+	}
+}
+
 // TestZoneCacheBounded checks that the cache never holds more than
 // maxCachedZones names and that zones keep loading once it is full.
 func TestZoneCacheBounded(t *testing.T) {
