@@ -125,10 +125,16 @@ func ParseStatusSet(values ...string) (StatusSet, bool) {
 	return s.Normal(), true
 }
 
+// shortcutSeparators drops the separators a shortcut's word may be
+// written with. Built once: a Replacer builds its tables on first use, a
+// dozen kilobytes that every status word of every list URL paid when it
+// was built per call. A Replacer is safe for concurrent use.
+var shortcutSeparators = strings.NewReplacer("-", "", "_", "")
+
 // shortcut finds a shortcut by its word, any case; "in-progress" and
 // "in_progress" are accepted too.
 func shortcut(word string) (Shortcut, bool) {
-	w := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(word))
+	w := shortcutSeparators.Replace(strings.ToLower(word))
 	for _, sc := range Shortcuts {
 		if sc.Word == w {
 			return sc, true
