@@ -47,14 +47,7 @@ func TestJobRowsMarkup(t *testing.T) {
 				RunEnd: now.Add(-3*time.Hour + 127*time.Second),
 			}},
 		}
-		var buf bytes.Buffer
-		if err := JobListResults(d).Render(context.Background(), &buf); err != nil {
-			t.Fatal(err)
-		}
-		doc, err := html.Parse(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc := testenv.Parse(t, string(renderTo(t, JobListResults(d))))
 		var heads []string
 		for _, th := range testenv.ByTag(doc, "th") {
 			heads = append(heads, testenv.Text(th))
@@ -346,14 +339,7 @@ func TestJobRowsEscapeHostileNames(t *testing.T) {
 		},
 		Total: 3, Now: now,
 	}
-	var buf bytes.Buffer
-	if err := JobListResults(d).Render(context.Background(), &buf); err != nil {
-		t.Fatal(err)
-	}
-	doc, err := html.Parse(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := testenv.Parse(t, string(renderTo(t, JobListResults(d))))
 	var scripts, hxLogout int
 	var cells []string
 	var walk func(*html.Node)

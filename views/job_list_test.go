@@ -108,12 +108,8 @@ func TestTooDeepSaysSo(t *testing.T) {
 		t.Fatal(errs)
 	}
 	for lang, want := range map[string]string{i18n.English: "too far in", i18n.Chinese: "太靠后"} {
-		var buf bytes.Buffer
 		d := JobList{Page: Page{L: i18n.For(lang)}, Path: "/jobs", Query: q, Now: now, All: true, Total: 3000, TooDeep: true}
-		if err := JobListResults(d).Render(context.Background(), &buf); err != nil {
-			t.Fatal(err)
-		}
-		doc := testenv.Parse(t, buf.String())
+		doc := testenv.Parse(t, string(renderTo(t, JobListResults(d))))
 		note := testenv.ByID(doc, "too-deep")
 		if note == nil || !strings.Contains(testenv.Text(note), want) || !strings.Contains(testenv.Text(note), "90") {
 			t.Errorf("%s: no note in words naming page 90", lang)
@@ -133,14 +129,11 @@ func TestPagerPastTheLastPage(t *testing.T) {
 	if errs != nil {
 		t.Fatal(errs)
 	}
-	var buf bytes.Buffer
 	// Explorer's total fell to 20 while its page 9 still held rows.
 	d := benchList(5)
 	d.Query, d.Total = q, 20
-	if err := JobListResults(d).Render(context.Background(), &buf); err != nil {
-		t.Fatal(err)
-	}
-	doc := testenv.Parse(t, buf.String())
+	page := string(renderTo(t, JobListResults(d)))
+	doc := testenv.Parse(t, page)
 	var back bool
 	for _, nav := range testenv.ByTag(doc, "nav") {
 		for _, a := range testenv.ByTag(nav, "a") {
@@ -150,6 +143,6 @@ func TestPagerPastTheLastPage(t *testing.T) {
 		}
 	}
 	if !back {
-		t.Errorf("page 9 of a one-page list: no pager link back to page 8 in %s", buf.String())
+		t.Errorf("page 9 of a one-page list: no pager link back to page 8 in %s", page)
 	}
 }
