@@ -426,83 +426,98 @@ func (q Query) Values() url.Values {
 // URL returns path with the canonical query string, e.g.
 // "/workflows/1/jobs?status=failed&page=2".
 //
-// It builds the string directly, in the order url.Values.Encode would sort
-// the keys, in one allocation: a jobs page renders a few dozen links.
+// It is AppendURL into a buffer on the stack, so a URL costs the one
+// allocation of its string: a jobs page renders a few dozen links.
 func (q Query) URL(path string) string {
-	var num [2][20]byte
-	var page, size []byte
-	if q.Page > 1 {
-		page = strconv.AppendInt(num[0][:0], int64(q.Page), 10)
-	}
-	if q.Size != DefaultSize && q.Size != 0 {
-		size = strconv.AppendInt(num[1][:0], int64(q.Size), 10)
-	}
-	status := q.Status.Word()
-	order := ""
-	if q.Asc {
-		order = "asc"
-	}
-	var asofBuf [len(LayoutAsOf)]byte
-	asof := ""
-	if q.Pinned() {
-		asof = string(q.AsOf.AppendFormat(asofBuf[:0], LayoutAsOf))
-	}
-	// Keys in alphabetical order; values escaped like url.Values.Encode.
-	params := [...]struct {
-		key, value string
-		escape     bool
-	}{
-		{"asof", asof, true},
-		{"from", q.From, true},
-		{"name", q.Name, true},
-		{"order", order, false},
-		{"page", string(page), false},
-		{"range", q.Range, false},
-		{"size", string(size), false},
-		{"status", status, false}, // words and commas: a readable failed,cancelled
-		{"to", q.To, true},
-		{"tz", q.TZ, true},
-	}
-	n := len(path)
-	for i := range params {
-		if params[i].value == "" {
-			continue
-		}
-		if params[i].escape && needsEscape(params[i].value) {
-			params[i].value = url.QueryEscape(params[i].value)
-		}
-		n += len(params[i].key) + len(params[i].value) + 2
-	}
-	if n == len(path) {
+	var buf [256]byte
+	b := q.AppendURL(buf[:0], path)
+	if len(b) == len(path) {
 		return path
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(path)
-	sep := byte('?')
-	for _, p := range params {
-		if p.value == "" {
-			continue
-		}
-		b.WriteByte(sep)
-		b.WriteString(p.key)
-		b.WriteByte('=')
-		b.WriteString(p.value)
-		sep = '&'
-	}
-	return b.String()
+	return string(b)
 }
 
-// needsEscape reports whether url.QueryEscape would change s.
-func needsEscape(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
-			continue
-		}
-		return true
+// AppendURL appends URL(path) to b and returns the extended slice, without
+// allocating when b has room: the parameters in the order
+// url.Values.Encode sorts the keys, their values escaped as it escapes
+// them (url.QueryEscape).
+func (q Query) AppendURL(b []byte, path string) []byte {
+	b = append(b, path...)
+	sep := byte('?')
+	if q.Pinned() {
+		b = append(b, sep)
+		b = append(b, "asof="...)
+		var asof [len(LayoutAsOf)]byte
+		b = appendQueryEscaped(b, q.AsOf.AppendFormat(asof[:0], LayoutAsOf))
+		sep = '&'
 	}
-	return false
+	if q.From != "" {
+		b = append(append(b, sep), "from="...)
+		b = appendQueryEscaped(b, q.From)
+		sep = '&'
+	}
+	if q.Name != "" {
+		b = append(append(b, sep), "name="...)
+		b = appendQueryEscaped(b, q.Name)
+		sep = '&'
+	}
+	if q.Asc {
+		b = append(append(b, sep), "order=asc"...)
+		sep = '&'
+	}
+	if q.Page > 1 {
+		b = append(append(b, sep), "page="...)
+		b = strconv.AppendInt(b, int64(q.Page), 10)
+		sep = '&'
+	}
+	if q.Range != "" {
+		b = append(append(b, sep), "range="...)
+		b = append(b, q.Range...)
+		sep = '&'
+	}
+	if q.Size != DefaultSize && q.Size != 0 {
+		b = append(append(b, sep), "size="...)
+		b = strconv.AppendInt(b, int64(q.Size), 10)
+		sep = '&'
+	}
+	if q.Status != 0 {
+		// Words and commas, unescaped: a readable failed,cancelled.
+		b = append(append(b, sep), "status="...)
+		b = q.Status.appendWord(b)
+		sep = '&'
+	}
+	if q.To != "" {
+		b = append(append(b, sep), "to="...)
+		b = appendQueryEscaped(b, q.To)
+		sep = '&'
+	}
+	if q.TZ != "" {
+		b = append(append(b, sep), "tz="...)
+		b = appendQueryEscaped(b, q.TZ)
+	}
+	return b
+}
+
+// appendQueryEscaped appends s escaped as url.QueryEscape escapes it: the
+// unreserved bytes as they are, a space as '+', every other byte as %XX.
+func appendQueryEscaped[T string | []byte](b []byte, s T) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case !escapes(c):
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return b
+}
+
+// escapes reports whether url.QueryEscape changes the byte c.
+func escapes(c byte) bool {
+	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~')
 }
 
 // WithPage returns the Query showing page n.

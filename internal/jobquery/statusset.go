@@ -74,14 +74,25 @@ func (s StatusSet) Single() (apiclient.Status, bool) {
 // Word is the set's canonical URL value: the status words in code order,
 // separated by commas ("failed,cancelled"); "" for the empty set.
 func (s StatusSet) Word() string {
-	var b strings.Builder
-	for _, st := range s.Statuses() {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(st.Word())
+	if st, ok := s.Single(); ok {
+		return st.Word()
 	}
-	return b.String()
+	var buf [64]byte
+	return string(s.appendWord(buf[:0]))
+}
+
+// appendWord appends Word() to b.
+func (s StatusSet) appendWord(b []byte) []byte {
+	start := len(b)
+	for _, st := range apiclient.Statuses {
+		if s.Has(st) {
+			if len(b) > start {
+				b = append(b, ',')
+			}
+			b = append(b, st.Word()...)
+		}
+	}
+	return b
 }
 
 // Shortcut is a named status set offered in the filter form.
