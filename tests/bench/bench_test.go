@@ -13,12 +13,12 @@ import (
 	"time"
 )
 
-// TestMain lets the test binary play the reverse proxy D when the harness
-// starts it again as a process of its own, as the bench binary does.
+// TestMain lets the test binary play the reverse proxy D or the floor F
+// when the harness starts it again as a process of its own, as the bench binary does.
 func TestMain(m *testing.M) {
-	if upstream := os.Getenv(proxyEnv); upstream != "" {
+	if os.Getenv(proxyEnv) != "" || os.Getenv(floorEnv) != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		err := serveProxy(ctx, upstream, os.Stdout)
+		_, err := serveRole(ctx, os.Stdout)
 		stop()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -129,17 +129,19 @@ func TestQuickRun(t *testing.T) {
 	}
 
 	capRows := mdTable(t, md, "Capacity")
-	if len(capRows) != 3 {
-		t.Fatalf("capacity table has %d rows, want D, B' and the ratio: %v", len(capRows), capRows)
+	if len(capRows) != 6 {
+		t.Fatalf("capacity table has %d rows, want D, B', the floor F and the ratios B'/D, F/D, B'/F: %v", len(capRows), capRows)
 	}
-	for _, r := range capRows[:2] {
+	for _, r := range capRows[:3] {
 		positive(t, r[0]+" req/s", r[1])
 		positive(t, r[0]+" CPU µs/req", r[4])
 		if r[7] != "0" {
 			t.Errorf("%s: %s errors, want 0", r[0], r[7])
 		}
 	}
-	positive(t, "B'/D", capRows[2][1])
+	for _, r := range capRows[3:] {
+		positive(t, r[0], r[1])
+	}
 
 	// The canned upstream counted the dashboard's calls: a fragment costs
 	// at least one, and the assets of the page were found and fetched.

@@ -82,26 +82,31 @@ func newReverseProxy(upstream string, conns int) (*httputil.ReverseProxy, error)
 	}, nil
 }
 
-// serveProxy runs D until ctx ends, printing its URL the way jobboard does
-// ("... on http://ADDR") once it listens.
+// serveProxy runs D until ctx ends.
 func serveProxy(ctx context.Context, upstream string, stdout io.Writer) error {
 	rp, err := newReverseProxy(upstream, 256)
 	if err != nil {
 		return err
 	}
+	return serveLoopback(ctx, "reverse proxy", rp, stdout)
+}
+
+// serveLoopback serves h on a free loopback port until ctx ends, printing
+// its URL the way jobboard does ("NAME on http://ADDR") once it listens.
+func serveLoopback(ctx context.Context, name string, h http.Handler, stdout io.Writer) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("reverse proxy: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	srv := &http.Server{Handler: rp, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "reverse proxy on http://%s\n", ln.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "%s on http://%s\n", name, ln.Addr())
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
 	}()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("reverse proxy: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }

@@ -86,9 +86,10 @@ type Asset struct {
 	Requests     int
 }
 
-// Capacity is D against B' on the canned upstream.
+// Capacity is D against B' on the canned upstream, with the floor F.
 type Capacity struct {
 	Proxy, Fragment, Page Stats // D, B', C' (page: calls only)
+	Floor                 Stats // F: the same call and a bare 20-row table
 	FragCalls, PageCalls  int64 // canned upstream calls during the calls phase
 	FragReqs, PageReqs    int
 	SatFragCalls          int64 // canned upstream calls during B' saturation
@@ -149,6 +150,7 @@ type harness struct {
 	dash2   *proc
 	canned  *canned
 	proxy   *proc
+	floor   *proc
 	simTok  string
 	wf      string
 	keys    string
@@ -198,7 +200,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 }
 
 func (h *harness) close() {
-	for _, p := range []*proc{h.proxy, h.dash2, h.dash, h.sim} {
+	for _, p := range []*proc{h.floor, h.proxy, h.dash2, h.dash, h.sim} {
 		if p != nil {
 			p.stop()
 		}
@@ -473,6 +475,9 @@ func (h *harness) cannedPhase(ctx context.Context, rep *Report) error {
 	if h.proxy, err = startProc(ctx, "proxy", self, h.tmp, nil, []string{proxyEnv + "=" + h.canned.url}); err != nil {
 		return err
 	}
+	if h.floor, err = startProc(ctx, "floor", self, h.tmp, nil, []string{floorEnv + "=" + h.canned.url}); err != nil {
+		return err
+	}
 	if h.dash2, err = h.startDashboard(ctx, "dashboard-canned", h.canned.url); err != nil {
 		return err
 	}
@@ -486,7 +491,8 @@ func (h *harness) cannedPhase(ctx context.Context, rep *Report) error {
 	proxied := h.targetA(20)
 	proxied.URL = h.proxy.url + strings.TrimPrefix(proxied.URL, h.sim.url)
 	proxied.Header = http.Header{"Cookie": {"explorer_token=" + cannedToken}}
-	for _, t := range []vegeta.Target{frag, page, proxied} {
+	floored := vegeta.Target{Method: http.MethodGet, URL: h.floor.url + listPath(h.wf, 20)}
+	for _, t := range []vegeta.Target{frag, page, proxied, floored} {
 		if _, err := expect200(ctx, h.client, t); err != nil {
 			return err
 		}
@@ -524,16 +530,17 @@ func (h *harness) cannedPhase(ctx context.Context, rep *Report) error {
 		rep.Assets = append(rep.Assets, a)
 	}
 
-	h.logf("capacity against the canned upstream: D and B' × %v", h.cfg.Capacity)
+	h.logf("capacity against the canned upstream: D, F and B' × %v", h.cfg.Capacity)
 	before := h.canned.calls.Load()
 	cells := []cell{
 		{stats: &cp.Proxy, client: proxyClient, target: proxied, pid: h.proxy.pid()},
+		{stats: &cp.Floor, client: newLoadClient(h.cfg.Workers * 2), target: floored, pid: h.floor.pid()},
 		{stats: &cp.Fragment, client: dashClient, target: frag, pid: h.dash2.pid()},
 	}
 	if err := interleave(ctx, cells, h.cfg.Rounds, h.cfg.Capacity/time.Duration(h.cfg.Rounds), 0, h.cfg.Workers); err != nil {
 		return err
 	}
-	cp.SatFragCalls = h.canned.calls.Load() - before - int64(cp.Proxy.Requests)
+	cp.SatFragCalls = h.canned.calls.Load() - before - int64(cp.Proxy.Requests) - int64(cp.Floor.Requests)
 	return nil
 }
 

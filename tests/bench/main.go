@@ -2,7 +2,8 @@
 // fronts: the simulator's JSON list endpoint direct (A), the
 // dashboard's htmx fragment (B) and full page (C) for page sizes 10, 20, 50
 // and 100, at a fixed rate and at saturation, interleaved; a plain reverse
-// proxy (D) against a canned upstream next to the dashboard against the same
+// proxy (D) and the floor (F: the same upstream call and decode with a bare
+// table) against a canned upstream next to the dashboard against the same
 // upstream (B'); upstream calls per request; page weight; memory with 500
 // keep-alive clients. It prints the tables and writes docs/benchmarks.md.
 //
@@ -31,14 +32,14 @@ func main() {
 	}
 }
 
-// start runs until SIGINT or SIGTERM either the reverse proxy D (when the
-// harness started this binary as D) or the benchmark.
+// start runs until SIGINT or SIGTERM either the reverse proxy D or the
+// floor F (when the harness started this binary as one) or the benchmark.
 func start(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if upstream := os.Getenv(proxyEnv); upstream != "" {
-		// Started by the harness as the reverse proxy D.
-		return serveProxy(ctx, upstream, os.Stdout)
+	if served, err := serveRole(ctx, os.Stdout); served {
+		// Started by the harness as the reverse proxy D or the floor F.
+		return err
 	}
 	return run(ctx, args, os.Stdout, os.Stderr)
 }
