@@ -9,6 +9,7 @@
 //
 //	go run ./tests/bench            # full run, about two minutes on two cores
 //	go run ./tests/bench -quick     # smoke run, about thirty seconds
+//	go run ./tests/bench -compare /tmp/a,/tmp/b   # two builds' fragments, with D and F
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -54,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	bin := fs.String("bin", "", "use this jobboard binary instead of building one")
 	rate := fs.Int("rate", 0, "fixed rate in req/s (default 200)")
 	workers := fs.Int("workers", 0, "closed-loop workers at saturation (default 16)")
+	compare := fs.String("compare", "", "only compare these builds' fragments with D and F: bin[|NAME=VALUE...],... (6 rounds of 2 s)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,6 +69,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *workers > 0 {
 		cfg.Workers = *workers
+	}
+	if *compare != "" {
+		builds, err := ParseBuilds(*compare)
+		if err != nil {
+			return err
+		}
+		if !*quick {
+			cfg.Rounds, cfg.Capacity = 6, 12*time.Second
+		}
+		cfg.Progress = stderr
+		cs, err := Compare(ctx, cfg, builds)
+		if err != nil {
+			return err
+		}
+		writeComparison(stdout, cs)
+		return nil
 	}
 	cfg.Bin = *bin
 	cfg.Progress = stderr
