@@ -290,10 +290,43 @@ func queryOne(c *gin.Context, key string) string {
 	return v
 }
 
-// formOne is queryOne for a field of a POSTed form.
+// formOne is queryOne for a field of a POSTed form whose bad value the
+// page reads as none (the page to go on to, the list to go back to).
 func formOne(c *gin.Context, key string) string {
 	v, _ := jobquery.One(c.PostFormArray(key))
 	return v
+}
+
+// postedOne reads field key of a POSTed form that must hold one value (a
+// name, an account, a choice), by the rule of a URL's one-value
+// parameters (jobquery.One): absent is "", the same value given several
+// times is that value. Copies that differ are the form's problem, never
+// a choice for the handler: repeated is then the message to show beside
+// the field, naming the copies, and value the first copy as typed, so
+// the form shows it again. A form without repeats gets Msg{}.
+func postedOne(c *gin.Context, key string) (value string, repeated views.Msg) {
+	vs := c.PostFormArray(key)
+	if v, ok := jobquery.One(vs); ok {
+		return v, views.Msg{}
+	}
+	return vs[0], views.Msg{Key: "form.repeated", Args: []any{jobquery.Copies(vs)}}
+}
+
+// postedSecret is postedOne for a secret (a password, a token): its copies
+// must be the same bytes, since spaces at the ends belong to a password,
+// and the message names none of them, so a secret is never shown. value
+// is "" when they differ.
+func postedSecret(c *gin.Context, key string) (value string, repeated views.Msg) {
+	vs := c.PostFormArray(key)
+	if len(vs) == 0 {
+		return "", views.Msg{}
+	}
+	for _, s := range vs[1:] {
+		if s != vs[0] {
+			return "", views.Msg{Key: "form.repeatedSecret"}
+		}
+	}
+	return vs[0], views.Msg{}
 }
 
 // isFragment reports whether the request wants only the swapped region:

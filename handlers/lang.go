@@ -31,8 +31,14 @@ func (h *handler) localizer(c *gin.Context) i18n.Localizer {
 // the chosen language in the lang cookie and returns to the validated
 // local page in next. Like every POST it is same-origin only (middleware.SameOrigin
 // in routes.go); it needs no session, so the sign-in page can switch too.
+// Two different languages in one form choose none (400, no cookie); two
+// different nexts are none, like a bad one.
 func (h *handler) setLanguage(c *gin.Context) error {
-	lang := c.PostForm("lang")
+	lang, repeated := postedOne(c, "lang")
+	if repeated.Key != "" {
+		// Two languages at once: neither is chosen for the reader.
+		return &appError{status: http.StatusBadRequest, key: "form.repeatedLang", args: repeated.Args, back: true}
+	}
 	if !i18n.IsSupported(lang) {
 		return &appError{status: http.StatusBadRequest, key: "lang.invalid", back: true}
 	}
@@ -45,6 +51,6 @@ func (h *handler) setLanguage(c *gin.Context) error {
 		Secure:   h.sec.hsts || c.Request.TLS != nil,
 		SameSite: http.SameSiteLaxMode,
 	})
-	h.redirect(c, safeNext(c.PostForm("next")))
+	h.redirect(c, safeNext(formOne(c, "next")))
 	return nil
 }

@@ -43,14 +43,32 @@ func (h *handler) loginPage(c *gin.Context) error {
 // loginSubmit serves POST /login: account and password through Explorer's
 // connect (graphd address from the server's configuration), or a pasted
 // token checked with a one-row list call. On success the token goes into
-// the session and the reader lands on next.
+// the session and the reader lands on next. An account, password or token
+// given twice with different values is a 400 beside that field.
 func (h *handler) loginSubmit(c *gin.Context) error {
-	next := safeNext(c.PostForm("next"))
-	account := strings.TrimSpace(c.PostForm("account"))
-	password := c.PostForm("password")
-	token := strings.TrimSpace(c.PostForm("token"))
+	next := safeNext(formOne(c, "next"))
+	account, accountRep := postedOne(c, "account")
+	account = strings.TrimSpace(account)
+	password, passwordRep := postedSecret(c, "password")
+	token, tokenRep := postedSecret(c, "token")
+	token = strings.TrimSpace(token)
 	form := views.Login{Next: next, Account: account}
 	ctx := c.Request.Context()
+	// A field given twice with different values is refused like an empty
+	// form: before the limits and Explorer, since no credential was tried
+	// (which copy is meant is not jobboard's to guess), so it counts
+	// against neither the address nor the account.
+	for field, rep := range map[string]views.Msg{"account": accountRep, "password": passwordRep, "token": tokenRep} {
+		if rep.Key != "" {
+			if form.Errors == nil {
+				form.Errors = map[string]views.Msg{}
+			}
+			form.Errors[field] = rep
+		}
+	}
+	if form.Errors != nil {
+		return h.renderLogin(c, http.StatusBadRequest, form)
+	}
 
 	method := "token"
 	switch {

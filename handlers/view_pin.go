@@ -12,7 +12,8 @@ import (
 // viewPin serves POST /views/:id/pin (pin=1 pins, pin=0 unpins) for any
 // view the reader can see, then returns to next (the board or Home); with
 // htmx the button replaces itself and says what it did. A pasted-token
-// session has no account to pin for: 403.
+// session has no account to pin for: 403. Two different pin answers in
+// one form change nothing (400 saying so); two different nexts are none.
 func (h *handler) viewPin(c *gin.Context) error {
 	sess, err := h.requireSession(c)
 	if err != nil {
@@ -30,8 +31,13 @@ func (h *handler) viewPin(c *gin.Context) error {
 		return h.renderViewProblem(c, &sess, err)
 	}
 	ctx := c.Request.Context()
-	pin := c.PostForm("pin") != "0"
+	pinned, repeated := postedOne(c, "pin")
+	pin := pinned != "0"
 	v, err := st.ViewByID(ctx, sess.Account, id)
+	if err == nil && repeated.Key != "" {
+		// Pin and unpin at once: nothing is changed for the reader.
+		return &appError{status: http.StatusBadRequest, key: "form.repeatedPin", args: []any{v.Name, repeated.Args[0]}, back: true}
+	}
 	if err == nil {
 		if pin {
 			err = st.PinView(ctx, sess.Account, id)
@@ -42,7 +48,7 @@ func (h *handler) viewPin(c *gin.Context) error {
 	if err != nil {
 		return h.renderViewProblem(c, &sess, err)
 	}
-	next := safeNext(c.PostForm("next"))
+	next := safeNext(formOne(c, "next"))
 	if isFragment(c.Request) {
 		return h.render(c, http.StatusOK, views.ViewPinForm(h.localizer(c), savedView(v, sess.Account, pin), next, true))
 	}

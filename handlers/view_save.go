@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -157,14 +158,29 @@ func (h *handler) renderViewForm(c *gin.Context, status int, f views.ViewForm) e
 	return h.render(c, status, views.ViewFormPage(f))
 }
 
-// readViewForm copies the posted fields into f, as typed.
+// readViewForm copies the posted fields into f, as typed. A field given
+// several times with different values keeps its first copy in its box and
+// gets the message saying so in f.Errors (checkViewForm keeps it). Two
+// different versions are none, like one that is not a number: an edit
+// then meets the stored version as a conflict, both shown.
 func readViewForm(c *gin.Context, f *views.ViewForm) {
-	f.Name = c.PostForm("name")
-	f.Slug = c.PostForm("slug")
-	f.Description = c.PostForm("description")
-	f.Visibility = c.PostForm("visibility")
-	f.Path = c.PostForm("path")
-	if v, err := strconv.ParseInt(c.PostForm("version"), 10, 64); err == nil {
+	for _, field := range [...]struct {
+		name string
+		to   *string
+	}{{"name", &f.Name}, {"slug", &f.Slug}, {"description", &f.Description}, {"visibility", &f.Visibility}, {"path", &f.Path}} {
+		var repeated views.Msg
+		if *field.to, repeated = postedOne(c, field.name); repeated.Key == "" {
+			continue
+		}
+		if field.name == "visibility" {
+			repeated = views.Msg{Key: "form.repeatedVisibility"}
+		}
+		if f.Errors == nil {
+			f.Errors = map[string]views.FormError{}
+		}
+		f.Errors[field.name] = views.FormError(repeated)
+	}
+	if v, err := strconv.ParseInt(formOne(c, "version"), 10, 64); err == nil {
 		f.Version = v
 	}
 }
@@ -204,6 +220,8 @@ func (h *handler) checkViewForm(f *views.ViewForm) (store.View, bool) {
 			errs["path"] = views.FormError{Key: perr, Args: []any{store.MaxPathLen}}
 		}
 	}
+	// A field given twice says so rather than what its first copy lacks.
+	maps.Copy(errs, f.Errors)
 	if len(errs) > 0 {
 		f.Errors = errs
 		return store.View{}, false

@@ -59,7 +59,8 @@ func (h *handler) runForm(c *gin.Context) error {
 // the new job's page.
 //
 // Answers: 303 to /jobs/N (HX-Redirect for htmx); 200 after add/remove;
-// 400 with per-field messages; 404 unknown workflow; 403 cross-site or
+// 400 with per-field messages, or when the form asks for two different
+// actions at once (nothing done, rows kept); 404 unknown workflow; 403 cross-site or
 // read-only; 502/504 (form kept) when Explorer fails.
 func (h *handler) runSubmit(c *gin.Context) error {
 	d, sess, id, err := h.runData(c)
@@ -67,8 +68,12 @@ func (h *handler) runSubmit(c *gin.Context) error {
 		return err
 	}
 	d.Rows = runRows(c)
-	action := c.PostForm("action")
+	action, repeated := postedOne(c, "action")
 	switch {
+	case repeated.Key != "":
+		// Two buttons at once (add and run): none is done, the rows kept.
+		d.FormError = views.Msg{Key: "form.repeatedAction", Args: repeated.Args}
+		return h.rerunForm(c, sess, id, d, http.StatusBadRequest)
 	case action == runActionAdd:
 		if len(d.Rows) >= maxRunRows {
 			d.FormError = views.Msg{Key: "run.tooMany", Args: []any{maxRunRows}}

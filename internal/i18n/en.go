@@ -445,6 +445,15 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"print.desc":      "newest first",
 	"print.page":      "page %s of %s, %s a page",
 
+	// A POSTed form's field that holds one value, given more than once
+	// with different values: refused beside the field, nothing done.
+	"form.repeated":           "This field was given more than once, with different values (%s); keep the one you mean.",
+	"form.repeatedSecret":     "This field was given more than once, with different values; type it once.",
+	"form.repeatedVisibility": "This form gave more than one choice of who sees it; choose one.",
+	"form.repeatedLang":       "This form chose several languages (%s); choose one.",
+	"form.repeatedAction":     "This form asked for several actions at once (%s), so nothing was done; press one button.",
+	"form.repeatedPin":        "This form gave several answers to pin or unpin “%s” (%s), so nothing was changed; press the button again.",
+
 	// Operations: the build's version in the page footer.
 	"footer.version": "jobboard %s",
 }

@@ -434,6 +434,15 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"print.desc":      "最新在前",
 	"print.page":      "第 %s 页，共 %s 页，每页 %s 个",
 
+	// A POSTed form's field that holds one value, given more than once
+	// with different values: refused beside the field, nothing done.
+	"form.repeated":           "此字段提交了多次，且值不同（%s）；请只保留您要的那一个。",
+	"form.repeatedSecret":     "此字段提交了多次，且值不同；请只输入一次。",
+	"form.repeatedVisibility": "此表单对可见范围给出了多个选择；请选择其一。",
+	"form.repeatedLang":       "此表单选择了多种语言（%s）；请选择一种。",
+	"form.repeatedAction":     "此表单同时要求了多个操作（%s），因此未执行任何操作；请只按一个按钮。",
+	"form.repeatedPin":        "此表单对是否置顶“%s”给出了多个答案（%s），因此未做任何更改；请再按一次按钮。",
+
 	// Operations: the build's version in the page footer.
 	"footer.version": "jobboard 版本 %s",
 }
