@@ -70,17 +70,24 @@ func errorID(errs jobquery.FieldErrors, field string) string {
 	return "f-" + field + "-error"
 }
 
-// pageWindow returns the page numbers shown around the current page.
-// A current page past the last (Explorer's total shrank while the page
-// still held rows) counts as the last, so the window still leads back.
+// pageWindow returns the page numbers shown around the current page
+// (pageSpan's, as a list).
 func pageWindow(current, last int) []int {
-	last = max(last, current)
-	lo, hi := max(1, current-2), min(last, current+2)
+	lo, hi := pageSpan(current, last)
 	pages := make([]int, 0, hi-lo+1)
 	for p := lo; p <= hi; p++ {
 		pages = append(pages, p)
 	}
 	return pages
+}
+
+// pageSpan returns the first and last page number shown around the
+// current page. A current page past the last (Explorer's total shrank
+// while the page still held rows) counts as the last, so the window still
+// leads back.
+func pageSpan(current, last int) (lo, hi int) {
+	last = max(last, current)
+	return max(1, current-2), min(last, current+2)
 }
 
 // hasError reports whether field has a problem.

@@ -29,7 +29,7 @@ func (l Localizer) AppendAgo(dst []byte, t, now time.Time) []byte {
 		amount = m.agoHours.of(l, n).append(scratch[:0], intArg(int64(n)))
 	default:
 		days := int(d / (24 * time.Hour))
-		amount = m.agoDays.of(l, days).append(scratch[:0], textArg(l.appendCount(count[:0], days)))
+		amount = m.agoDays.of(l, days).append(scratch[:0], textArg(l.AppendCount(count[:0], days)))
 	}
 	if future {
 		return m.agoFuture.append(dst, textArg(amount))
@@ -224,8 +224,9 @@ func appendSlow(dst []byte, msg string, args []msgArg) []byte {
 	return fmt.Appendf(dst, msg, vals...)
 }
 
-// appendCount appends Count(n) to dst.
-func (l Localizer) appendCount(dst []byte, n int) []byte {
+// AppendCount appends Count(n) to dst and returns the extended slice,
+// without allocating below a thousand.
+func (l Localizer) AppendCount(dst []byte, n int) []byte {
 	if n > -1000 && n < 1000 {
 		return strconv.AppendInt(dst, int64(n), 10)
 	}

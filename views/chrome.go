@@ -1,0 +1,135 @@
+package views
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"jobboard/internal/jobquery"
+)
+
+// The components in this file are the markup around a jobs table that a
+// results fragment renders on every request, written in Go rather than
+// templ for the same reason as cells.go's rows: templ boxes every dynamic
+// attribute value, escapes it into a new string and gives every
+// sub-component a context and a closure, where these append to one
+// buffer. Their templ form in chrome.templ is the reference:
+// FuzzChromeMatchTempl requires the same bytes from both.
+
+// writeChrome writes the markup that appendTo makes of d to w, built in
+// one pooled buffer. Each component of this file is a named *JobList
+// whose Render calls it, so rendering one allocates nothing.
+func writeChrome(ctx context.Context, w io.Writer, d *JobList, appendTo func([]byte, *JobList) []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	buf := rowBuffers.Get().(*[]byte)
+	b := appendTo((*buf)[:0], d)
+	_, err := w.Write(b)
+	*buf = b[:0]
+	rowBuffers.Put(buf)
+	return err
+}
+
+// pager moves between pages and page sizes with plain links: the page
+// window around the current page, first/previous and next/last, and the
+// page sizes.
+func pager(d *JobList) templ.Component { return (*pagerView)(d) }
+
+type pagerView JobList
+
+func (v *pagerView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendPager)
+}
+
+// appendPager appends the markup of pager to b.
+func appendPager(b []byte, d *JobList) []byte {
+	l, q := d.L, d.Query
+	last := q.LastPage(d.Total)
+	b = append(b, `<nav class="pager" aria-label="`...)
+	b = appendEscaped(b, l.T("pager.label"))
+	b = append(b, `"><ul class="pages">`...)
+	if q.Page > 1 {
+		b = append(b, `<li>`...)
+		b = appendPageLink(b, d, 1, l.T("pager.first"), "first")
+		b = append(b, `</li><li>`...)
+		b = appendPageLink(b, d, q.Page-1, l.T("pager.prev"), "prev")
+		b = append(b, `</li>`...)
+	}
+	lo, hi := pageSpan(q.Page, last)
+	for p := lo; p <= hi; p++ {
+		b = append(b, `<li>`...)
+		if p == q.Page {
+			b = append(b, `<span class="current" aria-current="page">`...)
+			b = appendEscapedCount(b, d, p)
+			b = append(b, `</span>`...)
+		} else {
+			b = appendPageLink(b, d, p, "", "")
+		}
+		b = append(b, `</li>`...)
+	}
+	if q.Page < last {
+		b = append(b, `<li>`...)
+		b = appendPageLink(b, d, q.Page+1, l.T("pager.next"), "next")
+		b = append(b, `</li><li>`...)
+		b = appendPageLink(b, d, last, l.T("pager.last"), "last")
+		b = append(b, `</li>`...)
+	}
+	b = append(b, `</ul><p class="sizes">`...)
+	b = appendEscaped(b, l.T("pager.size"))
+	b = append(b, ' ')
+	for _, n := range jobquery.Sizes {
+		if n == q.Size {
+			b = append(b, `<span class="current" aria-current="true">`...)
+			b = strconv.AppendInt(b, int64(n), 10)
+			b = append(b, `</span>`...)
+			continue
+		}
+		b = appendLinkURLs(b, q.WithSize(n).Stable(), d.Path)
+		b = append(b, `" class="size-link">`...)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, `</a>`...)
+	}
+	return append(b, `</p></nav>`...)
+}
+
+// appendPageLink appends the link to page p of the same list, labelled
+// label (or the page's number when label is ""), with data-rel when rel
+// is set.
+func appendPageLink(b []byte, d *JobList, p int, label, rel string) []byte {
+	b = appendLinkURLs(b, d.Query.WithPage(p).Stable(), d.Path)
+	b = append(b, `" class="page-link" data-page="`...)
+	b = strconv.AppendInt(b, int64(p), 10)
+	if rel != "" {
+		b = append(b, `" data-rel="`...)
+		b = append(b, rel...)
+	}
+	b = append(b, `">`...)
+	if label == "" {
+		return append(appendEscapedCount(b, d, p), `</a>`...)
+	}
+	b = appendEscaped(b, label)
+	return append(b, `</a>`...)
+}
+
+// appendEscapedCount appends the page number n in words (l.Count),
+// escaped.
+func appendEscapedCount(b []byte, d *JobList, n int) []byte {
+	var c [32]byte
+	return appendEscapedBytes(b, d.L.AppendCount(c[:0], n))
+}
+
+// appendLinkURLs appends the start of a link to q's list at path that
+// htmx follows too: `<a href="URL" hx-get="URL`, the URL escaped once and
+// copied.
+func appendLinkURLs(b []byte, q jobquery.Query, path string) []byte {
+	var raw [256]byte
+	b = append(b, `<a href="`...)
+	start := len(b)
+	b = appendEscapedBytes(b, q.AppendURL(raw[:0], path))
+	end := len(b)
+	b = append(b, `" hx-get="`...)
+	return append(b, b[start:end]...)
+}

@@ -1,0 +1,58 @@
+package views
+
+import (
+	"bytes"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
+)
+
+// FuzzChromeMatchTempl renders the markup around a jobs table for random
+// lists (any page of any length at any size, any name filter, zone, status
+// set, order and pin, either language) with chrome.go's writers and with
+// their templ reference (chrome.templ), and requires the same bytes: the
+// hand-written markup, escaping and URLs are templ's.
+func FuzzChromeMatchTempl(f *testing.F) {
+	f.Add(2, 2345, 1, "", "", uint8(0), false, int64(0), false)
+	f.Add(117, 2345, 0, `a&b=<c>"'`, "Europe/Berlin", uint8(0b1100), true, int64(-3600), true)
+	f.Add(1, 0, 3, "\x00\xff ", "Asia/Shanghai", uint8(0b111111), false, int64(-86400*400), false)
+	f.Add(9, 20, 2, "x", "Nope/Zone", uint8(1), true, int64(1), true)
+	f.Fuzz(func(t *testing.T, page, total, size int, name, tz string, statuses uint8, asc bool, asof int64, chinese bool) {
+		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		v := url.Values{"name": {name}, "tz": {tz}, "page": {strconv.Itoa(page)}}
+		if size >= 0 {
+			v.Set("size", strconv.Itoa(jobquery.Sizes[size%len(jobquery.Sizes)]))
+		}
+		for i, s := range []string{"preparing", "running", "succeeded", "failed", "cancelled", "stopping"} {
+			if statuses&(1<<i) != 0 {
+				v.Add("status", s)
+			}
+		}
+		if asc {
+			v.Set("order", "asc")
+		}
+		if asof != 0 {
+			v.Set("asof", now.Add(time.Duration(asof%(1<<32))*time.Second).Format(time.RFC3339))
+		}
+		q, _ := jobquery.Parse(v, time.UTC, now)
+		lang := i18n.English
+		if chinese {
+			lang = i18n.Chinese
+		}
+		d := JobList{Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, Total: max(0, total%(1<<40))}
+		for _, c := range []struct {
+			name      string
+			got, want []byte
+		}{
+			{"pager", renderTo(t, pager(&d)), renderTo(t, pagerTempl(&d))},
+		} {
+			if !bytes.Equal(c.got, c.want) {
+				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)
+			}
+		}
+	})
+}
