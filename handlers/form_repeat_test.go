@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -257,5 +258,39 @@ func TestCancelRepeatedBackIsNone(t *testing.T) {
 	a := e.postForm(t, c, jobPath(j.ID)+"/cancel", url.Values{"back": {"/jobs?status=running", "/jobs?status=failed"}, "tz": {"Europe/Paris", "Asia/Kolkata"}})
 	if a.status != http.StatusSeeOther || a.header.Get("Location") != jobPath(j.ID) {
 		t.Errorf("cancel with two backs and zones: %d to %q, want 303 to %s", a.status, a.header.Get("Location"), jobPath(j.ID))
+	}
+}
+
+// A run form holds at most maxRunRows rows: one that sends more with
+// something typed in them is refused in words, not run without the rest;
+// empty rows past the limit lose nothing and are dropped.
+func TestRunFormTooManyRowsIsNotCut(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	before := len(e.sim.Jobs("demo"))
+	rows := make([][3]string, maxRunRows+1)
+	for i := range rows {
+		rows[i] = [3]string{taskA, "p" + strconv.Itoa(i), "1"}
+	}
+	for _, lang := range langs {
+		a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", rowsForm("run", rows...), "Accept-Language", lang.accept)
+		doc := parseHTML(t, a.body)
+		want := i18n.For(lang.tag).T("run.tooMany", maxRunRows)
+		if a.status != http.StatusBadRequest || text(byID(doc, "run-error")) != want {
+			t.Errorf("%s: %d rows: %d %q, want 400 %q", lang.tag, len(rows), a.status, text(byID(doc, "run-error")), want)
+		}
+		if got := runFormRows(t, doc); len(got) != maxRunRows {
+			t.Errorf("%s: %d rows shown, want %d", lang.tag, len(got), maxRunRows)
+		}
+	}
+	if after := len(e.sim.Jobs("demo")); after != before {
+		t.Fatal("a form with more rows than it holds started a job")
+	}
+	form := rowsForm("run", rows[:maxRunRows]...)
+	form.Add("task", "")
+	form.Add("param", " ")
+	if a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", form); a.status != http.StatusSeeOther {
+		t.Errorf("%d rows and an empty one: %d, want 303", maxRunRows, a.status)
 	}
 }

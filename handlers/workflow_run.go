@@ -60,19 +60,25 @@ func (h *handler) runForm(c *gin.Context) error {
 //
 // Answers: 303 to /jobs/N (HX-Redirect for htmx); 200 after add/remove;
 // 400 with per-field messages, or when the form asks for two different
-// actions at once (nothing done, rows kept); 404 unknown workflow; 403 cross-site or
+// actions at once or holds more than maxRunRows rows with something typed
+// (nothing done, rows kept); 404 unknown workflow; 403 cross-site or
 // read-only; 502/504 (form kept) when Explorer fails.
 func (h *handler) runSubmit(c *gin.Context) error {
 	d, sess, id, err := h.runData(c)
 	if err != nil {
 		return err
 	}
-	d.Rows = runRows(c)
+	var over bool
+	d.Rows, over = runRows(c)
 	action, repeated := postedOne(c, "action")
 	switch {
 	case repeated.Key != "":
 		// Two buttons at once (add and run): none is done, the rows kept.
 		d.FormError = views.Msg{Key: "form.repeatedAction", Args: repeated.Args}
+		return h.rerunForm(c, sess, id, d, http.StatusBadRequest)
+	case over:
+		// More rows than a form holds: nothing is done without the rest.
+		d.FormError = views.Msg{Key: "run.tooMany", Args: []any{maxRunRows}}
 		return h.rerunForm(c, sess, id, d, http.StatusBadRequest)
 	case action == runActionAdd:
 		if len(d.Rows) >= maxRunRows {
@@ -205,24 +211,29 @@ func (h *handler) runView(c *gin.Context, d views.WorkflowRun) templ.Component {
 }
 
 // runRows reads the posted rows: the task, param and value fields, in
-// order, at most maxRunRows.
-func runRows(c *gin.Context) []views.RunRow {
+// order, at most maxRunRows. over reports rows past those with anything
+// typed in them: they are not shown, so the form must not run without
+// them as if they had not been sent.
+func runRows(c *gin.Context) (rows []views.RunRow, over bool) {
 	tasks, names, values := c.PostFormArray(runFieldTask), c.PostFormArray(runFieldParam), c.PostFormArray(runFieldValue)
-	n := min(max(len(tasks), len(names), len(values)), maxRunRows)
-	rows := make([]views.RunRow, n)
 	at := func(s []string, i int) string {
 		if i < len(s) {
 			return s[i]
 		}
 		return ""
 	}
+	all := max(len(tasks), len(names), len(values))
+	rows = make([]views.RunRow, min(all, maxRunRows))
 	for i := range rows {
 		rows[i] = views.RunRow{Task: at(tasks, i), Name: at(names, i), Value: at(values, i)}
+	}
+	for i := len(rows); i < all && !over; i++ {
+		over = strings.TrimSpace(at(tasks, i)+at(names, i)+at(values, i)) != ""
 	}
 	if len(rows) == 0 {
 		rows = []views.RunRow{{}}
 	}
-	return rows
+	return rows, over
 }
 
 // validateRunRows checks the rows in place, setting their messages, and
