@@ -259,6 +259,13 @@ func New(opts Options) (http.Handler, error) {
 // varyHTMX lists the request headers that choose between page and fragment.
 const varyHTMX = "HX-Request, HX-Request-Type, HX-History-Restore-Request"
 
+// Header values of every rendered page (middleware.SharedValue).
+var (
+	hdrHTML     = middleware.SharedValue("text/html; charset=utf-8")
+	hdrNoStore  = middleware.SharedValue("no-store")
+	hdrVaryHTMX = middleware.SharedValue(varyHTMX)
+)
+
 // Request headers htmx sends, in canonical form (textproto's), so that
 // they are looked up in the header map directly: Header.Get would
 // canonicalise (and allocate) the key on every call, several per request.
@@ -352,9 +359,9 @@ func (h *handler) render(c *gin.Context, status int, comp templ.Component) error
 		return fmt.Errorf("render: %w", err)
 	}
 	hd := c.Writer.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Cache-Control", "no-store")
-	hd.Add("Vary", varyHTMX)
+	hd["Content-Type"] = hdrHTML
+	hd["Cache-Control"] = hdrNoStore
+	middleware.AddValue(hd, "Vary", hdrVaryHTMX)
 	// A known length spares net/http the chunked framing of a body larger
 	// than its buffer (the compression middleware drops it when it gzips).
 	hd["Content-Length"] = []string{strconv.Itoa(buf.Len())}

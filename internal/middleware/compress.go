@@ -57,6 +57,12 @@ func Compress(opts CompressOptions) gin.HandlerFunc {
 	return newCompressor(opts.Level, opts.MinSize).handle
 }
 
+// Header values of every compressed or compressible response (SharedValue).
+var (
+	varyAcceptEncoding  = SharedValue("Accept-Encoding")
+	contentEncodingGzip = SharedValue("gzip")
+)
+
 // compressor is the compression middleware with its pool of gzip writers.
 // A gzip writer holds about 490 KiB of tables, so at most cap(slots)
 // responses are compressed at once (compression is CPU-bound: more than a
@@ -76,7 +82,7 @@ func newCompressor(level, minSize int) *compressor {
 // handle gzips the response when the client accepts it.
 func (z *compressor) handle(c *gin.Context) {
 	if !static.AcceptsGzip(c.Request.Header.Get("Accept-Encoding")) || c.Request.Method == http.MethodHead {
-		c.Writer.Header().Add("Vary", "Accept-Encoding")
+		AddValue(c.Writer.Header(), "Vary", varyAcceptEncoding)
 		c.Next()
 		return
 	}
@@ -140,7 +146,7 @@ func (w *gzipWriter) decide(final bool) error {
 	status := w.Status()
 	text := compressible(hd.Get("Content-Type"))
 	if text {
-		hd.Add("Vary", "Accept-Encoding")
+		AddValue(hd, "Vary", varyAcceptEncoding)
 	}
 	// Not when the headers are out already (an explicit WriteHeaderNow),
 	// the body is encoded already, or there is no body to speak of.
@@ -149,7 +155,7 @@ func (w *gzipWriter) decide(final bool) error {
 		!(final && len(w.held) < w.z.minSize)
 	if ok {
 		if w.gz = w.z.get(w.ResponseWriter); w.gz != nil {
-			hd.Set("Content-Encoding", "gzip")
+			hd["Content-Encoding"] = contentEncodingGzip
 			hd.Del("Content-Length")
 			hd.Del("Accept-Ranges")
 		}

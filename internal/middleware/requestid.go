@@ -7,23 +7,30 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// requestIDKey is the Gin context key of the request's ID.
-const requestIDKey = "requestID"
+// requestIDHeader is X-Request-ID in canonical form.
+const requestIDHeader = "X-Request-Id"
 
 // RequestID gives every request a random ID, echoed as X-Request-ID; log
 // lines and error pages read it with RequestIDOf.
+//
+// The response header is where the ID is kept: RequestIDOf reads it back
+// from there, so a request costs no map of Gin keys and no boxed value,
+// only the ID and its header slice.
 func RequestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var b [8]byte
 		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 		var hx [16]byte
 		hex.Encode(hx[:], b[:])
-		id := string(hx[:])
-		c.Set(requestIDKey, id)
-		c.Writer.Header()["X-Request-Id"] = []string{id} // X-Request-ID, canonical
+		c.Writer.Header()[requestIDHeader] = []string{string(hx[:])}
 		c.Next()
 	}
 }
 
 // RequestIDOf returns the ID RequestID gave the request ("" before it ran).
-func RequestIDOf(c *gin.Context) string { return c.GetString(requestIDKey) }
+func RequestIDOf(c *gin.Context) string {
+	if v := c.Writer.Header()[requestIDHeader]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

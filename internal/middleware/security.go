@@ -41,9 +41,7 @@ type securityHeaders struct {
 // referrers and opener, no framing, HSTS (see SecurityHeadersOptions) and
 // Cache-Control: no-store unless a handler says otherwise.
 func SecurityHeaders(next http.Handler, opts SecurityHeadersOptions) http.Handler {
-	// Each value is a full slice (len == cap), so that an append (Header.Add)
-	// copies it instead of writing into the shared array.
-	one := func(v string) []string { return []string{v}[:1:1] }
+	one := SharedValue
 	return &securityHeaders{
 		next:       next,
 		hsts:       opts.HSTS,
@@ -54,6 +52,24 @@ func SecurityHeaders(next http.Handler, opts SecurityHeadersOptions) http.Handle
 		maxAge:     one("max-age=31536000"),
 		noStore:    one("no-store"),
 	}
+}
+
+// SharedValue returns v as a header value slice that every response may
+// share, assigned to a header map under its canonical key (h[key] = v):
+// no canonicalisation and no allocation per response. Sharing is safe
+// because net/http and the handlers never write into a value slice in
+// place (Header.Set replaces it; Header.Add and AddValue append to it,
+// and the slice is full, len == cap, so an append copies it).
+func SharedValue(v string) []string { return []string{v}[:1:1] }
+
+// AddValue is Header.Add of a SharedValue under a canonical key: the
+// shared slice itself when the header is absent, else appended.
+func AddValue(h http.Header, key string, shared []string) {
+	if old := h[key]; len(old) > 0 {
+		h[key] = append(old, shared...)
+		return
+	}
+	h[key] = shared
 }
 
 // Unwrap returns the wrapped handler (tests list the engine's routes).

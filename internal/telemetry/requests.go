@@ -18,11 +18,25 @@ import (
 	"jobboard/internal/middleware"
 )
 
-// Keys in the Gin context.
-const (
-	traceIDKey = "telemetry.traceID"
-	pollKey    = "telemetry.poll"
-)
+// requestStateKey is the context key of a request's requestState.
+type requestStateKey struct{}
+
+// requestState is what this package keeps of one request, in one value of
+// its context (one allocation, no Gin keys map): the upstream calls it
+// made, its traceparent and, for a marked poll, the polling client.
+type requestState struct {
+	upstream upstreamStats
+	// traceparent is the request's traceparent, as the value slice of the
+	// Traceparent response header (full, so Header.Add copies it).
+	traceparent [1]string
+	poll        string
+}
+
+// stateOf returns the state Requests put in ctx, or nil.
+func stateOf(ctx context.Context) *requestState {
+	st, _ := ctx.Value(requestStateKey{}).(*requestState)
+	return st
+}
 
 // StatusClientClosed is the status logged and counted for a request whose
 // client disconnected before the answer (nginx's 499): nothing is sent.
@@ -84,7 +98,8 @@ func (rq *requests) handle(c *gin.Context) {
 // incoming trace (or a new one) is continued by hand: a new span-id,
 // nothing recorded.
 func (rq *requests) startTrace(c *gin.Context) {
-	ctx := context.WithValue(c.Request.Context(), upstreamStatsKey{}, &upstreamStats{})
+	st := new(requestState)
+	ctx := context.WithValue(c.Request.Context(), requestStateKey{}, st)
 	var tp string
 	if route := routeOf(c); rq.tracer != nil && !quietRoute(route) {
 		var span trace.Span
@@ -93,8 +108,8 @@ func (rq *requests) startTrace(c *gin.Context) {
 	} else {
 		tp = rq.continueTrace(c.Request)
 	}
-	c.Set(traceIDKey, tp[3:35])
-	c.Writer.Header()["Traceparent"] = []string{tp}
+	st.traceparent[0] = tp
+	c.Writer.Header()["Traceparent"] = st.traceparent[:]
 	c.Request = c.Request.WithContext(apiclient.WithTraceparent(ctx, tp))
 }
 
@@ -133,7 +148,11 @@ func (rq *requests) continueTrace(r *http.Request) string {
 // finish writes the request's log line and records its metrics.
 func (rq *requests) finish(c *gin.Context, d time.Duration) {
 	route, status := routeOf(c), c.Writer.Status()
-	calls, nanos := upstreamOf(c.Request.Context())
+	st := stateOf(c.Request.Context())
+	var calls, nanos int64
+	if st != nil {
+		calls, nanos = st.upstream.calls.Load(), st.upstream.nanos.Load()
+	}
 	level := slog.LevelInfo
 	if quietRoute(route) {
 		level = slog.LevelDebug
@@ -151,10 +170,8 @@ func (rq *requests) finish(c *gin.Context, d time.Duration) {
 	)
 	rq.metrics.ObserveRequest(route, c.Request.Method, status, d)
 	endServerSpan(c.Request.Context(), status, reqID, calls)
-	if status == http.StatusOK {
-		if client := c.GetString(pollKey); client != "" {
-			rq.metrics.Polled(client, time.Now().Add(rq.pollTTL))
-		}
+	if status == http.StatusOK && st != nil && st.poll != "" {
+		rq.metrics.Polled(st.poll, time.Now().Add(rq.pollTTL))
 	}
 }
 
@@ -163,10 +180,19 @@ func (rq *requests) finish(c *gin.Context, d time.Duration) {
 // logged); once answered 200 it counts the client among the active
 // polling clients. Page handlers call it, so this package needs to know
 // no page.
-func MarkPoll(c *gin.Context, client string) { c.Set(pollKey, client) }
+func MarkPoll(c *gin.Context, client string) {
+	if st := stateOf(c.Request.Context()); st != nil {
+		st.poll = client
+	}
+}
 
 // TraceID returns the request's trace-id ("" before Requests ran).
-func TraceID(c *gin.Context) string { return c.GetString(traceIDKey) }
+func TraceID(c *gin.Context) string {
+	if st := stateOf(c.Request.Context()); st != nil {
+		return st.traceparent[0][3:35]
+	}
+	return ""
+}
 
 // routeOf is the request's route pattern ("/jobs/:id"), never the raw
 // path with IDs; UnmatchedRoute when no route matched.

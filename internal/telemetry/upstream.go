@@ -76,9 +76,6 @@ func endClientSpan(span trace.Span, err error) {
 	span.End()
 }
 
-// upstreamStatsKey is the context key of a request's upstreamStats.
-type upstreamStatsKey struct{}
-
 // upstreamStats counts one request's calls to Explorer and their time.
 type upstreamStats struct {
 	calls atomic.Int64
@@ -87,17 +84,8 @@ type upstreamStats struct {
 
 // countUpstream adds one call of duration d to ctx's request.
 func countUpstream(ctx context.Context, d time.Duration) {
-	if st, ok := ctx.Value(upstreamStatsKey{}).(*upstreamStats); ok {
-		st.calls.Add(1)
-		st.nanos.Add(int64(d))
+	if st := stateOf(ctx); st != nil {
+		st.upstream.calls.Add(1)
+		st.upstream.nanos.Add(int64(d))
 	}
-}
-
-// upstreamOf returns the calls counted for ctx's request and their total
-// time in nanoseconds.
-func upstreamOf(ctx context.Context) (calls, nanos int64) {
-	if st, ok := ctx.Value(upstreamStatsKey{}).(*upstreamStats); ok {
-		return st.calls.Load(), st.nanos.Load()
-	}
-	return 0, 0
 }
