@@ -133,7 +133,8 @@ func parseBaseURL(raw string) (string, error) {
 // newHTTPClient builds the default client: a clone of the standard
 // transport (so HTTP_PROXY/NO_PROXY from the environment still apply) with
 // bounded dialling and handshakes and a keep-alive pool sized for a busy
-// dashboard, no redirects and no cookie jar.
+// dashboard, no redirects and no cookie jar; timeout bounds the wait for
+// response headers.
 func newHTTPClient(timeout time.Duration) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -148,7 +149,10 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 	tr.MaxConnsPerHost = DefaultMaxConnsPerHost
 	tr.IdleConnTimeout = 90 * time.Second
 	tr.ExpectContinueTimeout = time.Second
-	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: refuseRedirect}
+	// No Client.Timeout: do bounds every call with a context deadline of
+	// the same length, from dialling to the last body byte, and a client
+	// timeout as well would cost each request a copy in net/http.
+	return &http.Client{Transport: tr, CheckRedirect: refuseRedirect}
 }
 
 // refuseRedirect stops at the first response so that the token cookie is
@@ -239,17 +243,23 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 	if err != nil {
 		return nil, status, false, newError(r.endpoint+": cannot build request", ErrBadParam, err)
 	}
-	req.Header.Set("Content-Type", r.contentType)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
+	// The header map is built whole, sized for its keys, with the values
+	// every call sends shared (net/http never writes into a request's
+	// value slices): one map and the call's own values per request
+	// instead of a slice per Header.Set.
+	h := make(http.Header, 5)
+	h["Content-Type"] = sharedContentType(r.contentType)
+	h["Accept"] = hdrAcceptJSON
+	h["User-Agent"] = hdrUserAgent
 	if tp := traceparentFrom(ctx); tp != "" {
-		req.Header.Set("Traceparent", tp)
+		h["Traceparent"] = []string{tp}
 	}
 	if r.auth != "" {
-		req.Header.Set("Authorization", r.auth)
+		h["Authorization"] = []string{r.auth}
 	} else {
-		req.Header.Set("Cookie", tokenName+"="+r.token.Reveal())
+		h["Cookie"] = []string{tokenName + "=" + r.token.Reveal()}
 	}
+	req.Header = h
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -289,6 +299,25 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 		return nil, status, false, err
 	}
 	return resp, status, false, nil
+}
+
+// Request header values shared by every call (see attempt).
+var (
+	hdrAcceptJSON  = []string{contentJSON}
+	hdrUserAgent   = []string{userAgent}
+	hdrContentJSON = []string{contentJSON}
+	hdrContentForm = []string{contentForm}
+)
+
+// sharedContentType is the header value slice of a request's Content-Type.
+func sharedContentType(ct string) []string {
+	switch ct {
+	case contentJSON:
+		return hdrContentJSON
+	case contentForm:
+		return hdrContentForm
+	}
+	return []string{ct}
 }
 
 // maxPooledBody is the largest body buffer kept for the next call.

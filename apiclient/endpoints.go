@@ -90,7 +90,10 @@ func (c *Client) ListWorkflowJobs(ctx context.Context, tok Token, workflowID int
 	if workflowID <= 0 {
 		return JobPage{}, newError(fmt.Sprintf("%s: workflow ID must be positive, got %d", endpoint, workflowID), ErrBadParam)
 	}
-	return c.listJobs(ctx, endpoint, "/workflows/"+strconv.FormatInt(workflowID, 10)+"/jobs", tok, q)
+	// The ID is formatted on the stack and copied into the path: one
+	// allocation for the path, not two.
+	var id [maxIntLen]byte
+	return c.listJobs(ctx, endpoint, "/workflows/"+string(strconv.AppendInt(id[:0], workflowID, 10))+"/jobs", tok, q)
 }
 
 // ListJobs returns one page of the jobs of every workflow

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // wireFilter is the documented filter object of the list endpoints, in the
@@ -63,35 +64,41 @@ func (q ListQuery) Values() url.Values {
 }
 
 // Encode is Values().Encode() appended directly, without the map, its
-// slices and the sorting of its keys: every list call sends it.
+// slices and the sorting of its keys: every list call sends it. It is
+// built in a strings.Builder sized up front: one allocation, the string.
 func (q ListQuery) Encode() string {
 	f := q.Filter()
 	if f != "" {
 		f = url.QueryEscape(f)
 	}
-	b := make([]byte, 0, len(f)+len("filter=&page=&pageSize=")+40)
+	var b strings.Builder
+	b.Grow(len(f) + len("filter=&page=&pageSize=") + 2*maxIntLen)
 	// Keys in the order url.Values.Encode sorts them.
 	sep := func() {
-		if len(b) > 0 {
-			b = append(b, '&')
+		if b.Len() > 0 {
+			b.WriteByte('&')
 		}
 	}
 	if f != "" {
-		b = append(b, "filter="...)
-		b = append(b, f...)
+		b.WriteString("filter=")
+		b.WriteString(f)
 	}
+	var n [maxIntLen]byte
 	if q.Page != 0 {
 		sep()
-		b = append(b, "page="...)
-		b = strconv.AppendInt(b, int64(q.Page), 10)
+		b.WriteString("page=")
+		b.Write(strconv.AppendInt(n[:0], int64(q.Page), 10))
 	}
 	if q.PageSize != 0 {
 		sep()
-		b = append(b, "pageSize="...)
-		b = strconv.AppendInt(b, int64(q.PageSize), 10)
+		b.WriteString("pageSize=")
+		b.Write(strconv.AppendInt(n[:0], int64(q.PageSize), 10))
 	}
-	return string(b)
+	return b.String()
 }
+
+// maxIntLen is the longest decimal int, sign included.
+const maxIntLen = 20
 
 // Validate reports, as an error wrapping ErrBadParam, a query that Explorer
 // would reject: a negative page or page size, or an order other than ""
