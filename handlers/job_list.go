@@ -90,7 +90,8 @@ type listRequest struct {
 	src       listSource
 	q         jobquery.Query
 	fieldErrs jobquery.FieldErrors
-	now       time.Time // read once: the list, its counts and its file agree on it
+	now       time.Time      // read once: the list, its counts and its file agree on it
+	zone      *time.Location // the zone shown (shownZone), read once
 	// pastMax is a page number beyond jobquery.MaxPage as asked for (else
 	// 0): a page that does not exist like any past the last, not a typo.
 	pastMax int
@@ -108,9 +109,9 @@ func (h *handler) readList(c *gin.Context) (listRequest, error) {
 		return listRequest{}, err
 	}
 	// Dates without a tz in the URL are read in the zone the reader sees.
-	now := h.now()
-	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), h.shownZone(c), now)
-	lr := listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs, now: now}
+	now, zone := h.now(), h.shownZone(c)
+	q, fieldErrs := jobquery.Parse(c.Request.URL.Query(), zone, now)
+	lr := listRequest{sess: sess, src: src, q: q, fieldErrs: fieldErrs, now: now, zone: zone}
 	if e, bad := fieldErrs["page"]; bad && e.Key == "field.page.invalid" {
 		if n, err := strconv.Atoi(strings.TrimSpace(e.Value)); err == nil && n > jobquery.MaxPage {
 			lr.pastMax, lr.q = n, q.WithPage(jobquery.MaxPage)
@@ -169,7 +170,7 @@ func (h *handler) jobList(c *gin.Context) error {
 		Page:   h.page(c, &sess),
 		Path:   path,
 		Query:  q,
-		Zone:   h.shownZone(c),
+		Zone:   lr.zone,
 		Errors: fieldErrs,
 		Now:    lr.now,
 		All:    src.all(),
