@@ -133,3 +133,66 @@ func appendLinkURLs(b []byte, q jobquery.Query, path string) []byte {
 	b = append(b, `" hx-get="`...)
 	return append(b, b[start:end]...)
 }
+
+// shareControl offers the list's live and exact links, each as selectable
+// text with a Copy button (shown by static/app.js where the Clipboard API
+// is available), which says "Copied" in the live region below them.
+func shareControl(d *JobList) templ.Component { return (*shareView)(d) }
+
+type shareView JobList
+
+func (v *shareView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendShare)
+}
+
+// appendShare appends the markup of shareControl to b.
+func appendShare(b []byte, d *JobList) []byte {
+	l := d.L
+	b = append(b, `<details class="share" id="share"><summary>`...)
+	b = appendEscaped(b, l.T("share.toggle"))
+	b = append(b, `</summary><div class="share-body" role="group" aria-label="`...)
+	b = appendEscaped(b, l.T("share.label"))
+	b = append(b, `">`...)
+	b = appendShareLink(b, d, "share-live", l.T("share.live"), l.T("share.liveHint"), l.T("share.copyLive"), d.Query.Live())
+	b = appendShareLink(b, d, "share-exact", l.T("share.exact"), l.T("share.exactHint"), l.T("share.copyExact"), d.Query.Exact())
+	b = append(b, `<p class="copy-status" id="share-status" role="status" aria-live="polite" data-text-copied="`...)
+	b = appendEscaped(b, l.T("share.copied"))
+	b = append(b, `" data-text-failed="`...)
+	b = appendEscaped(b, l.T("share.copyFailed"))
+	return append(b, `"></p></div></details>`...)
+}
+
+// appendShareLink appends one link of the Share control: the link to q's
+// list named and explained, and its Copy button.
+func appendShareLink(b []byte, d *JobList, id, name, hint, copyLabel string, q jobquery.Query) []byte {
+	b = append(b, `<div class="share-link"><p><strong id="`...)
+	b = append(b, id...)
+	b = append(b, `-name">`...)
+	b = appendEscaped(b, name)
+	b = append(b, `</strong> <span id="`...)
+	b = append(b, id...)
+	b = append(b, `-hint">`...)
+	b = appendEscaped(b, hint)
+	b = append(b, `</span></p><p class="share-row"><a id="`...)
+	b = append(b, id...)
+	b = append(b, `" class="share-url" href="`...)
+	var raw [256]byte
+	start := len(b)
+	b = appendEscapedBytes(b, q.AppendURL(raw[:0], d.Path))
+	end := len(b)
+	b = append(b, `" aria-describedby="`...)
+	b = append(b, id...)
+	b = append(b, `-hint">`...)
+	b = append(b, b[start:end]...)
+	b = append(b, `</a><button type="button" class="copy-button button-secondary" data-copy="`...)
+	b = append(b, id...)
+	b = append(b, `" data-copy-status="share-status"`...)
+	if copyLabel != "" {
+		b = append(b, ` aria-label="`...)
+		b = appendEscaped(b, copyLabel)
+		b = append(b, '"')
+	}
+	b = append(b, ` hidden>`...)
+	b = appendEscaped(b, d.L.T("share.copy"))
+	return append(b, `</button></p></div>`...)
+}

@@ -49,6 +49,7 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			got, want []byte
 		}{
 			{"pager", renderTo(t, pager(&d)), renderTo(t, pagerTempl(&d))},
+			{"share control", renderTo(t, shareControl(&d)), renderTo(t, shareControlTempl(&d))},
 		} {
 			if !bytes.Equal(c.got, c.want) {
 				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)
