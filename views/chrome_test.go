@@ -2,6 +2,7 @@ package views
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"strconv"
 	"testing"
@@ -56,4 +57,22 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUTCOffsetWords checks the "+08:00" form of the offsets a job name's
+// clock can be at, on both sides of UTC.
+func TestUTCOffsetWords(t *testing.T) {
+	for off := -14 * time.Hour; off <= 14*time.Hour; off += 15 * time.Minute {
+		want := ""
+		if off != 0 {
+			sign, abs := "+", off
+			if off < 0 {
+				sign, abs = "-", -off
+			}
+			want = fmt.Sprintf("%s%02d:%02d", sign, int(abs/time.Hour), int(abs%time.Hour/time.Minute))
+		}
+		if got := utcOffset(off); got != want {
+			t.Errorf("utcOffset(%v) = %q, want %q", off, got, want)
+		}
+	}
 }

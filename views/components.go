@@ -48,7 +48,10 @@ var statusKeys = func() (keys [6]string) {
 func statusIcon(s apiclient.Status) string { return s.Icon() }
 
 // utc is the machine-readable instant of a <time> element.
-func utc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func utc(t time.Time) string {
+	var buf [32]byte
+	return string(appendRFC3339UTC(buf[:0], t))
+}
 
 // duration describes how long a job ran: "2 min 5 s", "running for 3 min",
 // or "—" when it has not started.
@@ -94,7 +97,8 @@ func nameStamp(name string, created time.Time, zone *time.Location) (stamp time.
 	if zone == nil {
 		zone = time.UTC
 	}
-	if created.In(zone).Format(stampLayout) == raw {
+	var shown [len(stampLayout) + 8]byte
+	if string(created.In(zone).AppendFormat(shown[:0], stampLayout)) == raw {
 		return time.Time{}, 0, false
 	}
 	// The stamp is the creation time on a clock some whole quarter hours
@@ -112,12 +116,16 @@ func utcOffset(off time.Duration) string {
 	if off == 0 {
 		return ""
 	}
-	sign := "+"
+	sign := byte('+')
 	if off < 0 {
-		sign, off = "-", -off
+		sign, off = '-', -off
 	}
 	h, m := int(off/time.Hour), int(off%time.Hour/time.Minute)
-	return fmt.Sprintf("%s%02d:%02d", sign, h, m)
+	if h > 99 {
+		return fmt.Sprintf("%c%02d:%02d", sign, h, m)
+	}
+	b := append2([]byte{sign}, h)
+	return string(append2(append(b, ':'), m))
 }
 
 // updatedText is the server-rendered "Updated at 14:32:05" of a live

@@ -156,7 +156,8 @@ const (
 
 // ViewNewURL is the save form of the list at listURL (a local list URL).
 func ViewNewURL(listURL string) string {
-	return withQuery(ViewNewPath, url.Values{"path": {listURL}})
+	// url.Values{"path": {listURL}}.Encode() without the map and slice.
+	return ViewNewPath + "?path=" + url.QueryEscape(listURL)
 }
 
 // ViewShortPath is a view's short link, /v/<slug>.

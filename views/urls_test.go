@@ -1,6 +1,9 @@
 package views
 
-import "testing"
+import (
+	"net/url"
+	"testing"
+)
 
 func TestJobURLs(t *testing.T) {
 	nav := JobNav{Back: "/workflows/1/jobs?status=failed&page=2", TZ: "Europe/Paris"}
@@ -16,6 +19,18 @@ func TestJobURLs(t *testing.T) {
 	for got, want := range cases {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}
+
+// TestViewNewURLEncodesTheList checks that the save form's link carries
+// the list URL as url.Values encodes it, so the form reads back exactly
+// the list it was opened from.
+func TestViewNewURLEncodesTheList(t *testing.T) {
+	for _, list := range []string{"/jobs", "/workflows/1/jobs?name=a+b&status=failed,cancelled&tz=Europe%2FBerlin", "/jobs?name=%E5%90%8D&x=<\">'"} {
+		want := ViewNewPath + "?" + url.Values{"path": {list}}.Encode()
+		if got := ViewNewURL(list); got != want {
+			t.Errorf("ViewNewURL(%q) = %q, want %q", list, got, want)
 		}
 	}
 }
