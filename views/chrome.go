@@ -196,3 +196,33 @@ func appendShareLink(b []byte, d *JobList, id, name, hint, copyLabel string, q j
 	b = appendEscaped(b, d.L.T("share.copy"))
 	return append(b, `</button></p></div>`...)
 }
+
+// printHeader is shown only on paper (static/app.css, @media print): what
+// the printed list is (its title), its filters in words and when it was
+// printed. It sits inside the live region, so every filter change and
+// every refresh renders it anew; static/app.js sets the time to the moment
+// of printing.
+func printHeader(d *JobList) templ.Component { return (*printHeaderView)(d) }
+
+type printHeaderView JobList
+
+func (v *printHeaderView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendPrintHeader)
+}
+
+// appendPrintHeader appends the markup of printHeader to b.
+func appendPrintHeader(b []byte, d *JobList) []byte {
+	l := d.L
+	b = append(b, `<div class="print-only print-header" id="print-header"><p class="print-filters">`...)
+	b = appendEscaped(b, printFilters(d))
+	b = append(b, `</p><p class="print-order">`...)
+	var text [256]byte
+	b = appendEscapedBytes(b, appendPrintOrder(text[:0], d))
+	b = append(b, `</p><p class="print-time">`...)
+	b = appendEscaped(b, l.T("print.heading"))
+	b = append(b, ` <time datetime="`...)
+	b = appendRFC3339UTC(b, d.Now)
+	b = append(b, `" data-print-time>`...)
+	b = appendEscapedBytes(b, appendLocalDateTime(text[:0], d.Now.In(d.ShownIn()), l.T("format.datetime")))
+	return append(b, `</time></p></div>`...)
+}

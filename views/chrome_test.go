@@ -51,6 +51,7 @@ func FuzzChromeMatchTempl(f *testing.F) {
 		}{
 			{"pager", renderTo(t, pager(&d)), renderTo(t, pagerTempl(&d))},
 			{"share control", renderTo(t, shareControl(&d)), renderTo(t, shareControlTempl(&d))},
+			{"print header", renderTo(t, printHeader(&d)), renderTo(t, printHeaderTempl(&d))},
 		} {
 			if !bytes.Equal(c.got, c.want) {
 				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)

@@ -37,16 +37,24 @@ func printFilters(d *JobList) string {
 }
 
 // printOrder describes the order, page and zone of the printed rows.
-func printOrder(d *JobList) string {
+func printOrder(d *JobList) string { return string(appendPrintOrder(nil, d)) }
+
+// appendPrintOrder appends the text of printOrder to b.
+func appendPrintOrder(b []byte, d *JobList) []byte {
 	l := d.L
-	order := l.T("print.desc")
 	if d.Query.Asc {
-		order = l.T("print.asc")
+		b = append(b, l.T("print.asc")...)
+	} else {
+		b = append(b, l.T("print.desc")...)
 	}
-	parts := []string{order}
+	sep := l.T("print.sep")
 	if d.Total > 0 {
-		parts = append(parts, l.T("print.page", l.Count(d.Query.Page), l.Count(d.Query.LastPage(d.Total)), l.Count(d.Query.Size)))
+		var page, last, size [32]byte
+		b = append(b, sep...)
+		b = l.AppendTexts(b, "print.page", l.AppendCount(page[:0], d.Query.Page),
+			l.AppendCount(last[:0], d.Query.LastPage(d.Total)), l.AppendCount(size[:0], d.Query.Size))
 	}
-	parts = append(parts, l.T("print.zone", d.ShownIn().String()))
-	return strings.Join(parts, l.T("print.sep"))
+	b = append(b, sep...)
+	var zone [64]byte
+	return l.AppendTexts(b, "print.zone", append(zone[:0], d.ShownIn().String()...))
 }

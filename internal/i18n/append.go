@@ -239,3 +239,37 @@ func (l Localizer) AppendCount(dst []byte, n int) []byte {
 func (l Localizer) AppendT(dst []byte, key string, arg []byte) []byte {
 	return l.appendMsg(dst, key, textArg(arg))
 }
+
+// AppendTexts appends T(key, args...) with text arguments (each read as
+// string(arg)) to dst and returns the extended slice, without allocating
+// for the usual messages of up to four arguments.
+func (l Localizer) AppendTexts(dst []byte, key string, args ...[]byte) []byte {
+	return l.message(key).appendTexts(dst, args)
+}
+
+// AppendN appends N(key, n, args...) with text arguments to dst, as
+// AppendTexts does.
+func (l Localizer) AppendN(dst []byte, key string, n int, args ...[]byte) []byte {
+	var buf [64]byte
+	full := append(append(append(buf[:0], key...), '.'), l.plural(n)...)
+	return l.message(string(full)).appendTexts(dst, args)
+}
+
+// appendTexts appends the message formatted with text arguments.
+func (m message) appendTexts(dst []byte, args [][]byte) []byte {
+	var a [4]msgArg
+	if len(args) > len(a) {
+		if !m.found {
+			return append(dst, m.text...)
+		}
+		vals := make([]any, len(args))
+		for i, x := range args {
+			vals[i] = string(x)
+		}
+		return fmt.Appendf(dst, m.text, vals...)
+	}
+	for i, x := range args {
+		a[i] = textArg(x)
+	}
+	return m.append(dst, a[:len(args)]...)
+}

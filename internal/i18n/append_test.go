@@ -95,3 +95,38 @@ func TestAppendTMatchesT(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendTextsMatchesT checks AppendTexts and AppendN against T and N
+// (fmt's formatting) for every catalog message, with text arguments, and
+// for odd and missing messages.
+func TestAppendTextsMatchesT(t *testing.T) {
+	odd := Localizer{lang: "xx", language: language{plural: pluralEnglish, messages: map[string]string{
+		"five": "%s %s %s %s %s", "width": "%5s|%-3s", "none": "100%", "rows.one": "%s row", "rows.other": "%s rows",
+	}}}
+	ls := []Localizer{For(English), For(Chinese), odd}
+	args := [][]byte{[]byte("a<b"), []byte("2,345"), []byte(""), []byte("%d"), []byte("五")}
+	for _, l := range ls {
+		keys := []string{"five", "width", "none", "missing.key"}
+		for k := range l.messages {
+			keys = append(keys, k)
+		}
+		for _, k := range keys {
+			for n := 0; n <= len(args); n++ {
+				vals := make([]any, n)
+				for i := range vals {
+					vals[i] = string(args[i])
+				}
+				if got, want := string(l.AppendTexts([]byte("x"), k, args[:n]...)), "x"+l.T(k, vals...); got != want {
+					t.Errorf("%s: AppendTexts(%q, %d args) = %q, want %q", l.Lang(), k, n, got, want)
+				}
+			}
+		}
+		for _, k := range []string{"rows", "jobs.total", "jobs.showing", "missing"} {
+			for _, c := range []int{0, 1, 2} {
+				if got, want := string(l.AppendN(nil, k, c, args[1], args[0], args[3])), l.N(k, c, "2,345", "a<b", "%d"); got != want {
+					t.Errorf("%s: AppendN(%q, %d) = %q, want %q", l.Lang(), k, c, got, want)
+				}
+			}
+		}
+	}
+}
