@@ -183,7 +183,6 @@ func (c *Client) do(ctx context.Context, r request, data any) (_ *http.Response,
 		if !validToken(r.token) {
 			return nil, newError(r.endpoint+": no valid explorer token (sign in first)", ErrUnauthorized)
 		}
-		r.secrets = append(r.secrets, r.token.Reveal())
 	}
 	var rec *callLog
 	if c.observer != nil {
@@ -295,7 +294,15 @@ func (c *Client) attempt(parent, ctx context.Context, r request, data any, log *
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return nil, status, false, badResponse(r.endpoint, resp, "redirect not followed", nil)
 	}
-	if err := decodeBody(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, data, r.secrets); err != nil {
+	// The token is a secret of every call that sends it. The list is
+	// built here, where it stays on the stack, rather than appended to
+	// r.secrets for every call.
+	var kept [4]string
+	secrets := append(kept[:0], r.secrets...)
+	if r.auth == "" {
+		secrets = append(secrets, r.token.Reveal())
+	}
+	if err := decodeBody(r.endpoint, resp.StatusCode, resp.Header.Get("Content-Type"), raw, data, secrets); err != nil {
 		return nil, status, false, err
 	}
 	return resp, status, false, nil
