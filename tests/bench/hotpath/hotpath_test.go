@@ -13,7 +13,9 @@ import (
 	"testing"
 
 	"jobboard/apiclient"
+	"jobboard/handlers"
 	"jobboard/internal/explorersim"
+	"jobboard/internal/telemetry"
 	"jobboard/internal/testenv"
 	"jobboard/internal/testenv/dashboard"
 )
@@ -22,6 +24,7 @@ import (
 // call with a page captured from the simulator.
 type rig struct {
 	ctx      context.Context // every request's: cancellable, like a server's
+	upstream string          // the canned upstream's base URL
 	dash     http.Handler
 	proxy    http.Handler
 	cookie   string
@@ -64,14 +67,22 @@ func newRig(tb testing.TB) *rig {
 				_, _ = w.Write(p)
 			}))
 			tb.Cleanup(canned.Close)
+			r.upstream = canned.URL
 			target, _ := url.Parse(canned.URL)
 			r.proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
 			return canned.URL
 		},
 	})
 	// In process, without the loopback server: the benchmark measures the
-	// dashboard's own work per request.
-	r.dash = dashboard.Handler(tb, e, nil)
+	// dashboard's own work per request. Metrics are recorded as the binary
+	// records them (requests, and each upstream call through the client's
+	// observer), scraped by nobody.
+	m := telemetry.NewMetrics("bench", "bench")
+	client := testenv.Client(tb, r.upstream, apiclient.WithObserver(telemetry.ObserveExplorer(m)))
+	m.WatchBreaker(client.BreakerState)
+	r.dash = dashboard.Handler(tb, e, func(o *handlers.Options) {
+		o.Metrics, o.Explorer = m, client
+	})
 
 	form := url.Values{"account": {"demo"}, "password": {"demo"}, "next": {"/"}}
 	req := httptest.NewRequest(http.MethodPost, "http://dash.test/login", strings.NewReader(form.Encode()))
