@@ -72,6 +72,7 @@ var titleKeys = map[string]string{
 	"problem.timeout":          "problem.title.explorer",
 	"problem.overloaded":       "problem.title.busy",
 	"problem.unavailable":      "problem.title.explorer",
+	"problem.explorerError":    "problem.title.explorerError",
 	"problem.badWorkflow":      "problem.title.address",
 	"job.badID":                "problem.title.address",
 	"export.badQuery":          "problem.title.address",
@@ -162,8 +163,12 @@ func classify(err error) *appError {
 		return &appError{status: http.StatusInternalServerError, key: "problem.internal", cause: err}
 	case errors.Is(err, apiclient.ErrTimeout):
 		return &appError{status: http.StatusGatewayTimeout, key: "problem.timeout", cause: err, retry: true}
-	case errors.Is(err, apiclient.ErrUnreachable), errors.Is(err, apiclient.ErrBadResponse), errors.Is(err, apiclient.ErrUpstream):
+	case errors.Is(err, apiclient.ErrUnreachable), errors.Is(err, apiclient.ErrBadResponse):
 		return &appError{status: http.StatusBadGateway, key: "problem.unavailable", cause: err, retry: true}
+	case errors.Is(err, apiclient.ErrUpstream):
+		// Explorer was reached and its envelope read: it reported a failure
+		// of its own, which "could not be reached" would misstate.
+		return &appError{status: http.StatusBadGateway, key: "problem.explorerError", cause: err, retry: true}
 	case errors.Is(err, apiclient.ErrForbidden):
 		return &appError{status: http.StatusForbidden, key: "problem.forbidden", cause: err, back: true}
 	case errors.Is(err, apiclient.ErrBadParam):

@@ -206,3 +206,38 @@ func TestExplorerNotFoundWithoutAnIDIsExplorersFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestExplorersOwnErrorIsNotCalledUnreachable: an envelope with one of
+// Explorer's internal error codes (5000400x, 90004000, any unknown code) is
+// an answer that was read; the page says Explorer reported an error, in
+// the reader's language, never that it could not be reached or read.
+func TestExplorersOwnErrorIsNotCalledUnreachable(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	job := findJob(t, e, "demo", withStatus(explorersim.StatusSuccess))
+	for _, code := range []int{apiclient.CodeInternalServer, apiclient.CodeInternalDatabase, apiclient.CodeInternalController,
+		apiclient.CodeInternalLicense, apiclient.CodeUnknown, 12345678} {
+		for _, path := range []string{"/jobs", jobPath(job.ID)} {
+			for _, lang := range langs {
+				l := i18n.For(lang.tag)
+				e.sim.SetFault(explorersim.Fault{Kind: explorersim.FaultErrorEnvelope, Code: code, HTTPStatus: http.StatusOK, PathPrefix: "/api-open/v1/jobs"})
+				a := e.get(t, c, path, "Accept-Language", lang.accept)
+				e.sim.SetFault(explorersim.Fault{})
+				if a.status != http.StatusBadGateway {
+					t.Errorf("code %d %s (%s): status %d, want 502", code, path, lang.tag, a.status)
+					continue
+				}
+				page := text(parseHTML(t, a.body))
+				if want := l.T("problem.explorerError"); !strings.Contains(page, want) {
+					t.Errorf("code %d %s (%s): page lacks %q: %s", code, path, lang.tag, want, page)
+				}
+				if wrong := l.T("problem.unavailable"); strings.Contains(page, wrong) {
+					t.Errorf("code %d %s (%s): page says %q of an answer it read", code, path, lang.tag, wrong)
+				}
+				if got, want := pageTitle(t, a.body), l.T("problem.title.explorerError"); path != "/jobs" && got != want {
+					t.Errorf("code %d %s (%s): title %q, want %q", code, path, lang.tag, got, want)
+				}
+			}
+		}
+	}
+}

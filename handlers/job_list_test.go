@@ -509,7 +509,7 @@ func TestJobListUpstreamFaults(t *testing.T) {
 		{"hang", explorersim.Fault{Kind: explorersim.FaultHang}, http.StatusGatewayTimeout, "Explorer did not answer in time. Try again."},
 		{"html 502", explorersim.Fault{Kind: explorersim.FaultHTML502}, http.StatusBadGateway, "could not be reached"},
 		{"truncated", explorersim.Fault{Kind: explorersim.FaultTruncatedJSON}, http.StatusBadGateway, "could not be reached"},
-		{"internal", explorersim.Fault{Kind: explorersim.FaultErrorEnvelope, Code: 50004000, Message: "secret-db-host:5432 down"}, http.StatusBadGateway, "could not be reached"},
+		{"internal", explorersim.Fault{Kind: explorersim.FaultErrorEnvelope, Code: 50004000, Message: "secret-db-host:5432 down"}, http.StatusBadGateway, "an error of its own"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
