@@ -113,8 +113,14 @@ func nameStamp(name string, created time.Time, zone *time.Location) (stamp time.
 
 // utcOffset writes an offset from UTC as "+08:00" ("" for none).
 func utcOffset(off time.Duration) string {
+	var buf [16]byte
+	return string(appendUTCOffset(buf[:0], off))
+}
+
+// appendUTCOffset appends utcOffset(off) to b.
+func appendUTCOffset(b []byte, off time.Duration) []byte {
 	if off == 0 {
-		return ""
+		return b
 	}
 	sign := byte('+')
 	if off < 0 {
@@ -122,23 +128,36 @@ func utcOffset(off time.Duration) string {
 	}
 	h, m := int(off/time.Hour), int(off%time.Hour/time.Minute)
 	if h > 99 {
-		return fmt.Sprintf("%c%02d:%02d", sign, h, m)
+		return fmt.Appendf(b, "%c%02d:%02d", sign, h, m)
 	}
-	b := append2([]byte{sign}, h)
-	return string(append2(append(b, ':'), m))
+	return append2(append(append2(append(b, sign), h), ':'), m)
 }
 
 // updatedText is the server-rendered "Updated at 14:32:05" of a live
 // region; static/app.js turns it into "Updated 3 s ago".
 func updatedText(l i18n.Localizer, now time.Time, zone *time.Location) string {
-	return l.T("poll.updatedAt", now.In(zone).Format("15:04:05"))
+	var buf [128]byte
+	return string(appendUpdatedText(buf[:0], l, now, zone))
+}
+
+// appendUpdatedText appends the text of updatedText to b.
+func appendUpdatedText(b []byte, l i18n.Localizer, now time.Time, zone *time.Location) []byte {
+	var clock [16]byte
+	return l.AppendTexts(b, "poll.updatedAt", now.In(zone).AppendFormat(clock[:0], "15:04:05"))
 }
 
 // zoneNote names the zone times are shown in and, when a link's dates are
 // read in another zone, that one too, in one sentence.
 func zoneNote(l i18n.Localizer, shown *time.Location, q jobquery.Query) string {
+	var buf [256]byte
+	return string(appendZoneNote(buf[:0], l, shown, q))
+}
+
+// appendZoneNote appends the text of zoneNote to b.
+func appendZoneNote(b []byte, l i18n.Localizer, shown *time.Location, q jobquery.Query) []byte {
+	var name, tz [64]byte
 	if q.TZ != "" && q.TZ != shown.String() {
-		return l.T("jobs.zoneNoteTwo", shown.String(), q.TZ)
+		return l.AppendTexts(b, "jobs.zoneNoteTwo", append(name[:0], shown.String()...), append(tz[:0], q.TZ...))
 	}
-	return l.T("jobs.zoneNote", shown.String())
+	return l.AppendTexts(b, "jobs.zoneNote", append(name[:0], shown.String()...))
 }

@@ -136,12 +136,21 @@ func sortHint(d *JobList) string {
 
 // summary is "Showing 21–40 of 2,345 jobs".
 func summary(d *JobList) string {
+	var buf [128]byte
+	return string(appendSummary(buf[:0], d))
+}
+
+// appendSummary appends the text of summary to b.
+func appendSummary(b []byte, d *JobList) []byte {
+	var total [32]byte
+	t := d.L.AppendCount(total[:0], d.Total)
 	if d.Total == 0 || len(d.Jobs) == 0 {
-		return d.L.N("jobs.total", d.Total, d.L.Count(d.Total))
+		return d.L.AppendN(b, "jobs.total", d.Total, t)
 	}
 	first := (d.Query.Page-1)*d.Query.Size + 1
 	last := first + len(d.Jobs) - 1
-	return d.L.N("jobs.showing", d.Total, d.L.Count(first), d.L.Count(last), d.L.Count(d.Total))
+	var from, to [32]byte
+	return d.L.AppendN(b, "jobs.showing", d.Total, d.L.AppendCount(from[:0], first), d.L.AppendCount(to[:0], last), t)
 }
 
 // LiveRegionID is the id of a jobs list's self-refreshing region: a poll
@@ -218,10 +227,18 @@ func newerText(d *JobList) string {
 // time stamps on another clock than the times shown, which clock that is
 // (read from the first row that has one); "" when there is nothing to say.
 func listStampHint(d *JobList) string {
+	var buf [256]byte
+	return string(appendListStampHint(buf[:0], d))
+}
+
+// appendListStampHint appends the text of listStampHint to b.
+func appendListStampHint(b []byte, d *JobList) []byte {
+	zone := d.ShownIn()
 	for _, j := range d.Jobs {
-		if _, off, ok := nameStamp(j.Name, j.Created, d.ShownIn()); ok {
-			return d.L.T("jobs.stampHint", utcOffset(off))
+		if _, off, ok := nameStamp(j.Name, j.Created, zone); ok {
+			var o [16]byte
+			return d.L.AppendTexts(b, "jobs.stampHint", appendUTCOffset(o[:0], off))
 		}
 	}
-	return ""
+	return b
 }
