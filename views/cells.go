@@ -266,71 +266,74 @@ func cellLabelsOf(l i18n.Localizer) *cellLabels {
 //	<td class="status-cell" data-label="Status"><span class="status status-failed">…</span></td>
 //	<td data-label="Created"><time …>…</time></td> … Started, Finished
 //	<td class="duration" data-label="Duration">2 min 5 s</td></tr>
-func jobRows(d *JobList) templ.Component {
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		if err := ctx.Err(); err != nil {
+func jobRows(d *JobList) templ.Component { return (*jobRowsView)(d) }
+
+type jobRowsView JobList
+
+func (v *jobRowsView) Render(ctx context.Context, w io.Writer) error {
+	d := (*JobList)(v)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	l, zone := d.L, d.ShownIn()
+	layout := l.T("format.datetime")
+	lb := cellLabelsOf(l)
+	nameLabel, wfLabel, statusLabel := lb.name, lb.workflow, lb.status
+	createdLabel, startedLabel, finishedLabel := lb.created, lb.started, lb.finished
+	durationLabel := lb.duration
+	back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
+
+	buf := rowBuffers.Get().(*[]byte)
+	defer rowBuffers.Put(buf)
+	b := *buf
+	defer func() { *buf = b[:0] }()
+	for _, j := range d.Jobs {
+		b = append(b[:0], `<tr data-job-id="`...)
+		b = strconv.AppendInt(b, j.ID, 10)
+		b = append(b, `" data-status="`...)
+		b = append(b, statusName(j.Status)...)
+		b = append(b, `"><td class="job-name`...)
+		b = append(b, nameLabel...)
+		b = append(b, `<a href="`...)
+		b = AppendJobPath(b, j.ID)
+		b = append(b, `?back=`...)
+		b = append(b, back...)
+		b = append(b, `">`...)
+		b = appendEscaped(b, j.Name)
+		b = append(b, `</a></td>`...)
+		if d.All {
+			b = append(b, `<td class="workflow`...)
+			b = append(b, wfLabel...)
+			if u := workflowListURL(j.WorkflowID); u != "" {
+				b = append(b, `<a href="`...)
+				b = appendEscaped(b, u)
+				b = append(b, `">`...)
+				b = appendEscaped(b, workflowLabel(j))
+				b = append(b, `</a>`...)
+			} else {
+				b = appendEscaped(b, workflowLabel(j))
+			}
+			b = append(b, `</td>`...)
+		}
+		b = append(b, `<td class="status-cell`...)
+		b = append(b, statusLabel...)
+		b = appendStatus(b, l, j.Status)
+		b = append(b, `</td><td`...)
+		b = append(b, createdLabel[1:]...)
+		b = appendTime(b, l, layout, j.Created, zone, d.Now)
+		b = append(b, `</td><td`...)
+		b = append(b, startedLabel[1:]...)
+		b = appendTime(b, l, layout, j.RunBegin, zone, d.Now)
+		b = append(b, `</td><td`...)
+		b = append(b, finishedLabel[1:]...)
+		b = appendTime(b, l, layout, j.RunEnd, zone, d.Now)
+		b = append(b, `</td><td class="duration`...)
+		b = append(b, durationLabel...)
+		b = appendDuration(b, l, j, d.Now)
+		b = append(b, `</td></tr>`...)
+		if _, err := w.Write(b); err != nil {
 			return err
 		}
-		l, zone := d.L, d.ShownIn()
-		layout := l.T("format.datetime")
-		lb := cellLabelsOf(l)
-		nameLabel, wfLabel, statusLabel := lb.name, lb.workflow, lb.status
-		createdLabel, startedLabel, finishedLabel := lb.created, lb.started, lb.finished
-		durationLabel := lb.duration
-		back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
-
-		buf := rowBuffers.Get().(*[]byte)
-		defer rowBuffers.Put(buf)
-		b := *buf
-		defer func() { *buf = b[:0] }()
-		for _, j := range d.Jobs {
-			b = append(b[:0], `<tr data-job-id="`...)
-			b = strconv.AppendInt(b, j.ID, 10)
-			b = append(b, `" data-status="`...)
-			b = append(b, statusName(j.Status)...)
-			b = append(b, `"><td class="job-name`...)
-			b = append(b, nameLabel...)
-			b = append(b, `<a href="`...)
-			b = AppendJobPath(b, j.ID)
-			b = append(b, `?back=`...)
-			b = append(b, back...)
-			b = append(b, `">`...)
-			b = appendEscaped(b, j.Name)
-			b = append(b, `</a></td>`...)
-			if d.All {
-				b = append(b, `<td class="workflow`...)
-				b = append(b, wfLabel...)
-				if u := workflowListURL(j.WorkflowID); u != "" {
-					b = append(b, `<a href="`...)
-					b = appendEscaped(b, u)
-					b = append(b, `">`...)
-					b = appendEscaped(b, workflowLabel(j))
-					b = append(b, `</a>`...)
-				} else {
-					b = appendEscaped(b, workflowLabel(j))
-				}
-				b = append(b, `</td>`...)
-			}
-			b = append(b, `<td class="status-cell`...)
-			b = append(b, statusLabel...)
-			b = appendStatus(b, l, j.Status)
-			b = append(b, `</td><td`...)
-			b = append(b, createdLabel[1:]...)
-			b = appendTime(b, l, layout, j.Created, zone, d.Now)
-			b = append(b, `</td><td`...)
-			b = append(b, startedLabel[1:]...)
-			b = appendTime(b, l, layout, j.RunBegin, zone, d.Now)
-			b = append(b, `</td><td`...)
-			b = append(b, finishedLabel[1:]...)
-			b = appendTime(b, l, layout, j.RunEnd, zone, d.Now)
-			b = append(b, `</td><td class="duration`...)
-			b = append(b, durationLabel...)
-			b = appendDuration(b, l, j, d.Now)
-			b = append(b, `</td></tr>`...)
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }

@@ -226,3 +226,74 @@ func appendPrintHeader(b []byte, d *JobList) []byte {
 	b = appendEscapedBytes(b, appendLocalDateTime(text[:0], d.Now.In(d.ShownIn()), l.T("format.datetime")))
 	return append(b, `</time></p></div>`...)
 }
+
+// jobTable lists the jobs of the current page: the head, with the
+// Created column's sort link, the rows (jobRows) and the notes on the
+// times shown under it.
+func jobTable(d *JobList) templ.Component { return (*jobTableView)(d) }
+
+type jobTableView JobList
+
+func (v *jobTableView) Render(ctx context.Context, w io.Writer) error {
+	d := (*JobList)(v)
+	if err := writeChrome(ctx, w, d, appendTableHead); err != nil {
+		return err
+	}
+	if err := jobRows(d).Render(ctx, w); err != nil {
+		return err
+	}
+	return writeChrome(ctx, w, d, appendTableFoot)
+}
+
+// appendTableHead appends the markup of jobTable up to its rows.
+func appendTableHead(b []byte, d *JobList) []byte {
+	l := d.L
+	b = append(b, `<div class="table-wrap"><table class="jobs stack" id="jobs"><caption class="visually-hidden">`...)
+	if d.All {
+		b = appendEscaped(b, l.T("all.caption"))
+	} else {
+		b = appendEscaped(b, l.T("jobs.caption"))
+	}
+	b = append(b, `</caption> <thead><tr>`...)
+	b = appendColumnHead(b, l.T("col.name"))
+	if d.All {
+		b = appendColumnHead(b, l.T("all.colWorkflow"))
+	}
+	b = appendColumnHead(b, l.T("col.status"))
+	b = append(b, `<th scope="col" aria-sort="`...)
+	b = append(b, ariaSort(d.Query)...)
+	b = append(b, `" class="sortable">`...)
+	b = appendLinkURLs(b, d.Query.WithOrderToggled().Stable(), d.Path)
+	b = append(b, `" id="sort-created">`...)
+	b = appendEscaped(b, l.T("col.created"))
+	b = append(b, ` <span aria-hidden="true">`...)
+	b = append(b, sortArrow(d.Query)...)
+	b = append(b, `</span> <span class="visually-hidden">`...)
+	b = appendEscaped(b, sortHint(d))
+	b = append(b, `</span></a></th>`...)
+	b = appendColumnHead(b, l.T("col.started"))
+	b = appendColumnHead(b, l.T("col.finished"))
+	b = appendColumnHead(b, l.T("col.duration"))
+	return append(b, `</tr></thead> <tbody>`...)
+}
+
+// appendColumnHead appends a column's head cell.
+func appendColumnHead(b []byte, name string) []byte {
+	b = append(b, `<th scope="col">`...)
+	b = appendEscaped(b, name)
+	return append(b, `</th>`...)
+}
+
+// appendTableFoot appends the markup of jobTable after its rows.
+func appendTableFoot(b []byte, d *JobList) []byte {
+	var text [256]byte
+	b = append(b, `</tbody></table></div><p class="zone-note" id="zone-note">`...)
+	b = appendEscapedBytes(b, appendZoneNote(text[:0], d.L, d.ShownIn(), d.Query))
+	b = append(b, `</p>`...)
+	if hint := appendListStampHint(text[:0], d); len(hint) > 0 {
+		b = append(b, `<p class="zone-note" id="stamp-note">`...)
+		b = appendEscapedBytes(b, hint)
+		b = append(b, `</p>`...)
+	}
+	return b
+}

@@ -8,21 +8,24 @@ import (
 	"testing"
 	"time"
 
+	"jobboard/apiclient"
 	"jobboard/internal/i18n"
 	"jobboard/internal/jobquery"
 )
 
 // FuzzChromeMatchTempl renders the markup around a jobs table for random
 // lists (any page of any length at any size, any name filter, zone, status
-// set, order and pin, either language) with chrome.go's writers and with
+// set, order and pin, either language, a job of any name and creation time
+// for the table's notes, one workflow's or every workflow's) with
+// chrome.go's writers and with
 // their templ reference (chrome.templ), and requires the same bytes: the
 // hand-written markup, escaping and URLs are templ's.
 func FuzzChromeMatchTempl(f *testing.F) {
-	f.Add(2, 2345, 1, "", "", uint8(0), false, int64(0), false)
-	f.Add(117, 2345, 0, `a&b=<c>"'`, "Europe/Berlin", uint8(0b1100), true, int64(-3600), true)
-	f.Add(1, 0, 3, "\x00\xff ", "Asia/Shanghai", uint8(0b111111), false, int64(-86400*400), false)
-	f.Add(9, 20, 2, "x", "Nope/Zone", uint8(1), true, int64(1), true)
-	f.Fuzz(func(t *testing.T, page, total, size int, name, tz string, statuses uint8, asc bool, asof int64, chinese bool) {
+	f.Add(2, 2345, 1, "", "", uint8(0), false, int64(0), false, false, "workflow_q745a_20261130200000", int64(-60))
+	f.Add(117, 2345, 0, `a&b=<c>"'`, "Europe/Berlin", uint8(0b1100), true, int64(-3600), true, true, `<b>&"'_20261130121500`, int64(-1))
+	f.Add(1, 0, 3, "\x00\xff ", "Asia/Shanghai", uint8(0b111111), false, int64(-86400*400), false, true, "", int64(0))
+	f.Add(9, 20, 2, "x", "Nope/Zone", uint8(1), true, int64(1), true, false, "job_20261130120000", int64(0))
+	f.Fuzz(func(t *testing.T, page, total, size int, name, tz string, statuses uint8, asc bool, asof int64, chinese, all bool, jobName string, created int64) {
 		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 		v := url.Values{"name": {name}, "tz": {tz}, "page": {strconv.Itoa(page)}}
 		if size >= 0 {
@@ -44,7 +47,10 @@ func FuzzChromeMatchTempl(f *testing.F) {
 		if chinese {
 			lang = i18n.Chinese
 		}
-		d := JobList{Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, Total: max(0, total%(1<<40))}
+		d := JobList{Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, Total: max(0, total%(1<<40)), All: all}
+		if jobName != "" {
+			d.Jobs = []apiclient.Job{{ID: 7, Name: jobName, Created: now.Add(time.Duration(created%(1<<32)) * time.Second)}}
+		}
 		for _, c := range []struct {
 			name      string
 			got, want []byte
@@ -52,6 +58,7 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			{"pager", renderTo(t, pager(&d)), renderTo(t, pagerTempl(&d))},
 			{"share control", renderTo(t, shareControl(&d)), renderTo(t, shareControlTempl(&d))},
 			{"print header", renderTo(t, printHeader(&d)), renderTo(t, printHeaderTempl(&d))},
+			{"jobs table", renderTo(t, jobTable(&d)), renderTo(t, jobTableTempl(&d))},
 		} {
 			if !bytes.Equal(c.got, c.want) {
 				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)
