@@ -3,7 +3,6 @@ package views
 import (
 	"context"
 	"io"
-	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -12,6 +11,7 @@ import (
 
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"
+	"jobboard/internal/jobquery"
 )
 
 // The components in this file are written in Go rather than templ: a jobs
@@ -281,7 +281,10 @@ func (v *jobRowsView) Render(ctx context.Context, w io.Writer) error {
 	nameLabel, wfLabel, statusLabel := lb.name, lb.workflow, lb.status
 	createdLabel, startedLabel, finishedLabel := lb.created, lb.started, lb.finished
 	durationLabel := lb.duration
-	back := templ.EscapeString(url.QueryEscape(d.RowBackURL()))
+	// RowBackURL as a query value, appended in place; query escaping
+	// leaves nothing for HTML escaping to change.
+	var backURL, backBuf [512]byte
+	back := jobquery.AppendQueryEscaped(backBuf[:0], d.Query.Stable().AppendURL(backURL[:0], d.Path))
 
 	buf := rowBuffers.Get().(*[]byte)
 	defer rowBuffers.Put(buf)

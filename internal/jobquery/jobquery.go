@@ -448,17 +448,17 @@ func (q Query) AppendURL(b []byte, path string) []byte {
 		b = append(b, sep)
 		b = append(b, "asof="...)
 		var asof [len(LayoutAsOf)]byte
-		b = appendQueryEscaped(b, q.AsOf.AppendFormat(asof[:0], LayoutAsOf))
+		b = AppendQueryEscaped(b, q.AsOf.AppendFormat(asof[:0], LayoutAsOf))
 		sep = '&'
 	}
 	if q.From != "" {
 		b = append(append(b, sep), "from="...)
-		b = appendQueryEscaped(b, q.From)
+		b = AppendQueryEscaped(b, q.From)
 		sep = '&'
 	}
 	if q.Name != "" {
 		b = append(append(b, sep), "name="...)
-		b = appendQueryEscaped(b, q.Name)
+		b = AppendQueryEscaped(b, q.Name)
 		sep = '&'
 	}
 	if q.Asc {
@@ -488,19 +488,20 @@ func (q Query) AppendURL(b []byte, path string) []byte {
 	}
 	if q.To != "" {
 		b = append(append(b, sep), "to="...)
-		b = appendQueryEscaped(b, q.To)
+		b = AppendQueryEscaped(b, q.To)
 		sep = '&'
 	}
 	if q.TZ != "" {
 		b = append(append(b, sep), "tz="...)
-		b = appendQueryEscaped(b, q.TZ)
+		b = AppendQueryEscaped(b, q.TZ)
 	}
 	return b
 }
 
-// appendQueryEscaped appends s escaped as url.QueryEscape escapes it: the
-// unreserved bytes as they are, a space as '+', every other byte as %XX.
-func appendQueryEscaped[T string | []byte](b []byte, s T) []byte {
+// AppendQueryEscaped appends s escaped as url.QueryEscape escapes it: the
+// unreserved bytes as they are, a space as '+', every other byte as %XX
+// (so the result holds nothing HTML escapes either).
+func AppendQueryEscaped[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {

@@ -651,3 +651,17 @@ func TestRepeatedParameterIsRefused(t *testing.T) {
 		t.Errorf("50 long names: message argument of %d characters: %q", utf8.RuneCountInString(msg), msg)
 	}
 }
+
+// TestAppendQueryEscapedMatchesQueryEscape checks the in-place escaping
+// against url.QueryEscape on every byte and on mixed text.
+func TestAppendQueryEscapedMatchesQueryEscape(t *testing.T) {
+	cases := []string{"", "a b+c", "/workflows/1/jobs?name=x&tz=Europe%2FBerlin", "名前 <\"'>&", "\x00\xff~-._"}
+	for c := 0; c < 256; c++ {
+		cases = append(cases, string([]byte{byte(c)}))
+	}
+	for _, s := range cases {
+		if got, want := string(AppendQueryEscaped([]byte("p="), s)), "p="+url.QueryEscape(s); got != want {
+			t.Errorf("AppendQueryEscaped(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
