@@ -297,3 +297,80 @@ func appendTableFoot(b []byte, d *JobList) []byte {
 	}
 	return b
 }
+
+// updatedLine is the live region's "Updated at 14:32:05", with the
+// texts static/app.js turns it into ("Updated 3 s ago") as it ages.
+func updatedLine(d *JobList) templ.Component { return (*updatedLineView)(d) }
+
+type updatedLineView JobList
+
+func (v *updatedLineView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendUpdatedLine)
+}
+
+// appendUpdatedLine appends the markup of updatedLine to b.
+func appendUpdatedLine(b []byte, d *JobList) []byte {
+	l := d.L
+	var text [128]byte
+	n := []byte("{n}")
+	b = append(b, `<p class="updated" id="updated" data-updated-at="`...)
+	b = appendRFC3339UTC(b, d.Now)
+	b = append(b, `" data-text-now="`...)
+	b = appendEscaped(b, l.T("poll.updatedNow"))
+	b = append(b, `" data-text-seconds="`...)
+	b = appendEscapedBytes(b, l.AppendTexts(text[:0], "poll.updatedSeconds", n))
+	b = append(b, `" data-text-minutes="`...)
+	b = appendEscapedBytes(b, l.AppendTexts(text[:0], "poll.updatedMinutes", n))
+	b = append(b, `">`...)
+	b = appendEscapedBytes(b, appendUpdatedText(text[:0], l, d.Now, d.ShownIn()))
+	return append(b, `</p>`...)
+}
+
+// summaryPlaceholder is where the outcome summary of a list goes. With
+// htmx it loads itself right after the list is shown (its own request, so
+// the table never waits for the counts); without JavaScript it is a link
+// to the summary page.
+func summaryPlaceholder(d *JobList) templ.Component { return (*summaryPlaceholderView)(d) }
+
+type summaryPlaceholderView JobList
+
+func (v *summaryPlaceholderView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendSummaryPlaceholder)
+}
+
+// appendSummaryPlaceholder appends the markup of summaryPlaceholder to b.
+func appendSummaryPlaceholder(b []byte, d *JobList) []byte {
+	b = append(b, `<div id="summary" class="outcomes" role="group" aria-label="`...)
+	b = appendEscaped(b, d.L.T("summary.label"))
+	b = append(b, `" hx-get="`...)
+	b = appendEscaped(b, d.SummaryURL)
+	b = append(b, `" hx-trigger="load" hx-target="this" hx-swap="innerHTML" hx-push-url="false" hx-sync="this:replace" hx-indicator="this"><a id="summary-link" href="`...)
+	b = appendEscaped(b, d.SummaryURL)
+	b = append(b, `">`...)
+	b = appendEscaped(b, d.L.T("summary.show"))
+	return append(b, `</a></div>`...)
+}
+
+// exportLinks download every job of the list as it is filtered.
+func exportLinks(d *JobList) templ.Component { return (*exportLinksView)(d) }
+
+type exportLinksView JobList
+
+func (v *exportLinksView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendExportLinks)
+}
+
+// appendExportLinks appends the markup of exportLinks to b.
+func appendExportLinks(b []byte, d *JobList) []byte {
+	b = append(b, `<p class="export" role="group" aria-label="`...)
+	b = appendEscaped(b, d.L.T("export.label"))
+	b = append(b, `"><a id="export-csv" href="`...)
+	b = appendEscaped(b, d.ExportCSV)
+	b = append(b, `" download>`...)
+	b = appendEscaped(b, d.L.T("export.csv"))
+	b = append(b, `</a> <a id="export-json" href="`...)
+	b = appendEscaped(b, d.ExportJSON)
+	b = append(b, `" download>`...)
+	b = appendEscaped(b, d.L.T("export.json"))
+	return append(b, `</a></p>`...)
+}

@@ -48,6 +48,7 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			lang = i18n.Chinese
 		}
 		d := JobList{Page: Page{L: i18n.For(lang)}, Path: "/workflows/42/jobs", Query: q, Now: now, Total: max(0, total%(1<<40)), All: all}
+		d.SummaryURL, d.ExportCSV, d.ExportJSON = q.URL(SummaryPath(d.Path)), q.URL(ExportPath(d.Path, "csv")), q.URL(ExportPath(d.Path, "json"))
 		if jobName != "" {
 			d.Jobs = []apiclient.Job{{ID: 7, Name: jobName, Created: now.Add(time.Duration(created%(1<<32)) * time.Second)}}
 		}
@@ -59,6 +60,9 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			{"share control", renderTo(t, shareControl(&d)), renderTo(t, shareControlTempl(&d))},
 			{"print header", renderTo(t, printHeader(&d)), renderTo(t, printHeaderTempl(&d))},
 			{"jobs table", renderTo(t, jobTable(&d)), renderTo(t, jobTableTempl(&d))},
+			{"updated line", renderTo(t, updatedLine(&d)), renderTo(t, updatedLineTempl(&d))},
+			{"summary placeholder", renderTo(t, summaryPlaceholder(&d)), renderTo(t, summaryPlaceholderTempl(&d))},
+			{"export links", renderTo(t, exportLinks(&d)), renderTo(t, exportLinksTempl(&d))},
 		} {
 			if !bytes.Equal(c.got, c.want) {
 				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)
