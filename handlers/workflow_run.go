@@ -112,14 +112,30 @@ func (h *handler) runSubmit(c *gin.Context) error {
 		if errors.Is(err, apiclient.ErrUnauthorized) {
 			return err
 		}
-		// The one error path, inside the form so that nothing is lost.
-		return inFrame(classifyNoRetry(err), func(p views.Problem) templ.Component {
+		// The one error path, inside the form so that nothing is lost, with
+		// the workflow's name and tasks as the form showed them (best effort:
+		// Explorer may be failing).
+		_ = h.checkWorkflow(c, sess, id, &d)
+		return inFrame(startFailure(err), func(p views.Problem) templ.Component {
 			d.Problem = &p
 			return h.runView(c, d)
 		})
 	}
 	h.redirect(c, views.JobPath(jobID))
 	return nil
+}
+
+// startFailure is the error of a run Explorer did not confirm, offering no
+// Retry (a write is never repeated for the reader). An answer that came too
+// late or could not be read may well follow a job that started, so it says
+// so instead of "could not be reached", which invites a second run.
+func startFailure(err error) error {
+	e := *classify(err)
+	e.retry = false
+	if errors.Is(err, apiclient.ErrTimeout) || errors.Is(err, apiclient.ErrBadResponse) {
+		e.key = "run.unconfirmed"
+	}
+	return &e
 }
 
 // runData reads what both run routes need: the session and the workflow ID.

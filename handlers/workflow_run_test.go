@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -351,6 +353,72 @@ func TestRunFormNotAgainUnlessAsked(t *testing.T) {
 		doc := parseHTML(t, a.body)
 		if byID(doc, "run-again-hint") != nil || byID(doc, "run-from") != nil {
 			t.Errorf("status %d: a plain run form says it runs a job again", a.status)
+		}
+	}
+}
+
+// lostStartAnswer is an Explorer whose StartJob reaches Explorer (the job
+// starts) but whose answer is lost: it came too late or could not be read.
+type lostStartAnswer struct {
+	Explorer
+	err error
+}
+
+func (l lostStartAnswer) StartJob(ctx context.Context, tok apiclient.Token, workflowID int64, in apiclient.Input) (int64, error) {
+	if _, err := l.Explorer.StartJob(ctx, tok, workflowID, in); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("start job: %w", l.err)
+}
+
+// TestRunWithItsAnswerLostSaysTheJobMayHaveStarted: when Explorer's answer
+// to a run is lost (a timeout, an unreadable body) the job may well have
+// started, so the form, kept as typed, says so and sends the reader to the
+// jobs list instead of saying Explorer could not be reached (which invites
+// a second run); in English and Chinese; no Retry.
+func TestRunWithItsAnswerLostSaysTheJobMayHaveStarted(t *testing.T) {
+	for name, lost := range map[string]error{"timeout": apiclient.ErrTimeout, "unreadable answer": apiclient.ErrBadResponse} {
+		e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.Explorer = lostStartAnswer{Explorer: o.Explorer, err: lost} })
+		c := e.signedIn(t, "demo")
+		wf := e.workflow(t, "demo")
+		for _, lang := range langs {
+			l := i18n.For(lang.tag)
+			before := len(e.jobsOf("demo", wf.ID))
+			a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", rowsForm("run", [3]string{taskA, "damping", "0.85"}), "Accept-Language", lang.accept)
+			if a.status < 500 {
+				t.Errorf("%s (%s): status %d, want 5xx", name, lang.tag, a.status)
+			}
+			if after := len(e.jobsOf("demo", wf.ID)); after != before+1 {
+				t.Fatalf("%s (%s): %d jobs after the run, want %d (the stand-in starts the job)", name, lang.tag, after, before+1)
+			}
+			doc := parseHTML(t, a.body)
+			page := text(doc)
+			if want := l.T("run.unconfirmed"); !strings.Contains(page, want) {
+				t.Errorf("%s (%s): page lacks %q: %s", name, lang.tag, want, page)
+			}
+			for _, wrong := range []string{l.T("problem.unavailable"), l.T("problem.timeout")} {
+				if strings.Contains(page, wrong) {
+					t.Errorf("%s (%s): page says %q of a run that started", name, lang.tag, wrong)
+				}
+			}
+			// The form is the one the reader ran: the workflow's name and
+			// its tasks, not a note that no job lists any.
+			if h1 := byTag(doc, "h1"); len(h1) == 0 || !strings.Contains(text(h1[0]), wf.Name) {
+				t.Errorf("%s (%s): heading does not name the workflow %q", name, lang.tag, wf.Name)
+			}
+			if strings.Contains(page, l.T("run.noTasksKnown")) {
+				t.Errorf("%s (%s): page says no job lists the tasks of a workflow whose jobs do", name, lang.tag)
+			}
+			if got := inputValue(t, doc, "run-name-0"); got != "damping" {
+				t.Errorf("%s (%s): parameter name %q, want the typed one kept", name, lang.tag, got)
+			}
+			jobs := "/workflows/" + wf.ID + "/jobs"
+			if len(findAll(doc, func(n *html.Node) bool { h, _ := attr(n, "href"); return n.Data == "a" && h == jobs })) == 0 {
+				t.Errorf("%s (%s): no link to the workflow's jobs %s", name, lang.tag, jobs)
+			}
+			if len(findAll(doc, func(n *html.Node) bool { return n.Data == "a" && text(n) == l.T("problem.retry") })) != 0 {
+				t.Errorf("%s (%s): a Retry is offered for a run that may have started", name, lang.tag)
+			}
 		}
 	}
 }

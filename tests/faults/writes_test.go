@@ -12,7 +12,8 @@ import (
 // TestFaultWritesNotRetried: cancel and run change state in Explorer, so a
 // failure (503, or the connection reset after the request was sent) is
 // answered after exactly one upstream call, with a plain error page that
-// offers no Retry.
+// offers no Retry; a run whose answer could not be read says the job may
+// have started.
 func TestFaultWritesNotRetried(t *testing.T) {
 	e := newEnv(t, noBreaker())
 	b := e.signedIn(t)
@@ -37,16 +38,20 @@ func TestFaultWritesNotRetried(t *testing.T) {
 		path     string
 		form     url.Values
 		upstream func(method, path string) bool
+		// unreadable is the panel's key when Explorer's answer could not be
+		// read: a run that may have started says so.
+		unreadable string
 	}{
-		{name: "cancel", path: "/jobs/" + jobID + "/cancel", form: url.Values{}, upstream: isCancel},
-		{name: "run", path: "/workflows/" + e.workflow.ID + "/run", form: url.Values{}, upstream: isStart},
+		{name: "cancel", path: "/jobs/" + jobID + "/cancel", form: url.Values{}, upstream: isCancel, unreadable: "problem.unavailable"},
+		{name: "run", path: "/workflows/" + e.workflow.ID + "/run", form: url.Values{}, upstream: isStart, unreadable: "run.unconfirmed"},
 	}
 	faults := []struct {
-		name  string
-		serve func(http.ResponseWriter, *http.Request)
+		name       string
+		serve      func(http.ResponseWriter, *http.Request)
+		unreadable bool // an answer came that could not be read
 	}{
-		{"503 with HTML body", unavailable503},
-		{"connection reset (RST)", reset},
+		{"503 with HTML body", unavailable503, true},
+		{"connection reset (RST)", reset, false},
 	}
 	for _, rt := range routes {
 		for _, f := range faults {
@@ -61,7 +66,11 @@ func TestFaultWritesNotRetried(t *testing.T) {
 				if calls != 1 {
 					t.Errorf("Explorer was called %d times, want exactly 1 (no retry of a write)", calls)
 				}
-				checkProblemAnswer(t, e, a, http.StatusBadGateway, "problem.unavailable", "", false)
+				key := "problem.unavailable"
+				if f.unreadable {
+					key = rt.unreadable
+				}
+				checkProblemAnswer(t, e, a, http.StatusBadGateway, key, "", false)
 				checkRecovered(t, e, b, list)
 			})
 		}
