@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 )
 
@@ -48,5 +49,39 @@ func TestSecurityHeaders(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAddValueLeavesSharedValue checks that a shared header value is
+// assigned as it is where the header is absent, and appended after the
+// values already there otherwise, without ever being written into: later
+// responses sharing it see it unchanged.
+func TestAddValueLeavesSharedValue(t *testing.T) {
+	shared := SharedValue("Accept-Encoding")
+	first, second := http.Header{}, http.Header{}
+	AddValue(first, "Vary", shared)
+	AddValue(first, "Vary", SharedValue("HX-Request"))
+	first.Add("Vary", "Cookie")
+	second.Add("Vary", "Origin")
+	AddValue(second, "Vary", shared)
+	// Another response starting from the same shared value appends
+	// something else: the first keeps its own.
+	third := http.Header{}
+	AddValue(third, "Vary", shared)
+	AddValue(third, "Vary", SharedValue("Origin"))
+	for _, tc := range []struct {
+		h    http.Header
+		want []string
+	}{
+		{first, []string{"Accept-Encoding", "HX-Request", "Cookie"}},
+		{second, []string{"Origin", "Accept-Encoding"}},
+		{third, []string{"Accept-Encoding", "Origin"}},
+	} {
+		if got := tc.h.Values("Vary"); !slices.Equal(got, tc.want) {
+			t.Errorf("Vary = %q, want %q", got, tc.want)
+		}
+	}
+	if !slices.Equal(shared, []string{"Accept-Encoding"}) {
+		t.Errorf("the shared value became %q", shared)
 	}
 }
