@@ -264,9 +264,12 @@ func (h *handler) countNewer(ctx context.Context, tok apiclient.Token, src listS
 		ok bool
 	}
 	done := make(chan count, 1)
+	// The goroutine takes the statuses, not q: a q it captured would be
+	// moved to the heap on every list request, pinned or not.
+	statuses := q.Status.Statuses()
 	go func() {
 		// A set of several statuses is one such call per status.
-		page, err := joblist.List(ctx, src.lister(h.explorer, tok), nq, q.Status.Statuses())
+		page, err := joblist.List(ctx, src.lister(h.explorer, tok), nq, statuses)
 		done <- count{page.Total, err == nil}
 	}()
 	return func() (int, bool) {
