@@ -217,9 +217,12 @@ func (h *handler) jobList(c *gin.Context) error {
 		if errors.Is(err, apiclient.ErrUnauthorized) || errors.As(err, &ae) {
 			return err
 		}
+		// The closure gets its own copy of the page: one that captured d
+		// would move d to the heap on every request, failed or not.
+		failed := d
 		return inFrame(err, func(p views.Problem) templ.Component {
-			d.Problem = &p
-			return h.jobListView(c, d)
+			failed.Problem = &p
+			return h.jobListView(c, failed)
 		})
 	}
 	d.Jobs, d.Total = list.Items, list.Total

@@ -49,9 +49,12 @@ func (h *handler) listSummary(c *gin.Context) error {
 		if errors.Is(err, apiclient.ErrUnauthorized) || errors.As(err, &ae) {
 			return err
 		}
+		// The closure gets its own copy, so that d stays off the heap
+		// (jobList says why).
+		failed := d
 		return inFrame(err, func(p views.Problem) templ.Component {
-			d.Problem = &p
-			return h.summaryView(c, d)
+			failed.Problem = &p
+			return h.summaryView(c, failed)
 		})
 	}
 	status := http.StatusOK
