@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -1517,5 +1518,57 @@ func TestRepeatedParametersAnswer400(t *testing.T) {
 	a = e.get(t, c, base+"?status=failed&page=1&page=1&name=daily&name=daily")
 	if a.status != http.StatusFound || a.header.Get("Location") != base+"?name=daily&status=failed" {
 		t.Errorf("same value twice: %d to %q", a.status, a.header.Get("Location"))
+	}
+}
+
+// rowsLost is an Explorer whose list answers keep their total but lose
+// their rows, as when jobs are deleted between Explorer's count and its
+// page: the documented "empty items, total still given".
+type rowsLost struct{ Explorer }
+
+func (r rowsLost) ListJobs(ctx context.Context, tok apiclient.Token, q apiclient.ListQuery) (apiclient.JobPage, error) {
+	p, err := r.Explorer.ListJobs(ctx, tok, q)
+	p.Items = p.Items[:0]
+	return p, err
+}
+
+func (r rowsLost) ListWorkflowJobs(ctx context.Context, tok apiclient.Token, id int64, q apiclient.ListQuery) (apiclient.JobPage, error) {
+	p, err := r.Explorer.ListWorkflowJobs(ctx, tok, id, q)
+	p.Items = p.Items[:0]
+	return p, err
+}
+
+// TestListWithATotalButNoRowsSaysSo: a page Explorer counts jobs for but
+// sends none of never says there are no jobs (or none match) beside that
+// count: it says the list changed and links to its first page, in English
+// and Chinese, full page and fragment.
+func TestListWithATotalButNoRowsSaysSo(t *testing.T) {
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.Explorer = rowsLost{o.Explorer} })
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	for _, path := range []string{"/jobs", "/workflows/" + wf.ID + "/jobs", "/jobs?status=succeeded"} {
+		for _, lang := range langs {
+			l := i18n.For(lang.tag)
+			for _, fragment := range []bool{false, true} {
+				headers := []string{"Accept-Language", lang.accept}
+				if fragment {
+					headers = append(headers, "HX-Request", "true", "HX-Request-Type", "partial")
+				}
+				a := e.get(t, c, path, headers...)
+				if a.status != http.StatusOK {
+					t.Fatalf("%s (%s, fragment %v): status %d", path, lang.tag, fragment, a.status)
+				}
+				doc := parseHTML(t, a.body)
+				page := text(doc)
+				for _, wrong := range []string{"all.empty", "jobs.empty", "jobs.emptyFiltered"} {
+					if strings.Contains(page, l.T(wrong)) {
+						t.Errorf("%s (%s, fragment %v): says %q beside a count of jobs", path, lang.tag, fragment, l.T(wrong))
+					}
+				}
+				if want := l.T("jobs.emptyPage"); !strings.Contains(page, want) {
+					t.Errorf("%s (%s, fragment %v): page lacks %q: %s", path, lang.tag, fragment, want, page)
+				}
+			}
+		}
 	}
 }

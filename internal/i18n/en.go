@@ -85,6 +85,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"jobs.tooDeep":          "Page %s is too far in to list exactly for %s statuses at once: Explorer filters by one status, and jobboard asks it only a few times per page. Choose fewer statuses, narrow the dates, or reverse the order to reach the oldest jobs.",
 	"jobs.empty":            "This workflow has no jobs yet.",
 	"jobs.emptyFiltered":    "No jobs match these filters.",
+	"jobs.emptyPage":        "Explorer counts these jobs but sent none for this page: the list has just changed.",
 	"jobs.zoneNote":         "Times are shown in %s.",
 	"jobs.sortNewest":       "(sort newest first)",
 	"jobs.sortOldest":       "(sort oldest first)",

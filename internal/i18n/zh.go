@@ -83,6 +83,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"jobs.tooDeep":          "第 %s 页太靠后，无法同时按 %s 种状态准确列出：Explorer 每次只能按一种状态筛选，而 jobboard 每页只向它查询有限次数。请少选几种状态、缩小日期范围，或倒转排序以查看最早的作业。",
 	"jobs.empty":            "此工作流还没有作业。",
 	"jobs.emptyFiltered":    "没有符合这些筛选条件的作业。",
+	"jobs.emptyPage":        "Explorer 统计到了这些作业，但没有发送本页的任何作业：列表刚刚发生了变化。",
 	"jobs.zoneNote":         "时间按 %s 时区显示。",
 	"jobs.sortNewest":       "（按最新在前排序）",
 	"jobs.sortOldest":       "（按最早在前排序）",
