@@ -227,10 +227,22 @@ func appendSlow(dst []byte, msg string, args []msgArg) []byte {
 // AppendCount appends Count(n) to dst and returns the extended slice,
 // without allocating below a thousand.
 func (l Localizer) AppendCount(dst []byte, n int) []byte {
+	var digits [20]byte
+	s := strconv.AppendInt(digits[:0], int64(n), 10)
 	if n > -1000 && n < 1000 {
-		return strconv.AppendInt(dst, int64(n), 10)
+		return append(dst, s...)
 	}
-	return append(dst, l.Count(n)...)
+	if s[0] == '-' {
+		dst, s = append(dst, '-'), s[1:]
+	}
+	sep := l.T("format.group")
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			dst = append(dst, sep...)
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // AppendT appends T(key, string(arg)) to dst (a message with one text

@@ -7,7 +7,6 @@ package i18n
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -134,23 +133,8 @@ func (l Localizer) Count(n int) string {
 	if n > -1000 && n < 1000 {
 		return strconv.Itoa(n) // nothing to group
 	}
-	sep := l.T("format.group")
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	var buf [40]byte
+	return string(l.AppendCount(buf[:0], n))
 }
 
 // Duration formats an elapsed time with its two largest units, rounded

@@ -8,9 +8,12 @@ import (
 func TestCount(t *testing.T) {
 	for _, lang := range Supported() {
 		l := For(lang)
-		for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 2345: "2,345", 1234567: "1,234,567", -4500: "-4,500"} {
+		for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 2345: "2,345", 1234567: "1,234,567", -4500: "-4,500", -999: "-999", -1000: "-1,000", 100000: "100,000", -9223372036854775808: "-9,223,372,036,854,775,808"} {
 			if got := l.Count(n); got != want {
 				t.Errorf("%s: Count(%d) = %q, want %q", lang, n, got, want)
+			}
+			if got := string(l.AppendCount([]byte("x"), n)); got != "x"+want {
+				t.Errorf("%s: AppendCount(%d) = %q, want %q", lang, n, got, "x"+want)
 			}
 		}
 	}
