@@ -374,3 +374,26 @@ func appendExportLinks(b []byte, d *JobList) []byte {
 	b = appendEscaped(b, d.L.T("export.json"))
 	return append(b, `</a></p>`...)
 }
+
+// saveViewLink opens the save form for the list's live form (a saved
+// view is its filters, never a pin or a page).
+func saveViewLink(d *JobList) templ.Component { return (*saveViewView)(d) }
+
+type saveViewView JobList
+
+func (v *saveViewView) Render(ctx context.Context, w io.Writer) error {
+	return writeChrome(ctx, w, (*JobList)(v), appendSaveViewLink)
+}
+
+// appendSaveViewLink appends the markup of saveViewLink to b: ViewNewURL
+// of the live list, appended in place (query escaping leaves nothing for
+// HTML escaping to change).
+func appendSaveViewLink(b []byte, d *JobList) []byte {
+	var list [256]byte
+	b = append(b, `<p class="save-view"><a id="save-view" href="`...)
+	b = append(b, ViewNewPath+"?path="...)
+	b = jobquery.AppendQueryEscaped(b, d.Query.Live().AppendURL(list[:0], d.Path))
+	b = append(b, `">`...)
+	b = appendEscaped(b, d.L.T("views.saveThis"))
+	return append(b, `</a></p>`...)
+}

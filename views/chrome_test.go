@@ -63,6 +63,7 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			{"updated line", renderTo(t, updatedLine(&d)), renderTo(t, updatedLineTempl(&d))},
 			{"summary placeholder", renderTo(t, summaryPlaceholder(&d)), renderTo(t, summaryPlaceholderTempl(&d))},
 			{"export links", renderTo(t, exportLinks(&d)), renderTo(t, exportLinksTempl(&d))},
+			{"save-view link", renderTo(t, saveViewLink(&d)), renderTo(t, saveViewLinkTempl(&d))},
 		} {
 			if !bytes.Equal(c.got, c.want) {
 				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)
