@@ -18,9 +18,24 @@ import (
 // buffer. Their templ form in chrome.templ is the reference:
 // FuzzChromeMatchTempl requires the same bytes from both.
 
+// chromeView renders a *JobList as the markup M appends: each component of
+// this file is the list's pointer under a type of its own, so rendering
+// one allocates nothing (no closure, no boxed value).
+type chromeView[M chromeMarkup] JobList
+
+// chromeMarkup appends a component's markup for d to b.
+type chromeMarkup interface {
+	appendTo(b []byte, d *JobList) []byte
+}
+
+// Render writes the markup to w, built in one pooled buffer.
+func (v *chromeView[M]) Render(ctx context.Context, w io.Writer) error {
+	var m M
+	return writeChrome(ctx, w, (*JobList)(v), m.appendTo)
+}
+
 // writeChrome writes the markup that appendTo makes of d to w, built in
-// one pooled buffer. Each component of this file is a named *JobList
-// whose Render calls it, so rendering one allocates nothing.
+// one pooled buffer.
 func writeChrome(ctx context.Context, w io.Writer, d *JobList, appendTo func([]byte, *JobList) []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -36,13 +51,11 @@ func writeChrome(ctx context.Context, w io.Writer, d *JobList, appendTo func([]b
 // pager moves between pages and page sizes with plain links: the page
 // window around the current page, first/previous and next/last, and the
 // page sizes.
-func pager(d *JobList) templ.Component { return (*pagerView)(d) }
+func pager(d *JobList) templ.Component { return (*chromeView[pagerMarkup])(d) }
 
-type pagerView JobList
+type pagerMarkup struct{}
 
-func (v *pagerView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendPager)
-}
+func (pagerMarkup) appendTo(b []byte, d *JobList) []byte { return appendPager(b, d) }
 
 // appendPager appends the markup of pager to b.
 func appendPager(b []byte, d *JobList) []byte {
@@ -137,13 +150,11 @@ func appendLinkURLs(b []byte, q jobquery.Query, path string) []byte {
 // shareControl offers the list's live and exact links, each as selectable
 // text with a Copy button (shown by static/app.js where the Clipboard API
 // is available), which says "Copied" in the live region below them.
-func shareControl(d *JobList) templ.Component { return (*shareView)(d) }
+func shareControl(d *JobList) templ.Component { return (*chromeView[shareMarkup])(d) }
 
-type shareView JobList
+type shareMarkup struct{}
 
-func (v *shareView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendShare)
-}
+func (shareMarkup) appendTo(b []byte, d *JobList) []byte { return appendShare(b, d) }
 
 // appendShare appends the markup of shareControl to b.
 func appendShare(b []byte, d *JobList) []byte {
@@ -202,13 +213,11 @@ func appendShareLink(b []byte, d *JobList, id, name, hint, copyLabel string, q j
 // printed. It sits inside the live region, so every filter change and
 // every refresh renders it anew; static/app.js sets the time to the moment
 // of printing.
-func printHeader(d *JobList) templ.Component { return (*printHeaderView)(d) }
+func printHeader(d *JobList) templ.Component { return (*chromeView[printHeaderMarkup])(d) }
 
-type printHeaderView JobList
+type printHeaderMarkup struct{}
 
-func (v *printHeaderView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendPrintHeader)
-}
+func (printHeaderMarkup) appendTo(b []byte, d *JobList) []byte { return appendPrintHeader(b, d) }
 
 // appendPrintHeader appends the markup of printHeader to b.
 func appendPrintHeader(b []byte, d *JobList) []byte {
@@ -300,13 +309,11 @@ func appendTableFoot(b []byte, d *JobList) []byte {
 
 // updatedLine is the live region's "Updated at 14:32:05", with the
 // texts static/app.js turns it into ("Updated 3 s ago") as it ages.
-func updatedLine(d *JobList) templ.Component { return (*updatedLineView)(d) }
+func updatedLine(d *JobList) templ.Component { return (*chromeView[updatedLineMarkup])(d) }
 
-type updatedLineView JobList
+type updatedLineMarkup struct{}
 
-func (v *updatedLineView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendUpdatedLine)
-}
+func (updatedLineMarkup) appendTo(b []byte, d *JobList) []byte { return appendUpdatedLine(b, d) }
 
 // appendUpdatedLine appends the markup of updatedLine to b.
 func appendUpdatedLine(b []byte, d *JobList) []byte {
@@ -330,12 +337,14 @@ func appendUpdatedLine(b []byte, d *JobList) []byte {
 // htmx it loads itself right after the list is shown (its own request, so
 // the table never waits for the counts); without JavaScript it is a link
 // to the summary page.
-func summaryPlaceholder(d *JobList) templ.Component { return (*summaryPlaceholderView)(d) }
+func summaryPlaceholder(d *JobList) templ.Component {
+	return (*chromeView[summaryPlaceholderMarkup])(d)
+}
 
-type summaryPlaceholderView JobList
+type summaryPlaceholderMarkup struct{}
 
-func (v *summaryPlaceholderView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendSummaryPlaceholder)
+func (summaryPlaceholderMarkup) appendTo(b []byte, d *JobList) []byte {
+	return appendSummaryPlaceholder(b, d)
 }
 
 // appendSummaryPlaceholder appends the markup of summaryPlaceholder to b.
@@ -352,13 +361,11 @@ func appendSummaryPlaceholder(b []byte, d *JobList) []byte {
 }
 
 // exportLinks download every job of the list as it is filtered.
-func exportLinks(d *JobList) templ.Component { return (*exportLinksView)(d) }
+func exportLinks(d *JobList) templ.Component { return (*chromeView[exportLinksMarkup])(d) }
 
-type exportLinksView JobList
+type exportLinksMarkup struct{}
 
-func (v *exportLinksView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendExportLinks)
-}
+func (exportLinksMarkup) appendTo(b []byte, d *JobList) []byte { return appendExportLinks(b, d) }
 
 // appendExportLinks appends the markup of exportLinks to b.
 func appendExportLinks(b []byte, d *JobList) []byte {
@@ -377,13 +384,11 @@ func appendExportLinks(b []byte, d *JobList) []byte {
 
 // saveViewLink opens the save form for the list's live form (a saved
 // view is its filters, never a pin or a page).
-func saveViewLink(d *JobList) templ.Component { return (*saveViewView)(d) }
+func saveViewLink(d *JobList) templ.Component { return (*chromeView[saveViewMarkup])(d) }
 
-type saveViewView JobList
+type saveViewMarkup struct{}
 
-func (v *saveViewView) Render(ctx context.Context, w io.Writer) error {
-	return writeChrome(ctx, w, (*JobList)(v), appendSaveViewLink)
-}
+func (saveViewMarkup) appendTo(b []byte, d *JobList) []byte { return appendSaveViewLink(b, d) }
 
 // appendSaveViewLink appends the markup of saveViewLink to b: ViewNewURL
 // of the live list, appended in place (query escaping leaves nothing for
