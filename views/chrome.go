@@ -402,3 +402,105 @@ func appendSaveViewLink(b []byte, d *JobList) []byte {
 	b = appendEscaped(b, d.L.T("views.saveThis"))
 	return append(b, `</a></p>`...)
 }
+
+// jobListLive is JobListLive on the caller's data: the region that
+// refreshes itself while it lists jobs in flight (see JobListLive).
+func jobListLive(d *JobList) templ.Component { return (*liveView)(d) }
+
+type liveView JobList
+
+// Render writes the region: the markup before the table and after it
+// each built in one pooled buffer, the table and a problem panel by their
+// own components.
+func (v *liveView) Render(ctx context.Context, w io.Writer) error {
+	d := (*JobList)(v)
+	if err := writeChrome(ctx, w, d, appendLiveHead); err != nil {
+		return err
+	}
+	var err error
+	switch {
+	case d.Problem != nil:
+		err = ProblemPanel(d.L, *d.Problem).Render(ctx, w)
+	case !d.TooDeep && len(d.Jobs) > 0:
+		err = jobTable(d).Render(ctx, w)
+	}
+	if err != nil {
+		return err
+	}
+	return writeChrome(ctx, w, d, appendLiveTail)
+}
+
+// appendLiveHead appends the live region up to its table or problem
+// panel: the region's element, the print header, the count and, when
+// there is no table, what stands in its place.
+func appendLiveHead(b []byte, d *JobList) []byte {
+	l := d.L
+	var text [256]byte
+	b = append(b, `<div id="`+LiveRegionID+`" class="live" hx-get="`...)
+	b = appendEscapedBytes(b, d.Query.AppendURL(text[:0], d.Path))
+	b = append(b, `" hx-trigger="jobboard:poll" hx-target="this" hx-swap="outerMorph" hx-push-url="false" hx-sync="this:drop" hx-indicator="this"`...)
+	if d.InFlight() {
+		b = append(b, ` data-poll`...)
+	}
+	b = append(b, '>')
+	b = appendPrintHeader(b, d)
+	if d.Problem != nil {
+		return b
+	}
+	b = append(b, `<p class="summary" id="showing">`...)
+	b = appendEscapedBytes(b, appendSummary(text[:0], d))
+	b = append(b, `</p>`...)
+	switch {
+	case d.TooDeep:
+		var page, statuses [32]byte
+		b = append(b, `<p class="note" id="too-deep">`...)
+		b = appendEscapedBytes(b, l.AppendTexts(text[:0], "jobs.tooDeep", l.AppendCount(page[:0], d.Query.Page), l.AppendCount(statuses[:0], d.Query.Status.Len())))
+		b = append(b, `</p>`...)
+		b = appendPager(b, d)
+	case len(d.Jobs) > 0:
+	case d.Total > 0:
+		// Explorer counted jobs but sent none for this page (they went
+		// between its count and its page): "no jobs" would contradict the
+		// count above.
+		b = append(b, `   <p class="empty" id="empty-page">`...)
+		b = appendEscaped(b, l.T("jobs.emptyPage"))
+		b = append(b, ' ')
+		b = appendLinkURLs(b, d.Query.Live(), d.Path)
+		b = append(b, `">`...)
+		b = appendEscaped(b, l.T("asof.latest"))
+		b = append(b, `</a></p>`...)
+	case d.Query.Filtered():
+		b = append(b, `<p class="empty">`...)
+		b = appendEscaped(b, l.T("jobs.emptyFiltered"))
+		b = append(b, ' ')
+		b = appendLinkURLs(b, d.Query.Cleared(), d.Path)
+		b = append(b, `">`...)
+		b = appendEscaped(b, l.T("filter.clear"))
+		b = append(b, `</a></p>`...)
+	case d.All:
+		b = append(b, `<p class="empty">`...)
+		b = appendEscaped(b, l.T("all.empty"))
+		b = append(b, `</p>`...)
+	default:
+		b = append(b, `<p class="empty">`...)
+		b = appendEscaped(b, l.T("jobs.empty"))
+		b = append(b, `</p>`...)
+	}
+	return b
+}
+
+// appendLiveTail appends the live region after its table or problem
+// panel: the pager under a table, the reload hint while jobs are in
+// flight, the updated line and the region's end.
+func appendLiveTail(b []byte, d *JobList) []byte {
+	if d.Problem == nil && !d.TooDeep && len(d.Jobs) > 0 {
+		b = appendPager(b, d)
+	}
+	if d.InFlight() {
+		b = append(b, `<noscript><p class="hint" id="reload-hint">`...)
+		b = appendEscaped(b, d.L.T("poll.reloadHint"))
+		b = append(b, `</p></noscript>`...)
+	}
+	b = appendUpdatedLine(b, d)
+	return append(b, `</div>`...)
+}
