@@ -417,15 +417,17 @@ func (v *liveView) Render(ctx context.Context, w io.Writer) error {
 	if err := writeChrome(ctx, w, d, appendLiveHead); err != nil {
 		return err
 	}
-	var err error
+	var body templ.Component
 	switch {
 	case d.Problem != nil:
-		err = ProblemPanel(d.L, *d.Problem).Render(ctx, w)
+		body = ProblemPanel(d.L, *d.Problem) //nolint:contextcheck // ProblemPanel only builds the component; its Render below gets ctx
 	case !d.TooDeep && len(d.Jobs) > 0:
-		err = jobTable(d).Render(ctx, w)
+		body = jobTable(d)
 	}
-	if err != nil {
-		return err
+	if body != nil {
+		if err := body.Render(ctx, w); err != nil {
+			return err
+		}
 	}
 	return writeChrome(ctx, w, d, appendLiveTail)
 }
