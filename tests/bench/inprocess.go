@@ -135,7 +135,7 @@ func (r *Report) inProcessMarkdown(b *strings.Builder) {
 	}
 	w := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	w("\n## In process (`go test -bench`, %s iterations each)\n\n", r.Config.InProcess)
-	w("hotpath: the whole handler chain (`handlers.New`, session, jobquery, apiclient over loopback HTTP to a canned upstream in the same process, render) per request; its allocations include the canned upstream's side of the call and the test's request and recorder, which `hotpath Proxy` (D in process) shows alone. CPU is the process's CPU time per operation (for views and apiclient: the test process's, run for that benchmark alone, per iteration); on a busy machine it is the steadier figure, and the render and decode targets are read from it.\n\n")
+	w("hotpath: the whole handler chain (`handlers.New`, session, jobquery, apiclient over loopback HTTP to a canned upstream, render) per request, with a request built as net/http's server hands it over; the canned upstream is a process of its own, so allocations and CPU time are the dashboard's (and the benchmark loop's) alone; `hotpath Proxy` is D in process on the same rig. CPU is the process's CPU time per operation (for views and apiclient: the test process's, run for that benchmark alone, per iteration); on a busy machine it is the steadier figure, and the render and decode targets are read from it.\n\n")
 	w("| benchmark | µs/op | CPU µs/op | KB/op | allocs/op |\n|---|---:|---:|---:|---:|\n")
 	for _, g := range r.GoBenches {
 		cpu := "–"

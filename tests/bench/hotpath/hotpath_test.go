@@ -20,8 +20,8 @@ import (
 	"jobboard/internal/testenv/dashboard"
 )
 
-// rig is a dashboard in front of a canned upstream that answers every list
-// call with a page captured from the simulator.
+// rig is a dashboard in front of a canned upstream, a process of its own,
+// that answers every list call with a page captured from the simulator.
 type rig struct {
 	ctx      context.Context // every request's: cancellable, like a server's
 	upstream string          // the canned upstream's base URL
@@ -29,7 +29,6 @@ type rig struct {
 	proxy    http.Handler
 	cookie   string
 	workflow string
-	calls    int
 }
 
 var sizes = []int{10, 20, 50, 100}
@@ -52,25 +51,10 @@ func newRig(tb testing.TB) *rig {
 				q := apiclient.ListQuery{Order: apiclient.OrderDesc, Page: 1, PageSize: n}
 				pages[strconv.Itoa(n)] = get(tb, simURL+"/api-open/v1/workflows/"+r.workflow+"/jobs?"+q.Values().Encode(), tok)
 			}
-			canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				if strings.HasSuffix(req.URL.Path, "/connect") {
-					w.Header().Add("Set-Cookie", "explorer_token=canned; Path=/; Max-Age=259200; HttpOnly")
-					_, _ = io.WriteString(w, `{"code":0,"message":"Success","data":{"success":true}}`)
-					return
-				}
-				r.calls++
-				p, ok := pages[req.URL.Query().Get("pageSize")]
-				if !ok {
-					p = pages["20"]
-				}
-				_, _ = w.Write(p)
-			}))
-			tb.Cleanup(canned.Close)
-			r.upstream = canned.URL
-			target, _ := url.Parse(canned.URL)
+			r.upstream = startCanned(tb, pages)
+			target, _ := url.Parse(r.upstream)
 			r.proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
-			return canned.URL
+			return r.upstream
 		},
 	})
 	// In process, without the loopback server: the benchmark measures the
@@ -163,17 +147,29 @@ func serveSink(tb testing.TB, h http.Handler, req *http.Request) {
 	}
 }
 
-// get is a GET of target under the rig's context. A server's requests
-// carry a cancellable context (it ends when the client goes), and
-// database/sql and the SQLite driver watch such a context with a
-// goroutine per query; httptest.NewRequest's background context would
-// hide that cost.
-func (r *rig) get(target string) *http.Request {
-	return httptest.NewRequestWithContext(r.ctx, http.MethodGet, target, nil)
+// get is a GET of target (a path and query) as net/http's server hands
+// it to a handler: parsed request URI, Host, RemoteAddr, under the rig's
+// context. A server's requests carry a cancellable context (it ends when
+// the client goes), and database/sql and the SQLite driver watch such a
+// context with a goroutine per query; a background context would hide that
+// cost. httptest.NewRequest would also allocate a 4 KB reader a request
+// that a server takes from its pool.
+func (r *rig) get(tb testing.TB, target string) *http.Request {
+	u, err := url.ParseRequestURI(target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req := &http.Request{
+		Method: http.MethodGet, URL: u, RequestURI: target,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: make(http.Header, 4), Body: http.NoBody,
+		Host: "dash.test", RemoteAddr: "192.0.2.10:51234",
+	}
+	return req.WithContext(r.ctx)
 }
 
-func (r *rig) fragment(size int) *http.Request {
-	req := r.get("http://dash.test/workflows/" + r.workflow + "/jobs?size=" + strconv.Itoa(size))
+func (r *rig) fragment(tb testing.TB, size int) *http.Request {
+	req := r.get(tb, "/workflows/"+r.workflow+"/jobs?size="+strconv.Itoa(size))
 	req.Header.Set("Cookie", r.cookie)
 	req.Header.Set("HX-Request", "true")
 	req.Header.Set("HX-Request-Type", "partial")
@@ -185,7 +181,7 @@ func BenchmarkFragment(b *testing.B) {
 	r := newRig(b)
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			loopCPU(b, func() { serveSink(b, r.dash, r.fragment(n)) })
+			loopCPU(b, func() { serveSink(b, r.dash, r.fragment(b, n)) })
 		})
 	}
 }
@@ -195,7 +191,7 @@ func BenchmarkFragment(b *testing.B) {
 func BenchmarkFragmentGzip(b *testing.B) {
 	r := newRig(b)
 	loopCPU(b, func() {
-		req := r.fragment(20)
+		req := r.fragment(b, 20)
 		req.Header.Set("Accept-Encoding", "gzip")
 		serveSink(b, r.dash, req)
 	})
@@ -205,7 +201,7 @@ func BenchmarkFragmentGzip(b *testing.B) {
 func BenchmarkFullPage(b *testing.B) {
 	r := newRig(b)
 	loopCPU(b, func() {
-		req := r.get("http://dash.test/workflows/" + r.workflow + "/jobs")
+		req := r.get(b, "/workflows/"+r.workflow+"/jobs")
 		req.Header.Set("Cookie", r.cookie)
 		serveSink(b, r.dash, req)
 	})
@@ -216,7 +212,7 @@ func BenchmarkFullPage(b *testing.B) {
 func BenchmarkProxy(b *testing.B) {
 	r := newRig(b)
 	loopCPU(b, func() {
-		req := r.get("http://dash.test/api-open/v1/workflows/" + r.workflow + "/jobs?pageSize=20")
+		req := r.get(b, "/api-open/v1/workflows/"+r.workflow+"/jobs?pageSize=20")
 		req.Header.Set("Cookie", "explorer_token=canned")
 		serveSink(b, r.proxy, req)
 	})
@@ -226,9 +222,9 @@ func BenchmarkProxy(b *testing.B) {
 // says: a fragment is one upstream call and lists the page's jobs.
 func TestFragmentOneUpstreamCall(t *testing.T) {
 	r := newRig(t)
-	before := r.calls
-	rec := serve(t, r.dash, r.fragment(20))
-	if got := r.calls - before; got != 1 {
+	before := upstreamCalls(t, r.upstream)
+	rec := serve(t, r.dash, r.fragment(t, 20))
+	if got := upstreamCalls(t, r.upstream) - before; got != 1 {
 		t.Errorf("upstream calls for one fragment = %d, want 1", got)
 	}
 	if strings.Contains(strings.ToLower(rec.Body.String()), "<html") {
