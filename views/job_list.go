@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"jobboard/apiclient"
 	"jobboard/internal/jobquery"
 )
@@ -152,6 +154,18 @@ func appendSummary(b []byte, d *JobList) []byte {
 	var from, to [32]byte
 	return d.L.AppendN(b, "jobs.showing", d.Total, d.L.AppendCount(from[:0], first), d.L.AppendCount(to[:0], last), t)
 }
+
+// JobListResults is the results region: outcome summary, downloads and the
+// live region. It is the fragment served to htmx partial requests. Its
+// components share the one copy of d it holds.
+func JobListResults(d JobList) templ.Component { return jobListResults(&d) }
+
+// JobListLive is the region that refreshes itself (static/app.js polls
+// it) while it lists Preparing, Running or Stopping jobs: the count, the
+// table, the pager and when it was updated. It is the fragment served to
+// poll requests. It never pushes history and keeps its own request apart
+// from the filter form's.
+func JobListLive(d JobList) templ.Component { return jobListLive(&d) }
 
 // LiveRegionID is the id of a jobs list's self-refreshing region: a poll
 // request targets it (HX-Target: div#<LiveRegionID>) and gets only it back.
