@@ -232,11 +232,8 @@ func (h *handler) jobList(c *gin.Context) error {
 	if len(list.Items) > 0 && !src.all() {
 		d.WorkflowName = list.Items[0].WorkflowName
 	}
-	// Summary and downloads cover the filters, whatever the page or size.
-	all := d.Query.WithSize(jobquery.DefaultSize)
-	d.SummaryURL = all.URL(views.SummaryPath(path))
-	d.ExportCSV = all.URL(views.ExportPath(path, "csv"))
-	d.ExportJSON = all.URL(views.ExportPath(path, "json"))
+	// Summary and download links are the list's own (views.JobList.SummaryLink,
+	// ExportLink), built as the page is written.
 
 	status := http.StatusOK
 	if fieldErrs != nil {

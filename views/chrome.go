@@ -351,10 +351,13 @@ func (summaryPlaceholderMarkup) appendTo(b []byte, d *JobList) []byte {
 func appendSummaryPlaceholder(b []byte, d *JobList) []byte {
 	b = append(b, `<div id="summary" class="outcomes" role="group" aria-label="`...)
 	b = appendEscaped(b, d.L.T("summary.label"))
+	var raw [256]byte
 	b = append(b, `" hx-get="`...)
-	b = appendEscaped(b, d.SummaryURL)
+	start := len(b)
+	b = appendEscapedBytes(b, appendSummaryLink(raw[:0], d))
+	end := len(b)
 	b = append(b, `" hx-trigger="load" hx-target="this" hx-swap="innerHTML" hx-push-url="false" hx-sync="this:replace" hx-indicator="this"><a id="summary-link" href="`...)
-	b = appendEscaped(b, d.SummaryURL)
+	b = append(b, b[start:end]...)
 	b = append(b, `">`...)
 	b = appendEscaped(b, d.L.T("summary.show"))
 	return append(b, `</a></div>`...)
@@ -371,12 +374,13 @@ func (exportLinksMarkup) appendTo(b []byte, d *JobList) []byte { return appendEx
 func appendExportLinks(b []byte, d *JobList) []byte {
 	b = append(b, `<p class="export" role="group" aria-label="`...)
 	b = appendEscaped(b, d.L.T("export.label"))
+	var raw [256]byte
 	b = append(b, `"><a id="export-csv" href="`...)
-	b = appendEscaped(b, d.ExportCSV)
+	b = appendEscapedBytes(b, appendExportLink(raw[:0], d, "csv"))
 	b = append(b, `" download>`...)
 	b = appendEscaped(b, d.L.T("export.csv"))
 	b = append(b, `</a> <a id="export-json" href="`...)
-	b = appendEscaped(b, d.ExportJSON)
+	b = appendEscapedBytes(b, appendExportLink(raw[:0], d, "json"))
 	b = append(b, `" download>`...)
 	b = appendEscaped(b, d.L.T("export.json"))
 	return append(b, `</a></p>`...)

@@ -38,11 +38,23 @@ func workflowListURL(id string) string {
 }
 
 // SummaryPath is the outcome summary of the list at listPath.
-func SummaryPath(listPath string) string { return listPath + "/summary" }
+func SummaryPath(listPath string) string { return string(appendSummaryPath(nil, listPath)) }
+
+// appendSummaryPath appends SummaryPath(listPath) to b.
+func appendSummaryPath(b []byte, listPath string) []byte {
+	return append(append(b, listPath...), "/summary"...)
+}
 
 // ExportPath is the download of every job of the list at listPath, as
 // format "csv" or "json".
-func ExportPath(listPath, format string) string { return listPath + "/export." + format }
+func ExportPath(listPath, format string) string {
+	return string(appendExportPath(nil, listPath, format))
+}
+
+// appendExportPath appends ExportPath(listPath, format) to b.
+func appendExportPath(b []byte, listPath, format string) []byte {
+	return append(append(append(b, listPath...), "/export."...), format...)
+}
 
 // WorkflowRunURL is the "Run workflow" form of a workflow.
 func WorkflowRunURL(workflowID string) string { return "/workflows/" + workflowID + "/run" }
