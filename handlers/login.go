@@ -279,7 +279,15 @@ func (h *handler) loginFailed(c *gin.Context, form views.Login, err error, rejec
 		form.ErrorKey = rejectedKey
 		return h.renderLogin(c, http.StatusUnauthorized, form)
 	}
-	return inFrame(classifyNoRetry(err), func(p views.Problem) templ.Component {
+	e := *classify(err)
+	// The form is the way on: no Retry of a POST, no way back to pages a
+	// signed-out reader cannot open.
+	e.retry, e.back = false, false
+	if errors.Is(err, apiclient.ErrForbidden) {
+		// "may not see this" would misstate a refused sign-in.
+		e.key = "login.denied"
+	}
+	return inFrame(&e, func(p views.Problem) templ.Component {
 		form.Problem = &p
 		return h.loginView(c, form)
 	})

@@ -585,3 +585,51 @@ func TestSignInWithATokenNoSessionCanHold(t *testing.T) {
 		}
 	}
 }
+
+// connectDenied is an Explorer that denies every sign-in (40304000), with
+// an account and password or with a pasted token.
+type connectDenied struct{ Explorer }
+
+func (connectDenied) Connect(context.Context, string, string, string, int) (apiclient.Credentials, error) {
+	return apiclient.Credentials{}, &apiclient.APIError{Endpoint: "connect", HTTPStatus: http.StatusForbidden, Code: apiclient.CodeForbidden}
+}
+
+func (connectDenied) ListJobs(context.Context, apiclient.Token, apiclient.ListQuery) (apiclient.JobPage, error) {
+	return apiclient.JobPage{}, &apiclient.APIError{Endpoint: "list jobs", HTTPStatus: http.StatusForbidden, Code: apiclient.CodeForbidden}
+}
+
+// TestSignInDeniedSaysSo: Explorer denying a sign-in is a 403 beside the
+// form saying the account may not sign in (en, zh), the account kept; not
+// "may not see this" with a way back to pages a signed-out reader cannot
+// open.
+func TestSignInDeniedSaysSo(t *testing.T) {
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.Explorer = connectDenied{o.Explorer} })
+	for _, form := range []url.Values{
+		{"account": {"demo"}, "password": {"demo"}, "next": {"/jobs"}},
+		{"token": {"some-token-value"}, "next": {"/jobs"}},
+	} {
+		for _, lang := range langs {
+			l := i18n.For(lang.tag)
+			a := e.postForm(t, e.browser(t), "/login", form, "Accept-Language", lang.accept)
+			if a.status != http.StatusForbidden {
+				t.Errorf("%v (%s): status %d, want 403", form, lang.tag, a.status)
+			}
+			doc := parseHTML(t, a.body)
+			page := text(doc)
+			if want := l.T("login.denied"); !strings.Contains(page, want) {
+				t.Errorf("%v (%s): page lacks %q: %s", form, lang.tag, want, page)
+			}
+			if wrong := l.T("problem.forbidden"); strings.Contains(page, wrong) {
+				t.Errorf("%v (%s): page says %q on the sign-in form", form, lang.tag, wrong)
+			}
+			if back := l.T("problem.backHome"); strings.Contains(page, back) {
+				t.Errorf("%v (%s): sign-in page offers %q to a signed-out reader", form, lang.tag, back)
+			}
+			if form.Has("account") {
+				if got := inputValue(t, doc, "account"); got != "demo" {
+					t.Errorf("%s: account %q, want demo kept", lang.tag, got)
+				}
+			}
+		}
+	}
+}

@@ -47,6 +47,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.tokenHint":       "The value of the explorer_token cookie, if you already have one.",
 	"login.tokenSubmit":     "Sign in with token",
 	"login.wrongPassword":   "Wrong account or password. Check them and try again.",
+	"login.denied":          "Explorer does not let this account sign in. Ask whoever runs Explorer for access.",
 	"login.badToken":        "That token was not accepted. It may have expired; sign in with your account instead.",
 	"login.missing":         "Enter your account and password, or paste a token.",
 
@@ -211,7 +212,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"problem.title.readOnly":      "Read-only dashboard",
 	"problem.method":              "This address does not answer %s requests; open it as a page or use its form.",
 	"problem.missing":             "Explorer answered that what this page shows does not exist. Try again in a moment; if it stays so, tell whoever runs Explorer.",
-	"problem.explorerError":       "Explorer answered with an error of its own and sent nothing to show. Try again in a moment; if it stays so, tell whoever runs Explorer.",
+	"problem.explorerError":       "Explorer answered with an error of its own. Try again in a moment; if it stays so, tell whoever runs Explorer.",
 	"problem.title.explorerError": "Explorer reported an error",
 	"problem.otherWorkflow":       "No workflow %s in the account you're signed in as (%s). It may belong to another account.",
 	"problem.otherWorkflowT":      "No workflow %s in the account of your token. It may belong to another account.",

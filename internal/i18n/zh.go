@@ -47,6 +47,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.tokenHint":       "如果你已有 explorer_token Cookie，可粘贴它的值。",
 	"login.tokenSubmit":     "使用令牌登录",
 	"login.wrongPassword":   "账号或密码错误，请检查后重试。",
+	"login.denied":          "Explorer 不允许此账号登录。请向 Explorer 的管理员申请权限。",
 	"login.badToken":        "该令牌未被接受，可能已过期；请改用账号登录。",
 	"login.missing":         "请输入账号和密码，或粘贴令牌。",
 
@@ -208,7 +209,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"problem.title.readOnly":      "只读看板",
 	"problem.method":              "此地址不接受 %s 请求；请以页面方式打开或使用其表单。",
 	"problem.missing":             "Explorer 回答说此页面显示的内容不存在。请稍后重试；如果一直如此，请告知 Explorer 的管理员。",
-	"problem.explorerError":       "Explorer 回答了它自身的错误，没有可显示的内容。请稍后重试；如果一直如此，请告知 Explorer 的管理员。",
+	"problem.explorerError":       "Explorer 回答了它自身的错误。请稍后重试；如果一直如此，请告知 Explorer 的管理员。",
 	"problem.title.explorerError": "Explorer 报告了错误",
 	"problem.otherWorkflow":       "你当前登录的账号（%[2]s）中没有工作流 %[1]s。它可能属于另一个账号。",
 	"problem.otherWorkflowT":      "你的令牌所属账号中没有工作流 %s。它可能属于另一个账号。",
