@@ -282,18 +282,18 @@ func (h *handler) countNewer(ctx context.Context, tok apiclient.Token, src listS
 // partial request, or only the live region for a poll.
 func (h *handler) jobListView(c *gin.Context, d views.JobList) templ.Component {
 	switch {
+	case d.Poll:
+		return views.JobListLive(d)
+	case isFragment(c.Request):
+		return views.JobListResults(d) // no <title> in a region
+	}
+	switch {
 	case d.All:
 		d.Title = d.L.T("all.title")
 	case d.WorkflowName != "":
 		d.Title = d.L.T("jobs.title", d.WorkflowName)
 	default:
 		d.Title = d.L.T("jobs.workflowFallback") + " " + d.WorkflowID
-	}
-	switch {
-	case d.Poll:
-		return views.JobListLive(d)
-	case isFragment(c.Request):
-		return views.JobListResults(d)
 	}
 	return views.JobListPage(d)
 }
