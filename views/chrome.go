@@ -510,3 +510,90 @@ func appendLiveTail(b []byte, d *JobList) []byte {
 	b = appendUpdatedLine(b, d)
 	return append(b, `</div>`...)
 }
+
+// jobListResults is JobListResults on the caller's data: the fields the
+// results region lends the filter form, its problems, and the list with
+// its Share control, save, summary and download links around the live
+// region.
+func jobListResults(d *JobList) templ.Component { return (*resultsView)(d) }
+
+type resultsView JobList
+
+// resultsFields are the parameters whose problems the results region
+// shows (the form shows the others beside their fields).
+var resultsFields = [...]string{"asof", "order", "page", "size"}
+
+// Render writes the region: its own markup built in pooled buffers, the
+// field errors, problem panel, pin notice and live region by their own
+// components.
+func (v *resultsView) Render(ctx context.Context, w io.Writer) error {
+	d := (*JobList)(v)
+	if err := writeChrome(ctx, w, d, appendResultsInputs); err != nil {
+		return err
+	}
+	var parts [len(resultsFields) + 2]templ.Component
+	n := 0
+	for _, field := range resultsFields {
+		if e, bad := d.Errors[field]; bad {
+			parts[n] = fieldError(d.L, "f-"+field+"-error", e.Key, e.Args) //nolint:contextcheck // fieldError only builds the component; its Render below gets ctx
+			n++
+		}
+	}
+	switch {
+	case d.Problem != nil:
+		parts[n] = ProblemPanel(d.L, *d.Problem) //nolint:contextcheck // as fieldError above
+		n++
+	case d.Query.Pinned():
+		parts[n] = asofNotice(d) //nolint:contextcheck // as fieldError above
+		n++
+	}
+	for _, c := range parts[:n] {
+		if err := c.Render(ctx, w); err != nil {
+			return err
+		}
+	}
+	if d.Problem != nil {
+		return nil
+	}
+	if err := writeChrome(ctx, w, d, appendResultsHead); err != nil {
+		return err
+	}
+	return jobListLive(d).Render(ctx, w)
+}
+
+// appendResultsInputs appends the hidden order and size fields the
+// results region lends the filter form, so filtering keeps them.
+func appendResultsInputs(b []byte, d *JobList) []byte {
+	b = append(b, `<input type="hidden" name="order" form="filters" value="`...)
+	b = append(b, orderValue(d.Query)...)
+	b = append(b, `"> <input type="hidden" name="size" form="filters" value="`...)
+	var size [20]byte
+	if d.Query.Size != jobquery.DefaultSize {
+		b = append(b, strconv.AppendInt(size[:0], int64(d.Query.Size), 10)...)
+	}
+	return append(b, `"> `...)
+}
+
+// appendResultsHead appends the results region between its notices and
+// its live region: the Share control, the save-view link, the note on a
+// page past the end, and the summary placeholder and download links of a
+// list that has jobs.
+func appendResultsHead(b []byte, d *JobList) []byte {
+	b = append(b, ' ')
+	b = appendShare(b, d)
+	b = appendSaveViewLink(b, d)
+	if d.RequestedPage > 0 {
+		var text [256]byte
+		var asked, shown [32]byte
+		l := d.L
+		b = append(b, `<p class="note" id="past-end">`...)
+		b = appendEscapedBytes(b, l.AppendTexts(text[:0], "jobs.pastEnd", l.AppendCount(asked[:0], d.RequestedPage), l.AppendCount(shown[:0], d.Query.Page)))
+		b = append(b, `</p>`...)
+	}
+	b = append(b, ' ')
+	if d.Total > 0 {
+		b = appendSummaryPlaceholder(b, d)
+		b = appendExportLinks(b, d)
+	}
+	return append(b, ' ')
+}

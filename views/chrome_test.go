@@ -72,6 +72,7 @@ func FuzzChromeMatchTempl(f *testing.F) {
 			{"export links", renderTo(t, exportLinks(&d)), renderTo(t, exportLinksTempl(&d))},
 			{"save-view link", renderTo(t, saveViewLink(&d)), renderTo(t, saveViewLinkTempl(&d))},
 			{"live region", renderTo(t, jobListLive(&d)), renderTo(t, jobListLiveTempl(&d))},
+			{"results region", renderTo(t, jobListResults(&d)), renderTo(t, jobListResultsTempl(&d))},
 		} {
 			if !bytes.Equal(c.got, c.want) {
 				t.Fatalf("hand-written %s:\n%s\ntempl's:\n%s", c.name, c.got, c.want)
