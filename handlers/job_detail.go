@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -93,7 +94,8 @@ func (h *handler) jobDetailView(c *gin.Context, d views.JobDetail) templ.Compone
 // the lists' tz).
 func (h *handler) jobNav(c *gin.Context, back, tz string) (views.JobNav, *time.Location) {
 	var nav views.JobNav
-	if back != "" && safeNext(back) == back {
+	if back != "" && safeNext(back) == back && isListPath(listOf(back)) {
+		// Only a jobs list: the link says "Back to the jobs list".
 		nav.Back = back
 		if tz == "" {
 			// Links from a list carry its tz inside back.
@@ -119,6 +121,12 @@ type jobRequest struct {
 	id   int64
 	nav  views.JobNav
 	zone *time.Location
+}
+
+// listOf is the path of a local URL, without its query.
+func listOf(u string) string {
+	p, _, _ := strings.Cut(u, "?")
+	return p
 }
 
 // readJob reads a job route's request; back and tz come from the query, or

@@ -355,6 +355,15 @@ func TestJobDetailBackLink(t *testing.T) {
 		"javascript:alert(1)":               wfList,
 		"/%2F%2Fevil.example":               wfList,
 		"/workflows/1/jobs\r\nSet-Cookie:x": wfList,
+		// "Back to the jobs list" leads to a jobs list, never to another
+		// local page under that name.
+		"/login":                    wfList,
+		"/logout":                   wfList,
+		"/views/new?path=%2Fjobs":   wfList,
+		"/jobs/5":                   wfList,
+		"/jobs/export.csv":          wfList,
+		"/workflows/abc/jobs":       wfList,
+		"/workflows/1/jobs/summary": wfList,
 	}
 	for back, want := range cases {
 		q := ""
