@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"jobboard/apiclient"
 	"jobboard/internal/i18n"
@@ -160,4 +161,23 @@ func appendZoneNote(b []byte, l i18n.Localizer, shown *time.Location, q jobquery
 		return l.AppendTexts(b, "jobs.zoneNoteTwo", append(name[:0], shown.String()...), append(tz[:0], q.TZ...))
 	}
 	return l.AppendTexts(b, "jobs.zoneNote", append(name[:0], shown.String()...))
+}
+
+// shown is a value as typed, fit to be shown back in a page: bytes that are
+// not UTF-8 and control characters other than whitespace, which no HTML
+// page may hold, become U+FFFD; everything else is kept. Messages about the
+// field still come from the value as sent.
+func shown(s string) string {
+	bad := func(r rune) bool {
+		return r == utf8.RuneError || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f
+	}
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, bad) {
+		return s // the usual case, without a copy
+	}
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }

@@ -35,9 +35,9 @@ func ProblemPanel(l i18n.Localizer, p Problem) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var2 string
-		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(l.T(p.Key, p.Args...))
+		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(shown(l.T(p.Key, p.Args...)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/components.templ`, Line: 9, Col: 52}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/components.templ`, Line: 9, Col: 59}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 		if templ_7745c5c3_Err != nil {
@@ -434,7 +434,7 @@ func fieldError(l i18n.Localizer, id string, key string, args []any) templ.Compo
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = txt(l.T(key, args...)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = txt(shown(l.T(key, args...))).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

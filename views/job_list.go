@@ -107,7 +107,7 @@ func dateInputType(value string, invalid bool) string {
 // invalid, the parsed value otherwise.
 func fieldValue(errs jobquery.FieldErrors, field, parsed string) string {
 	if e, ok := errs[field]; ok {
-		return e.Value
+		return shown(e.Value)
 	}
 	return parsed
 }
