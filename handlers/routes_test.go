@@ -845,3 +845,52 @@ func assertNoInjection(t *testing.T, page string, doc *html.Node) {
 		}
 	}
 }
+
+// TestAssetsSayVaryOnce: a static asset served through the whole chain
+// names Accept-Encoding once among its Vary values, with or without gzip
+// and for HEAD, as every other response does.
+func TestAssetsSayVaryOnce(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.browser(t)
+	doc := parseHTML(t, e.get(t, c, "/login").body)
+	var assets []string
+	for _, n := range findAll(doc, func(n *html.Node) bool { return n.Data == "link" || n.Data == "script" }) {
+		for _, k := range []string{"href", "src"} {
+			if v, ok := attr(n, k); ok && strings.HasPrefix(v, "/static/") {
+				assets = append(assets, v)
+			}
+		}
+	}
+	if len(assets) == 0 {
+		t.Fatal("the sign-in page links no asset")
+	}
+	for _, a := range assets {
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			for _, enc := range []string{"", "gzip"} {
+				req, err := http.NewRequest(method, e.app.URL+a, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if enc != "" {
+					req.Header.Set("Accept-Encoding", enc)
+				}
+				res := e.do(t, c, req)
+				if res.status != http.StatusOK {
+					t.Errorf("%s %s (%q): status %d", method, a, enc, res.status)
+					continue
+				}
+				n := 0
+				for _, v := range res.header.Values("Vary") {
+					for _, f := range strings.Split(v, ",") {
+						if strings.EqualFold(strings.TrimSpace(f), "Accept-Encoding") {
+							n++
+						}
+					}
+				}
+				if n != 1 {
+					t.Errorf("%s %s (Accept-Encoding %q): Vary names Accept-Encoding %d times: %q", method, a, enc, n, res.header.Values("Vary"))
+				}
+			}
+		}
+	}
+}

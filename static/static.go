@@ -98,7 +98,9 @@ func (a *Assets) Serve(w http.ResponseWriter, r *http.Request) bool {
 	body := f.body
 	if f.gzipped != nil {
 		// Precompressed at Load: no compression work per request.
-		h.Add("Vary", "Accept-Encoding")
+		if !VariesOnAcceptEncoding(h) {
+			h.Add("Vary", "Accept-Encoding")
+		}
 		if AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 			h.Set("Content-Encoding", "gzip")
 			body = f.gzipped
@@ -109,4 +111,20 @@ func (a *Assets) Serve(w http.ResponseWriter, r *http.Request) bool {
 		_, _ = w.Write(body)
 	}
 	return true
+}
+
+// VariesOnAcceptEncoding reports whether a Vary value of h already names
+// Accept-Encoding: the compression middleware in front of the assets names
+// it too, and a response should say it once.
+func VariesOnAcceptEncoding(h http.Header) bool {
+	for _, v := range h["Vary"] {
+		for v != "" {
+			var f string
+			f, v, _ = strings.Cut(v, ",")
+			if strings.EqualFold(strings.TrimSpace(f), "Accept-Encoding") {
+				return true
+			}
+		}
+	}
+	return false
 }

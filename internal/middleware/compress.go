@@ -145,7 +145,7 @@ func (w *gzipWriter) decide(final bool) error {
 	hd := w.Header()
 	status := w.Status()
 	text := compressible(hd.Get("Content-Type"))
-	if text {
+	if text && !static.VariesOnAcceptEncoding(hd) {
 		AddValue(hd, "Vary", varyAcceptEncoding)
 	}
 	// Not when the headers are out already (an explicit WriteHeaderNow),
