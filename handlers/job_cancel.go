@@ -24,7 +24,7 @@ func (h *handler) cancelConfirm(c *gin.Context) error {
 		return err
 	}
 	sess, id, nav := jr.sess, jr.id, jr.nav
-	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
+	job, err := h.getJob(c.Request.Context(), sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
 	}
@@ -61,7 +61,7 @@ func (h *handler) cancelSubmit(c *gin.Context) error {
 	}
 	sess, id, nav, zone := jr.sess, jr.id, jr.nav, jr.zone
 	ctx := c.Request.Context()
-	job, err := h.explorer.GetJob(ctx, sess.Token, id)
+	job, err := h.getJob(ctx, sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
 	}
@@ -75,7 +75,7 @@ func (h *handler) cancelSubmit(c *gin.Context) error {
 		if !errors.Is(cancelErr, apiclient.ErrBadParam) {
 			return h.jobFailure(c, &sess, cancelErr, id, nav)
 		}
-		if job, err = h.explorer.GetJob(ctx, sess.Token, id); err != nil {
+		if job, err = h.getJob(ctx, sess.Token, id); err != nil {
 			return h.jobFailure(c, &sess, err, id, nav)
 		}
 		if nothingToCancel(job.Status) == "" {

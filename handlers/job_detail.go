@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -41,7 +42,7 @@ func (h *handler) jobDetail(c *gin.Context) error {
 	if isJobPoll(c.Request) {
 		telemetry.MarkPoll(c, sess.ID) // counts active polling clients
 	}
-	job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
+	job, err := h.getJob(c.Request.Context(), sess.Token, id)
 	if err != nil {
 		return h.jobFailure(c, &sess, err, id, nav)
 	}
@@ -121,6 +122,19 @@ type jobRequest struct {
 	id   int64
 	nav  views.JobNav
 	zone *time.Location
+}
+
+// getJob is Explorer's job with its tasks, every page's one way to read it:
+// a task Explorer sends without a name is named by its ID, so no cell,
+// heading, file name or choice of a task is ever blank.
+func (h *handler) getJob(ctx context.Context, tok apiclient.Token, id int64) (apiclient.JobDetail, error) {
+	job, err := h.explorer.GetJob(ctx, tok, id)
+	for i := range job.Tasks {
+		if strings.TrimSpace(job.Tasks[i].Name) == "" {
+			job.Tasks[i].Name = job.Tasks[i].ID
+		}
+	}
+	return job, err
 }
 
 // listOf is the path of a local URL, without its query.

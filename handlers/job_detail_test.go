@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
 )
@@ -473,5 +475,48 @@ func TestJobDetailRepeatedBackOrZonePicksNoCopy(t *testing.T) {
 	doc = parseHTML(t, e.get(t, e.browser(t), "/login?next=%2Fviews&next=%2Fjobs").body)
 	if got := inputValue(t, doc, "login-password-next"); got == "/views" || got == "/jobs" {
 		t.Errorf("two nexts: sign-in goes on to %q, one of the copies", got)
+	}
+}
+
+// unnamedTasks is an Explorer whose jobs list their tasks without names.
+type unnamedTasks struct{ Explorer }
+
+func (u unnamedTasks) GetJob(ctx context.Context, tok apiclient.Token, id int64) (apiclient.JobDetail, error) {
+	j, err := u.Explorer.GetJob(ctx, tok, id)
+	for i := range j.Tasks {
+		j.Tasks[i].Name = ""
+	}
+	return j, err
+}
+
+// TestTaskWithoutANameIsShownByItsID: a task Explorer sends without a name
+// is named by its ID on the job page, its result page and the run form,
+// never a blank cell, heading or choice.
+func TestTaskWithoutANameIsShownByItsID(t *testing.T) {
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.Explorer = unnamedTasks{o.Explorer} })
+	c := e.signedIn(t, "demo")
+	j := findJob(t, e, "demo", withStatus(explorersim.StatusSuccess))
+	rec := simJob(t, e, "demo", j.ID)
+	if len(rec.Tasks) == 0 {
+		t.Fatal("the job has no tasks")
+	}
+	task := rec.Tasks[0].ID
+	doc := parseHTML(t, e.get(t, c, jobPath(j.ID)).body)
+	row := byID(doc, "task-"+task)
+	if row == nil {
+		t.Fatalf("no row for task %s", task)
+	}
+	if cells := byClass(row, "task-name"); len(cells) != 1 || !strings.Contains(text(cells[0]), task) {
+		t.Errorf("the task's name cell does not name it by its ID %s", task)
+	}
+	res := parseHTML(t, e.get(t, c, jobPath(j.ID)+"/tasks/"+task+"/results").body)
+	if h1 := byTag(res, "h1"); len(h1) == 0 || !strings.Contains(text(h1[0]), task) {
+		t.Errorf("the result page's heading does not name the task by its ID %s", task)
+	}
+	run := parseHTML(t, e.get(t, c, "/workflows/"+j.WorkflowID+"/run?from="+strconv.FormatInt(j.ID, 10)).body)
+	for _, o := range findAll(run, func(n *html.Node) bool { v, _ := attr(n, "value"); return n.Data == "option" && v == task }) {
+		if !strings.Contains(text(o), task[:8]) {
+			t.Errorf("the run form offers task %s as %q", task, text(o))
+		}
 	}
 }

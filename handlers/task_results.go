@@ -93,7 +93,7 @@ func (h *handler) loadTaskResults(c *gin.Context) (views.TaskResults, error) {
 		}
 	}
 	ctx := c.Request.Context()
-	job, err := h.explorer.GetJob(ctx, sess.Token, id)
+	job, err := h.getJob(ctx, sess.Token, id)
 	if err != nil {
 		return d, h.jobFailure(c, &sess, err, id, nav)
 	}

@@ -188,7 +188,7 @@ func (h *handler) runTasks(c *gin.Context, sess *session.Data, d *views.Workflow
 		ids = []int64{id, newest}
 	}
 	for _, id := range ids {
-		job, err := h.explorer.GetJob(c.Request.Context(), sess.Token, id)
+		job, err := h.getJob(c.Request.Context(), sess.Token, id)
 		if err != nil || job.WorkflowID != d.WorkflowID || len(job.Tasks) == 0 {
 			continue
 		}
