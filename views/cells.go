@@ -223,16 +223,32 @@ var rowBuffers = sync.Pool{New: func() any {
 // closed: `" data-label="Job">`.
 type cellLabels struct {
 	name, workflow, status, created, started, finished, duration string
+	// badges are the status badges (appendStatus) of the documented
+	// statuses, by code.
+	badges [len(statusKeys)]string
 }
 
 // newCellLabels builds the cell labels of l's language.
 func newCellLabels(l i18n.Localizer) *cellLabels {
 	label := func(key string) string { return `" data-label="` + templ.EscapeString(l.T(key)) + `">` }
-	return &cellLabels{
+	lb := &cellLabels{
 		name: label("col.name"), workflow: label("all.colWorkflow"), status: label("col.status"),
 		created: label("col.created"), started: label("col.started"), finished: label("col.finished"),
 		duration: label("col.duration"),
 	}
+	for _, st := range apiclient.Statuses {
+		lb.badges[st] = string(appendStatus(nil, l, st))
+	}
+	return lb
+}
+
+// appendBadgeOf appends the status badge of st, built once per language
+// for the documented statuses.
+func (lb *cellLabels) appendBadgeOf(b []byte, l i18n.Localizer, st apiclient.Status) []byte {
+	if st.Known() {
+		return append(b, lb.badges[st]...)
+	}
+	return appendStatus(b, l, st)
 }
 
 // cellLabelsByLang are the cell labels of every language, built once: they
@@ -320,7 +336,7 @@ func (v *jobRowsView) Render(ctx context.Context, w io.Writer) error {
 		}
 		b = append(b, `<td class="status-cell`...)
 		b = append(b, statusLabel...)
-		b = appendStatus(b, l, j.Status)
+		b = lb.appendBadgeOf(b, l, j.Status)
 		b = append(b, `</td><td`...)
 		b = append(b, createdLabel[1:]...)
 		b = appendTime(b, l, layout, j.Created, zone, d.Now)
