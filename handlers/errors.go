@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
@@ -288,5 +290,12 @@ func (h *handler) notFound(c *gin.Context) error {
 // methodNotAllowed answers a known address asked with a method it does not
 // serve (PUT, DELETE, OPTIONS, ...); gin has set the Allow header.
 func (h *handler) methodNotAllowed(c *gin.Context) error {
+	// HEAD of any page is its GET (middleware.HeadAsGet), but gin's Allow
+	// lists only the methods registered: a route with GET allows HEAD too.
+	hd := c.Writer.Header()
+	if allow := hd.Get("Allow"); slices.Contains(strings.Split(allow, ", "), http.MethodGet) &&
+		!slices.Contains(strings.Split(allow, ", "), http.MethodHead) {
+		hd.Set("Allow", allow+", "+http.MethodHead)
+	}
 	return &appError{status: http.StatusMethodNotAllowed, key: "problem.method", args: []any{c.Request.Method}, back: true}
 }

@@ -269,13 +269,20 @@ func TestHeadAndOtherMethodsOnPages(t *testing.T) {
 			if a.status != http.StatusMethodNotAllowed {
 				t.Errorf("%s /jobs (%s): status %d, want 405", m, lang, a.status)
 			}
-			if allow := a.header.Get("Allow"); !strings.Contains(allow, http.MethodGet) {
-				t.Errorf("%s /jobs: Allow %q, want GET listed", m, allow)
+			// HEAD of a page is its GET (answered above), so Allow lists it.
+			if allow := a.header.Get("Allow"); !strings.Contains(allow, http.MethodGet) || !strings.Contains(allow, http.MethodHead) {
+				t.Errorf("%s /jobs: Allow %q, want GET and HEAD listed", m, allow)
 			}
 			if m == http.MethodPut && !strings.Contains(testenv.Text(parseHTML(t, a.body)), want) {
 				t.Errorf("PUT /jobs (%s): page lacks %q", lang, want)
 			}
 		}
+	}
+	// An address that answers only POST lists no HEAD.
+	req, _ = http.NewRequest(http.MethodPut, e.app.URL+"/lang", nil)
+	req.Header.Set("Origin", e.app.URL)
+	if a := e.do(t, c, req); a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != http.MethodPost {
+		t.Errorf("PUT /lang: status %d, Allow %q; want 405, POST", a.status, a.header.Get("Allow"))
 	}
 	// An address that does not exist stays a 404 whatever the method.
 	req, _ = http.NewRequest(http.MethodPut, e.app.URL+"/no-such-page", nil)
