@@ -28,6 +28,9 @@ var errSignedOut = errors.New("handlers: not signed in")
 // page says why it is shown.
 var errSessionEnded = fmt.Errorf("%w: the session ended", errSignedOut)
 
+// errNotAForm is a request body in another format than a form's.
+var errNotAForm = &appError{status: http.StatusUnsupportedMediaType, key: "security.notAForm", back: true}
+
 // appError is a failure with the status to answer and the message key the
 // reader sees. The cause is logged, never shown.
 type appError struct {

@@ -294,3 +294,48 @@ func TestRunFormTooManyRowsIsNotCut(t *testing.T) {
 		t.Errorf("%d rows and an empty one: %d, want 303", maxRunRows, a.status)
 	}
 }
+
+// TestPostsThatAreNotFormsAnswer415: every POST route reads a form; a body
+// sent in another format (JSON, plain text) is a 415 saying so (en, zh),
+// nothing done, instead of reading as an empty form ("enter your
+// account") or a missing field. A POST with no body still works.
+func TestPostsThatAreNotFormsAnswer415(t *testing.T) {
+	e := newEnv(t, 0)
+	c := e.signedIn(t, "demo")
+	for _, tc := range []struct{ path, ctype, body string }{
+		{"/login", "text/plain", "account=demo&password=demo"},
+		{"/login", "application/json", `{"account":"demo","password":"demo"}`},
+		{"/views", "application/json", `{"name":"x","path":"/jobs"}`},
+		{"/lang", "text/plain", "lang=zh-CN"},
+	} {
+		for _, lang := range langs {
+			req, err := http.NewRequest(http.MethodPost, e.app.URL+tc.path, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", tc.ctype)
+			req.Header.Set("Origin", e.app.URL)
+			req.Header.Set("Accept-Language", lang.accept)
+			a := e.do(t, c, req)
+			if a.status != http.StatusUnsupportedMediaType {
+				t.Errorf("POST %s as %s (%s): status %d, want 415", tc.path, tc.ctype, lang.tag, a.status)
+				continue
+			}
+			if want := i18n.For(lang.tag).T("security.notAForm"); !strings.Contains(text(parseHTML(t, a.body)), want) {
+				t.Errorf("POST %s as %s (%s): page lacks %q", tc.path, tc.ctype, lang.tag, want)
+			}
+		}
+	}
+	// Nothing was done: still signed in, still in English.
+	if a := e.get(t, c, "/jobs"); a.status != http.StatusOK || !strings.Contains(a.body, `lang="en"`) {
+		t.Errorf("after the refused posts: /jobs status %d", a.status)
+	}
+	req, err := http.NewRequest(http.MethodPost, e.app.URL+"/logout", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Origin", e.app.URL)
+	if a := e.do(t, c, req); a.status != http.StatusSeeOther {
+		t.Errorf("POST /logout without a body: status %d, want 303", a.status)
+	}
+}

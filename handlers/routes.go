@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ func (h *handler) routes() (http.Handler, error) {
 		middleware.Recover(h.log, h.handleError),
 		middleware.SameOrigin(h.handleError),
 		middleware.BodyLimit(middleware.DefaultMaxBodyBytes, h.handleError),
+		h.formsOnly,
 	)
 
 	// Health, readiness and metrics (internal/telemetry): no session, and
@@ -124,6 +126,24 @@ func (h *handler) routes() (http.Handler, error) {
 	// Security headers wrap the engine, so every response carries them.
 	// HEAD of any page is its GET without the body.
 	return middleware.SecurityHeaders(middleware.HeadAsGet(r), middleware.SecurityHeadersOptions{HSTS: h.sec.hsts}), nil
+}
+
+// formsOnly refuses a body that is not a form on a method that changes
+// something: every such route reads a form, and a body in another format
+// would otherwise read as an empty form ("enter your account").
+func (h *handler) formsOnly(c *gin.Context) {
+	r := c.Request
+	if middleware.SafeMethod(r.Method) || r.ContentLength == 0 {
+		c.Next()
+		return
+	}
+	switch ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct {
+	case "application/x-www-form-urlencoded", "multipart/form-data":
+		c.Next()
+		return
+	}
+	h.handleError(c, errNotAForm)
+	c.Abort()
 }
 
 // inFlightOptions is the bound on requests in flight of opts (defaults in

@@ -55,6 +55,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.tooMany":     "Too many sign-in attempts. Wait a few minutes, then try again.",
 	"security.tooLarge": "What was sent is too large (the limit is 64 KiB).",
 	"security.badForm":  "The form could not be read. Go back and send it again.",
+	"security.notAForm": "This was not sent as a web form, so nothing was done. Go back and send it from the page's form.",
 	// The shared session store (Redis) is down.
 	"sessionstore.unavailable": "Sign-in is unavailable right now: the session store cannot be reached. Nothing is lost; try again in a minute.",
 

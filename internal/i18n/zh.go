@@ -55,6 +55,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"login.tooMany":     "登录尝试次数过多，请等待几分钟后重试。",
 	"security.tooLarge": "提交的内容过大（上限为 64 KiB）。",
 	"security.badForm":  "无法读取该表单，请返回后重新提交。",
+	"security.notAForm": "这不是以网页表单的方式提交的，因此没有执行任何操作。请返回并通过页面上的表单提交。",
 	// The shared session store (Redis) is down.
 	"sessionstore.unavailable": "暂时无法登录：无法连接会话存储。没有任何数据丢失，请一分钟后重试。",
 
