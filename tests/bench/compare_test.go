@@ -67,11 +67,12 @@ func TestCompare(t *testing.T) {
 		}
 		positive(t, r[0]+" req/s", r[1])
 		positive(t, r[0]+" CPU µs/req", r[4])
-		if r[8] != "0" {
-			t.Errorf("%s: %s errors, want 0", r[0], r[8])
+		positive(t, r[0]+" bench process CPU µs/req", r[5])
+		if r[9] != "0" {
+			t.Errorf("%s: %s errors, want 0", r[0], r[9])
 		}
 	}
-	if !strings.HasPrefix(rows[2][7], "1.000") {
-		t.Errorf("first build against itself = %q, want 1.000×", rows[2][7])
+	if !strings.HasPrefix(rows[2][8], "1.000") {
+		t.Errorf("first build against itself = %q, want 1.000×", rows[2][8])
 	}
 }

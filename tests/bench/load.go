@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -36,6 +37,7 @@ type Stats struct {
 	RPS      float64       // successful requests per second of attack time
 	P50, P99 time.Duration // latency quantiles over all rounds
 	CPU      time.Duration // CPU time of the tracked process during the rounds
+	BenchCPU time.Duration // the bench process's own CPU time then: load generator, canned upstream
 	BytesIn  uint64        // body bytes received
 
 	lat  vegeta.Metrics
@@ -55,6 +57,10 @@ func (s *Stats) CPUPerReq() time.Duration {
 // attack is added to the cell.
 func (s *Stats) attack(ctx context.Context, client *http.Client, tgt vegeta.Target, rate, workers int, dur time.Duration, pid int) error {
 	cpu0, err := cpuTime(pid)
+	if err != nil {
+		return err
+	}
+	self0, err := cpuTime(os.Getpid())
 	if err != nil {
 		return err
 	}
@@ -88,8 +94,21 @@ func (s *Stats) attack(ctx context.Context, client *http.Client, tgt vegeta.Targ
 	if err != nil {
 		return err
 	}
+	self1, err := cpuTime(os.Getpid())
+	if err != nil {
+		return err
+	}
 	s.CPU += cpu1 - cpu0
+	s.BenchCPU += self1 - self0
 	return ctx.Err()
+}
+
+// BenchCPUPerReq is the bench process's CPU time per request of the cell.
+func (s *Stats) BenchCPUPerReq() time.Duration {
+	if s.Requests == 0 {
+		return 0
+	}
+	return s.BenchCPU / time.Duration(s.Requests)
 }
 
 // finish computes the cell's quantiles and rate.
