@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +39,13 @@ func (h *handler) setLanguage(c *gin.Context) error {
 	if repeated.Key != "" {
 		// Two languages at once: neither is chosen for the reader.
 		return &appError{status: http.StatusBadRequest, key: "form.repeatedLang", args: repeated.Args, back: true}
+	}
+	// Language tags are case-insensitive (BCP 47), as Accept-Language is
+	// read; the cookie holds the canonical tag.
+	for _, tag := range i18n.Supported() {
+		if strings.EqualFold(lang, tag) {
+			lang = tag
+		}
 	}
 	if !i18n.IsSupported(lang) {
 		return &appError{status: http.StatusBadRequest, key: "lang.invalid", back: true}

@@ -155,3 +155,21 @@ func TestChinesePages(t *testing.T) {
 		t.Errorf("relative time is not Chinese")
 	}
 }
+
+// TestLanguageSwitchReadsTagsInAnyCase: language tags are case-insensitive
+// (as Accept-Language already reads them): "zh-cn" chooses Chinese, and
+// the cookie holds the canonical tag.
+func TestLanguageSwitchReadsTagsInAnyCase(t *testing.T) {
+	e := newEnv(t, 0)
+	for _, tc := range []struct{ sent, want string }{{"zh-cn", "zh-CN"}, {"ZH-CN", "zh-CN"}, {"EN", "en"}} {
+		c := e.browser(t)
+		a := e.postForm(t, c, "/lang", url.Values{"lang": {tc.sent}, "next": {"/login"}})
+		if a.status != http.StatusSeeOther || a.header.Get("Location") != "/login" {
+			t.Errorf("lang %q: %d to %q, want 303 to /login", tc.sent, a.status, a.header.Get("Location"))
+			continue
+		}
+		if got := e.get(t, c, "/login"); !strings.Contains(got.body, `<html lang="`+tc.want+`"`) {
+			t.Errorf("lang %q: the sign-in page is not in %s", tc.sent, tc.want)
+		}
+	}
+}
