@@ -3,6 +3,7 @@ package apiclient
 import (
 	"errors"
 	"fmt"
+	"net"
 )
 
 // Envelope codes documented by Explorer.
@@ -46,6 +47,20 @@ var (
 	// ErrUnreachable: the connection to Explorer failed (refused, reset, DNS).
 	ErrUnreachable = errors.New("apiclient: explorer unreachable")
 )
+
+// NotSent reports whether err, from a Client method, says the call
+// certainly never reached Explorer: the circuit was open, or no
+// connection could be made (refused, no such host). After any other
+// failure (a connection reset or closed once the request was written, a
+// timeout, an unreadable answer) Explorer may have acted on a write it
+// could not confirm.
+func NotSent(err error) bool {
+	if errors.Is(err, ErrCircuitOpen) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
 
 // APIError is a non-zero envelope code returned by Explorer. It matches the
 // sentinel for its code with errors.Is. Its message never holds the token.

@@ -538,3 +538,56 @@ func TestAPIErrorMessageKeepsNoCredentials(t *testing.T) {
 		t.Errorf("Message of %d bytes, want at most 200", len(apiErr.Message))
 	}
 }
+
+// TestNotSent: a call that could not connect, or that the open circuit
+// stopped, certainly never reached Explorer; one whose connection was cut
+// after the request was written may have been acted on, so NotSent says
+// so for a start of a job that Explorer could not confirm.
+func TestNotSent(t *testing.T) {
+	refused := refusedURL(t)
+	var received atomic.Int64
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		received.Add(1)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close() // the request arrived whole; its answer never leaves
+		}
+	}))
+	defer cut.Close()
+
+	start := func(base string, opts ...apiclient.Option) error {
+		c, err := apiclient.New(base, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.StartJob(ctxT(t), testToken, 1, nil)
+		return err
+	}
+
+	err := start(refused, apiclient.WithoutBreaker())
+	if !errors.Is(err, apiclient.ErrUnreachable) || !apiclient.NotSent(err) {
+		t.Errorf("refused connection: err %v, NotSent %v; want ErrUnreachable and true", err, apiclient.NotSent(err))
+	}
+
+	err = start(cut.URL, apiclient.WithoutBreaker())
+	if received.Load() != 1 {
+		t.Fatalf("the cutting server received %d requests, want 1 (a start is never retried)", received.Load())
+	}
+	if !errors.Is(err, apiclient.ErrUnreachable) || apiclient.NotSent(err) {
+		t.Errorf("connection cut after the request: err %v, NotSent %v; want ErrUnreachable and false", err, apiclient.NotSent(err))
+	}
+
+	c, err := apiclient.New(refused, apiclient.WithBreaker(apiclient.BreakerConfig{Failures: 1, OpenFor: time.Hour}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.StartJob(ctxT(t), testToken, 1, nil)
+	_, err = c.StartJob(ctxT(t), testToken, 1, nil)
+	if !errors.Is(err, apiclient.ErrCircuitOpen) || !apiclient.NotSent(err) {
+		t.Errorf("open circuit: err %v, NotSent %v; want ErrCircuitOpen and true", err, apiclient.NotSent(err))
+	}
+	if err := fmt.Errorf("start job: %w", apiclient.ErrTimeout); apiclient.NotSent(err) {
+		t.Errorf("NotSent(%v) = true, want false: a call that timed out may have been acted on", err)
+	}
+}

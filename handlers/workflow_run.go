@@ -127,12 +127,15 @@ func (h *handler) runSubmit(c *gin.Context) error {
 
 // startFailure is the error of a run Explorer did not confirm, offering no
 // Retry (a write is never repeated for the reader). An answer that came too
-// late or could not be read may well follow a job that started, so it says
-// so instead of "could not be reached", which invites a second run.
+// late, could not be read, or was cut off with the connection after the
+// request had gone may well follow a job that started, so it says so
+// instead of "could not be reached", which invites a second run; only a
+// call that never left (no connection, circuit open) says that.
 func startFailure(err error) error {
 	e := *classify(err)
 	e.retry = false
-	if errors.Is(err, apiclient.ErrTimeout) || errors.Is(err, apiclient.ErrBadResponse) {
+	if errors.Is(err, apiclient.ErrTimeout) || errors.Is(err, apiclient.ErrBadResponse) ||
+		(errors.Is(err, apiclient.ErrUnreachable) && !apiclient.NotSent(err)) {
 		e.key = "run.unconfirmed"
 	}
 	return &e

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 	"jobboard/apiclient"
 	"jobboard/internal/explorersim"
 	"jobboard/internal/i18n"
+	"jobboard/internal/testenv/childproc"
 	"jobboard/views"
 )
 
@@ -372,12 +375,17 @@ func (l lostStartAnswer) StartJob(ctx context.Context, tok apiclient.Token, work
 }
 
 // TestRunWithItsAnswerLostSaysTheJobMayHaveStarted: when Explorer's answer
-// to a run is lost (a timeout, an unreadable body) the job may well have
+// to a run is lost (a timeout, an unreadable body, the connection cut once
+// the request was written) the job may well have
 // started, so the form, kept as typed, says so and sends the reader to the
 // jobs list instead of saying Explorer could not be reached (which invites
 // a second run); in English and Chinese; no Retry.
 func TestRunWithItsAnswerLostSaysTheJobMayHaveStarted(t *testing.T) {
-	for name, lost := range map[string]error{"timeout": apiclient.ErrTimeout, "unreadable answer": apiclient.ErrBadResponse} {
+	losses := map[string]error{
+		"timeout": apiclient.ErrTimeout, "unreadable answer": apiclient.ErrBadResponse,
+		"connection cut after the request": startThrough(t, cuttingExplorer(t)),
+	}
+	for name, lost := range losses {
 		e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.Explorer = lostStartAnswer{Explorer: o.Explorer, err: lost} })
 		c := e.signedIn(t, "demo")
 		wf := e.workflow(t, "demo")
@@ -419,6 +427,73 @@ func TestRunWithItsAnswerLostSaysTheJobMayHaveStarted(t *testing.T) {
 			if len(findAll(doc, func(n *html.Node) bool { return n.Data == "a" && text(n) == l.T("problem.retry") })) != 0 {
 				t.Errorf("%s (%s): a Retry is offered for a run that may have started", name, lang.tag)
 			}
+		}
+	}
+}
+
+// cuttingExplorer is an Explorer that reads each request whole and then
+// closes the connection without answering.
+func cuttingExplorer(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// startThrough is the error a real client's StartJob meets at base.
+func startThrough(t *testing.T, base string) error {
+	t.Helper()
+	c, err := apiclient.New(base, apiclient.WithoutBreaker())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.StartJob(t.Context(), "a-token", 1, nil)
+	if err == nil {
+		t.Fatalf("StartJob at %s: no error", base)
+	}
+	return err
+}
+
+// failedStart is an Explorer whose StartJob fails with err without
+// starting anything.
+type failedStart struct {
+	Explorer
+	err error
+}
+
+func (f failedStart) StartJob(context.Context, apiclient.Token, int64, apiclient.Input) (int64, error) {
+	return 0, fmt.Errorf("start job: %w", f.err)
+}
+
+// TestRunThatNeverLeftSaysExplorerCouldNotBeReached: a run whose call could
+// not connect never reached Explorer, so the form says Explorer could not
+// be reached, not that the job may have started.
+func TestRunThatNeverLeftSaysExplorerCouldNotBeReached(t *testing.T) {
+	port, err := childproc.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	never := startThrough(t, "http://127.0.0.1:"+strconv.Itoa(port))
+	e := newEnv(t, 0, func(_ *testEnv, o *Options) { o.Explorer = failedStart{Explorer: o.Explorer, err: never} })
+	c := e.signedIn(t, "demo")
+	wf := e.workflow(t, "demo")
+	for _, lang := range langs {
+		l := i18n.For(lang.tag)
+		a := e.postForm(t, c, "/workflows/"+wf.ID+"/run", rowsForm("run", [3]string{taskA, "damping", "0.85"}), "Accept-Language", lang.accept)
+		page := text(parseHTML(t, a.body))
+		if a.status < 500 {
+			t.Errorf("%s: status %d, want 5xx", lang.tag, a.status)
+		}
+		if want := l.T("problem.unavailable"); !strings.Contains(page, want) {
+			t.Errorf("%s: page lacks %q: %s", lang.tag, want, page)
+		}
+		if strings.Contains(page, l.T("run.unconfirmed")) {
+			t.Errorf("%s: page says the job may have started, though the call never left", lang.tag)
 		}
 	}
 }

@@ -297,7 +297,7 @@ var english = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.submit":             "Run workflow",
 	"run.fixErrors":          "Some parameters need fixing; see the messages next to them. Nothing was run.",
 	"run.tooMany":            "A run takes at most %d parameters.",
-	"run.unconfirmed":        "Explorer did not confirm this run: its answer came too late or could not be read, so the job may have started. Look at the workflow's jobs list before running it again.",
+	"run.unconfirmed":        "Explorer did not confirm this run: its answer came too late, could not be read or was cut off, so the job may have started. Look at the workflow's jobs list before running it again.",
 	"run.taskMissing":        "Enter the ID of the task this parameter is for.",
 	"run.taskInvalid":        "A task ID is 32 hexadecimal characters, like f93dea90fc3a11ecac7e6da0662c195b.",
 	"run.nameMissing":        "Enter the parameter's name.",

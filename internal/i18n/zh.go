@@ -293,7 +293,7 @@ var chinese = map[string]string{ //nolint:gosec // G101: message texts about pas
 	"run.submit":             "运行工作流",
 	"run.fixErrors":          "部分参数需要修改，请查看旁边的提示。未运行任何内容。",
 	"run.tooMany":            "一次运行最多 %d 个参数。",
-	"run.unconfirmed":        "Explorer 没有确认这次运行：它的响应来得太迟或无法读取，作业可能已经开始。再次运行前，请先查看该工作流的作业列表。",
+	"run.unconfirmed":        "Explorer 没有确认这次运行：它的响应来得太迟、无法读取或中途断开，作业可能已经开始。再次运行前，请先查看该工作流的作业列表。",
 	"run.taskMissing":        "请输入此参数所属任务的 ID。",
 	"run.taskInvalid":        "任务 ID 是 32 个十六进制字符，例如 f93dea90fc3a11ecac7e6da0662c195b。",
 	"run.nameMissing":        "请输入参数名。",

@@ -38,20 +38,21 @@ func TestFaultWritesNotRetried(t *testing.T) {
 		path     string
 		form     url.Values
 		upstream func(method, path string) bool
-		// unreadable is the panel's key when Explorer's answer could not be
-		// read: a run that may have started says so.
-		unreadable string
+		// lost is the panel's key when Explorer got the request and its
+		// answer was lost (unreadable, or the connection cut): a run that
+		// may have started says so.
+		lost string
 	}{
-		{name: "cancel", path: "/jobs/" + jobID + "/cancel", form: url.Values{}, upstream: isCancel, unreadable: "problem.unavailable"},
-		{name: "run", path: "/workflows/" + e.workflow.ID + "/run", form: url.Values{}, upstream: isStart, unreadable: "run.unconfirmed"},
+		{name: "cancel", path: "/jobs/" + jobID + "/cancel", form: url.Values{}, upstream: isCancel, lost: "problem.unavailable"},
+		{name: "run", path: "/workflows/" + e.workflow.ID + "/run", form: url.Values{}, upstream: isStart, lost: "run.unconfirmed"},
 	}
 	faults := []struct {
-		name       string
-		serve      func(http.ResponseWriter, *http.Request)
-		unreadable bool // an answer came that could not be read
+		name  string
+		serve func(http.ResponseWriter, *http.Request)
+		lost  bool // Explorer got the request; its answer was lost
 	}{
 		{"503 with HTML body", unavailable503, true},
-		{"connection reset (RST)", reset, false},
+		{"connection reset (RST)", reset, true},
 	}
 	for _, rt := range routes {
 		for _, f := range faults {
@@ -67,8 +68,8 @@ func TestFaultWritesNotRetried(t *testing.T) {
 					t.Errorf("Explorer was called %d times, want exactly 1 (no retry of a write)", calls)
 				}
 				key := "problem.unavailable"
-				if f.unreadable {
-					key = rt.unreadable
+				if f.lost {
+					key = rt.lost
 				}
 				checkProblemAnswer(t, e, a, http.StatusBadGateway, key, "", false)
 				checkRecovered(t, e, b, list)
