@@ -468,7 +468,7 @@ func appendLiveHead(b []byte, d *JobList) []byte {
 		// Explorer counted jobs but sent none for this page (they went
 		// between its count and its page): "no jobs" would contradict the
 		// count above.
-		b = append(b, `   <p class="empty" id="empty-page">`...)
+		b = append(b, `<p class="empty" id="empty-page">`...)
 		b = appendEscaped(b, l.T("jobs.emptyPage"))
 		b = append(b, ' ')
 		b = appendLinkURLs(b, d.Query.Live(), d.Path)
