@@ -327,8 +327,8 @@ func TestPostsThatAreNotFormsAnswer415(t *testing.T) {
 		}
 	}
 	// Nothing was done: still signed in, still in English.
-	if a := e.get(t, c, "/jobs"); a.status != http.StatusOK || !strings.Contains(a.body, `lang="en"`) {
-		t.Errorf("after the refused posts: /jobs status %d", a.status)
+	if a := e.get(t, c, "/jobs"); a.status != http.StatusOK || htmlLang(t, a.body) != "en" {
+		t.Errorf("after the refused posts: /jobs status %d, <html lang=%q>, want 200 and en", a.status, htmlLang(t, a.body))
 	}
 	req, err := http.NewRequest(http.MethodPost, e.app.URL+"/logout", nil)
 	if err != nil {
