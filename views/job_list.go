@@ -33,60 +33,31 @@ type JobList struct {
 	NewerCounted bool
 	Problem      *Problem // upstream failure shown instead of the results
 
-	// All-jobs list, summary, live refresh and export.
+	// All-jobs list and live refresh.
 	All  bool // the list spans every workflow: rows show their workflow
 	Poll bool // render only the live region (a poll request)
-	// The lazy outcome summary of these filters and the downloads of every
-	// matching job; "" (as handlers leave them) is the list's own,
-	// SummaryURL and ExportURL.
-	SummaryURL string
-	ExportCSV  string
-	ExportJSON string
 }
 
 // covered is the Query the summary and the downloads cover: the filters,
 // whatever the page or size.
 func (d *JobList) covered() jobquery.Query { return d.Query.WithSize(jobquery.DefaultSize) }
 
-// SummaryLink is the URL of the list's outcome summary (SummaryURL when
-// set).
-func (d *JobList) SummaryLink() string {
-	if d.SummaryURL != "" {
-		return d.SummaryURL
-	}
-	return d.covered().URL(SummaryPath(d.Path))
-}
+// SummaryLink is the URL of the list's outcome summary.
+func (d *JobList) SummaryLink() string { return d.covered().URL(SummaryPath(d.Path)) }
 
 // ExportLink is the URL of the download of every job of the list as
-// format "csv" or "json" (ExportCSV or ExportJSON when set).
+// format "csv" or "json".
 func (d *JobList) ExportLink(format string) string {
-	if set := d.exportURL(format); set != "" {
-		return set
-	}
 	return d.covered().URL(ExportPath(d.Path, format))
-}
-
-// exportURL is the download URL set for format, or "".
-func (d *JobList) exportURL(format string) string {
-	if format == "csv" {
-		return d.ExportCSV
-	}
-	return d.ExportJSON
 }
 
 // appendSummaryLink appends SummaryLink() to b.
 func appendSummaryLink(b []byte, d *JobList) []byte {
-	if d.SummaryURL != "" {
-		return append(b, d.SummaryURL...)
-	}
 	return d.covered().AppendURL(appendSummaryPath(b, d.Path), "")
 }
 
 // appendExportLink appends ExportLink(format) to b.
 func appendExportLink(b []byte, d *JobList, format string) []byte {
-	if set := d.exportURL(format); set != "" {
-		return append(b, set...)
-	}
 	return d.covered().AppendURL(appendExportPath(b, d.Path, format), "")
 }
 

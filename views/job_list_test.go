@@ -44,9 +44,6 @@ func benchList(n int) JobList {
 		Page:       Page{L: i18n.For(i18n.English), Asset: func(n string) string { return "/static/" + n }, SignedIn: true},
 		WorkflowID: "4216617528", WorkflowName: "workflow_q745a",
 		Path: "/workflows/4216617528/jobs", Query: q, Jobs: jobs, Total: 2345, Now: now,
-		SummaryURL: "/workflows/4216617528/jobs/summary",
-		ExportCSV:  "/workflows/4216617528/jobs/export.csv",
-		ExportJSON: "/workflows/4216617528/jobs/export.json",
 	}
 }
 
