@@ -388,6 +388,8 @@ func (q Query) Filtered() bool {
 }
 
 // Values renders the Query as canonical URL values: defaults left out.
+// URL and AppendURL write the same query string by hand, and
+// FuzzParseQuery holds them to Values().Encode().
 func (q Query) Values() url.Values {
 	v := url.Values{}
 	if q.Pinned() {
